@@ -1,0 +1,1 @@
+"""Workshop toolkit for information management in Dutch education."""

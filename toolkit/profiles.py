@@ -1,0 +1,189 @@
+"""Plain-language profile of each organisation: its facts and one sentence per metric."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+
+from .metrics import METRICS
+from .vocabulary import Vocabulary, default_vocabulary
+
+__all__ = ["organisation_profiles", "metric_sentence"]
+
+_SENTENCES = {
+    "degree": {
+        "nl": "{name} heeft {degree} relaties ({in_degree} inkomend, {out_degree} uitgaand); "
+              "plaats {rank} van {n}.",
+        "en": "{name} has {degree} relations ({in_degree} incoming, {out_degree} outgoing); "
+              "rank {rank} of {n}.",
+    },
+    "betweenness": {
+        "nl": "{name} ligt op veel kortste verbindingen tussen anderen (plaats {rank} van {n}) "
+              "en verbindt bijvoorbeeld {a} met {b}.",
+        "en": "{name} lies on many shortest links between others (rank {rank} of {n}) and "
+              "connects, for example, {a} with {b}.",
+    },
+    "betweenness_none": {
+        "nl": "{name} ligt niet tussen anderen in: zijn partners bereiken elkaar ook zonder "
+              "{name}.",
+        "en": "{name} does not sit between others: its partners reach each other without "
+              "{name}.",
+    },
+    "pagerank": {
+        "nl": "{name} ontvangt relaties van organisaties die zelf veel relaties ontvangen "
+              "(plaats {rank} van {n}).",
+        "en": "{name} receives relations from organisations that receive many themselves "
+              "(rank {rank} of {n}).",
+    },
+    "eigenvector": {
+        "nl": "De partners van {name} zijn zelf {level} verbonden (plaats {rank} van {n}).",
+        "en": "The partners of {name} are {level} connected themselves (rank {rank} of {n}).",
+    },
+    "core_number": {
+        "nl": "{name} hoort bij de {value}-kern: een groep waarin elk lid minstens {value} "
+              "relaties binnen de groep heeft.",
+        "en": "{name} belongs to the {value}-core: a group in which each member has at least "
+              "{value} relations inside the group.",
+    },
+    "constraint": {
+        "nl": "De partners van {name} zijn {level} onderling verbonden (beperking {value:.2f}): "
+              "{meaning}.",
+        "en": "The partners of {name} are {level} linked to each other (constraint "
+              "{value:.2f}): {meaning}.",
+    },
+    "effective_size": {
+        "nl": "Van de {partners} partners van {name} geven er effectief {value:.1f} "
+              "niet-overlappende toegang tot het netwerk.",
+        "en": "Of the {partners} partners of {name}, effectively {value:.1f} give "
+              "non-overlapping access to the network.",
+    },
+    "community": {
+        "nl": "{name} hoort bij groep {value}, samen met onder meer {members}.",
+        "en": "{name} belongs to group {value}, together with {members} among others.",
+    },
+}
+_LEVELS = {
+    "nl": ("sterk", "matig", "weinig"),
+    "en": ("strongly", "moderately", "weakly"),
+}
+_BROKER = {
+    "nl": ("weinig ruimte om te makelen", "enige ruimte om te makelen",
+           "veel ruimte om te makelen tussen groepen"),
+    "en": ("little room to broker", "some room to broker",
+           "much room to broker between groups"),
+}
+_NONE = {"nl": "niemand", "en": "no one"}
+_AND = {"nl": "en", "en": "and"}
+
+
+def _level(rank: int, n: int, lang: str) -> str:
+    third = max(n / 3, 1)
+    return _LEVELS[lang][0 if rank <= third else 1 if rank <= 2 * third else 2]
+
+
+def _bridge_pair(graph: nx.Graph, node, degree: dict, community: dict) -> tuple | None:
+    """Two partners of ``node`` that are not linked, preferably from different groups."""
+    partners = sorted(graph[node], key=lambda v: -degree[v])[:30]
+    fallback = None
+    for i, a in enumerate(partners):
+        for b in partners[i + 1 :]:
+            if graph.has_edge(a, b):
+                continue
+            if community[a] != community[b]:
+                return a, b
+            fallback = fallback or (a, b)
+    return fallback
+
+
+def metric_sentence(metric: str, lang: str, **values) -> str:
+    """Fill in the sentence of one metric.
+
+    Examples
+    --------
+    >>> metric_sentence("core_number", "en", name="SURF", value=3)
+    'SURF belongs to the 3-core: a group in which each member has at least 3 relations inside the group.'
+    """
+    return _SENTENCES[metric][lang].format(**values)
+
+
+def organisation_profiles(
+    graph: nx.MultiDiGraph, table, lang: str = "nl", vocabulary: Vocabulary | None = None
+) -> dict[str, dict]:
+    """Return, per organisation id, its facts and a list of (label, value, sentence) metrics.
+
+    ``table`` is the result of :func:`toolkit.metrics.metric_table` for ``graph``.
+    """
+    from .network import simple_view
+
+    vocab = vocabulary or default_vocabulary()
+    undirected = simple_view(graph)
+    n = len(table)
+    ranks = {m: table[m].rank(ascending=False, method="min") for m in
+             ("degree", "betweenness", "pagerank", "eigenvector")}
+    names = table["name"].to_dict()
+    ranks = {m: r.to_dict() for m, r in ranks.items()}
+    degree = table["degree"].to_dict()
+    community = table["community"].to_dict()
+    groups: dict[int, list] = {}
+    for v in table.sort_values("degree", ascending=False).index:
+        groups.setdefault(community[v], []).append(v)
+    profiles = {}
+    for v, row in table.to_dict("index").items():
+        attrs = graph.nodes[v]
+        name = str(row["name"])
+        base = {"name": name, "n": n}
+        lines = []
+        for metric in ("degree", "betweenness", "pagerank", "eigenvector", "core_number",
+                       "constraint", "effective_size", "community"):
+            label = METRICS[metric][lang][0]
+            value = row[metric]
+            if isinstance(value, float) and math.isnan(value):
+                continue
+            rank = int(ranks[metric][v]) if metric in ranks else None
+            fill = {**base, "rank": rank, "value": value}
+            key = metric
+            if metric == "degree":
+                fill.update(degree=int(row["degree"]), in_degree=int(row["in_degree"]),
+                            out_degree=int(row["out_degree"]))
+                shown = str(int(value))
+            elif metric == "betweenness":
+                pair = _bridge_pair(undirected, v, degree, community) if value > 0 else None
+                if pair:
+                    fill.update(a=names[pair[0]], b=names[pair[1]])
+                else:
+                    key = "betweenness_none"
+                shown = f"{value:.3f}"
+            elif metric in ("pagerank", "eigenvector"):
+                fill["level"] = _level(rank, n, lang)
+                shown = f"{value:.3f}"
+            elif metric == "constraint":
+                fill["level"] = _LEVELS[lang][0 if value > 0.5 else 1 if value > 0.25 else 2]
+                fill["meaning"] = _BROKER[lang][0 if value > 0.5 else 1 if value > 0.25 else 2]
+                shown = f"{value:.2f}"
+            elif metric == "effective_size":
+                fill["partners"] = undirected.degree(v)
+                shown = f"{value:.1f}"
+            elif metric == "community":
+                others = [names[o] for o in groups.get(value, []) if o != v][:3]
+                fill["members"] = (", ".join(others[:-1]) + f" {_AND[lang]} {others[-1]}"
+                                   if len(others) > 1 else (others[0] if others else
+                                                            _NONE[lang]))
+                shown = str(int(value))
+            else:
+                shown = str(int(value))
+            lines.append({"metric": metric, "label": label, "value": shown,
+                          "sentence": metric_sentence(key, lang, **fill)})
+        sectors = [s for s in str(attrs.get("sectors", "")).split(";") if s]
+        profiles[v] = {
+            "id": str(v),
+            "name": name,
+            "type": vocab.label("organisation_types", attrs.get("type", "other"), lang),
+            "sectors": [vocab.label("sectors", s, lang) for s in sectors],
+            "description": attrs.get(f"description_{lang}") or attrs.get("description_en", ""),
+            "url": attrs.get("url", ""),
+            "source": attrs.get("source", ""),
+            "contributed": bool(attrs.get("contributed", False)),
+            "metrics": lines,
+        }
+    return profiles

@@ -1,0 +1,85 @@
+"""A Voila server that serves named notebooks at fixed routes and nothing else, gzip-compressed."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import tornado.web
+from traitlets import Dict, Unicode
+from voila.app import Voila
+
+__all__ = ["WorkshopVoila", "JUPYTER_DATA", "VIS_ROUTE"]
+
+JUPYTER_DATA = Path(__file__).resolve().parent.parent / "jupyter_data"
+VIS_ROUTE = "/workshop/static/vis-network.min.js"
+
+# Voila routes a participant server never needs: directory tree, arbitrary notebook
+# rendering, the contents API and raw files (notebooks, database, datasets).
+_BLOCKED = re.compile(r"/voila/(tree|render|files|api/contents)|^/?\(\.\*\)$|^/?$")
+
+
+class VersionedStatic(tornado.web.StaticFileHandler):
+    """Static files; cached for a year when requested with ``?v=`` (the apps always do)."""
+
+
+class WorkshopVoila(Voila):
+    """Voila with an explicit route table, gzip on every response and the workshop template.
+
+    Configure ``routes`` as ``{"/": "participant.ipynb", "/map": "explorer.ipynb"}`` (paths
+    relative to ``root_dir``); every other URL that Voila would serve from the folder
+    (directory listing, ``/voila/render``, ``/voila/files``, the contents API) is absent.
+    """
+
+    name = "workshop-voila"
+    routes = Dict(Unicode(), config=True, help="URL path -> notebook relative to root_dir")
+    extra_handlers = Dict(config=True, help="URL pattern -> (handler class, kwargs)")
+
+    def initialize(self, argv=None):
+        # The template lives in the package: put it first on the Jupyter data path.
+        current = os.environ.get("JUPYTER_PATH", "")
+        if str(JUPYTER_DATA) not in current.split(os.pathsep):
+            os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(JUPYTER_DATA),
+                                                                     current) if p)
+        super().initialize(argv)
+
+    def init_settings(self) -> dict:
+        settings = super().init_settings()
+        settings["compress_response"] = True  # read by tornado.web.Application's __init__
+        settings["xsrf_cookies"] = False
+        return settings
+
+    def init_handlers(self) -> list:
+        from jupyter_server.utils import url_path_join
+        from voila.tornado.handler import TornadoVoilaHandler
+
+        kept = [h for h in super().init_handlers() if not _BLOCKED.search(_pattern(h))]
+        vis_dir = _vis_dir()
+        kept.append((url_path_join(self.server_url, r"/workshop/static/(vis-network\.min\.js)"),
+                     VersionedStatic, {"path": str(vis_dir)}))
+        for pattern, (handler, kwargs) in self.extra_handlers.items():
+            kept.append((url_path_join(self.server_url, pattern), handler, kwargs))
+        for route, notebook in self.routes.items():
+            kept.append((
+                url_path_join(self.server_url, route),
+                TornadoVoilaHandler,
+                {
+                    "notebook_path": notebook,
+                    "template_paths": self.template_paths,
+                    "config": self.config,
+                    "voila_configuration": self.voila_configuration,
+                },
+            ))
+        return kept
+
+
+def _pattern(handler) -> str:
+    spec = handler[0] if isinstance(handler, tuple | list) else handler
+    return getattr(spec, "regex", None).pattern if hasattr(spec, "regex") else str(spec)
+
+
+def _vis_dir() -> Path:
+    from ..mapview import vis_network_path
+
+    return vis_network_path().parent
