@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import html
+import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -23,10 +25,23 @@ __all__ = [
 ]
 
 ORGANISATION_COLUMNS = (
-    "id", "name", "type", "sectors", "description_nl", "description_en", "url", "source",
+    "id",
+    "name",
+    "type",
+    "sectors",
+    "description_nl",
+    "description_en",
+    "url",
+    "source",
 )
 RELATION_COLUMNS = (
-    "source", "target", "relation", "since", "description", "source_url", "confidence",
+    "source",
+    "target",
+    "relation",
+    "since",
+    "description",
+    "source_url",
+    "confidence",
 )
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SINCE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -109,11 +124,12 @@ def load_stakeholders(
     """
     vocab = vocabulary or default_vocabulary()
     problems: list[Problem] = []
-    org_rows = list(_read_csv(Path(organisations), ("id",), problems))
+    listed: set[str] = set()  # every id in the file, also on rows with a problem of their own
+    org_rows = list(_read_csv(Path(organisations), ("id",), problems, listed))
     rel_rows = list(_read_csv(Path(relations), ("source", "target"), problems))
     validator = _Validator(vocab, require_sources, problems)
     orgs = validator.organisations(org_rows, str(organisations))
-    rels = validator.relations(rel_rows, str(relations), {o["id"] for o in orgs})
+    rels = validator.relations(rel_rows, str(relations), listed)
     if problems:
         raise ContentError(problems)
     return StakeholderData(orgs, rels, vocab, origin=f"{organisations} + {relations}")
@@ -130,17 +146,33 @@ def load_graph_file(
     suffix = path.suffix.lower()
     readers = {".graphml": nx.read_graphml, ".gexf": nx.read_gexf}
     if suffix not in readers:
-        raise ContentError([Problem(str(path), None, None, f"unknown file type '{suffix}'",
-                                    "use a .graphml or .gexf file, or a CSV pair")])
+        raise ContentError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"unknown file type '{suffix}'",
+                    "use a .graphml or .gexf file, or a CSV pair",
+                )
+            ]
+        )
     if not path.is_file():
-        raise ContentError([Problem(str(path), None, None, "file not found",
-                                    "check the path")])
+        raise ContentError([Problem(str(path), None, None, "file not found", "check the path")])
     try:
         graph = readers[suffix](path)
     except Exception as exc:  # networkx raises many kinds on broken XML
-        raise ContentError([Problem(str(path), None, None,
-                                    f"cannot be read as {suffix[1:].upper()} ({exc})",
-                                    "export it again from Gephi or networkx")]) from None
+        raise ContentError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"cannot be read as {suffix[1:].upper()} ({exc})",
+                    "export it again from Gephi or networkx",
+                )
+            ]
+        ) from None
     node_lines, edge_lines = _xml_lines(path)
     org_rows = []
     for node, attrs in graph.nodes(data=True):
@@ -156,7 +188,7 @@ def load_graph_file(
     problems: list[Problem] = []
     validator = _Validator(vocab, require_sources, problems)
     orgs = validator.organisations(org_rows, str(path))
-    rels = validator.relations(rel_rows, str(path), {o["id"] for o in orgs})
+    rels = validator.relations(rel_rows, str(path), {row["id"] for _, row in org_rows})
     if problems:
         raise ContentError(problems)
     return StakeholderData(orgs, rels, vocab, origin=str(path))
@@ -188,8 +220,14 @@ def _unescape(text: str) -> str:
     return html.unescape(text)
 
 
-def _read_csv(path: Path, required: tuple[str, ...], problems: list[Problem]) -> Iterator:
-    """Yield (line, row) pairs of a CSV file; structural problems go to ``problems``."""
+def _read_csv(
+    path: Path, required: tuple[str, ...], problems: list[Problem], ids: set | None = None
+) -> Iterator:
+    """Yield (line, row) pairs of a CSV file; structural problems go to ``problems``.
+
+    The ``id`` of a row skipped for a structural problem is added to ``ids`` (when given), so
+    relations to it are not also reported as relations to an unknown organisation.
+    """
     name = str(path)
     if not path.is_file():
         problems.append(Problem(name, None, None, "file not found", "check the path"))
@@ -198,38 +236,89 @@ def _read_csv(path: Path, required: tuple[str, ...], problems: list[Problem]) ->
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        problems.append(Problem(name, line, None, "the file is not UTF-8 text",
-                                "save it as CSV UTF-8 (in Excel: 'CSV UTF-8')"))
+        problems.append(
+            Problem(
+                name,
+                line,
+                None,
+                "the file is not UTF-8 text",
+                "save it as CSV UTF-8 (in Excel: 'CSV UTF-8')",
+            )
+        )
         return
-    reader = csv.DictReader(text.splitlines(keepends=True), restkey="__extra__")
+    # Only \n, \r\n and \r end a line (not U+2028 and the like, as str.splitlines has it).
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.DictReader(lines, restkey="__extra__")
     header = [h.strip() for h in (reader.fieldnames or [])]
     if not header:
-        problems.append(Problem(name, 1, None, "the file is empty",
-                                f"start with a header row: {','.join(required)},..."))
+        problems.append(
+            Problem(
+                name,
+                1,
+                None,
+                "the file is empty",
+                f"start with a header row: {','.join(required)},...",
+            )
+        )
         return
     reader.fieldnames = header
     missing = [c for c in required if c not in header]
     if missing:
-        problems.append(Problem(name, 1, ",".join(missing), "required column missing",
-                                "add it to the header row"))
+        problems.append(
+            Problem(
+                name, 1, ",".join(missing), "required column missing", "add it to the header row"
+            )
+        )
         return
     previous_end = 1
     for row in reader:
         line = previous_end + 1
+        while line <= len(lines) and not lines[line - 1].strip("\r\n"):
+            line += 1  # DictReader skips blank lines without yielding them
         previous_end = reader.line_num
+        if ids is not None and isinstance(row.get("id"), str) and row["id"].strip():
+            ids.add(row["id"].strip())
         if "__extra__" in row:
-            problems.append(Problem(name, line, None,
-                                    f"{len(header) + len(row['__extra__'])} fields, header has "
-                                    f"{len(header)}",
-                                    "quote values that contain a comma"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    f"{len(header) + len(row['__extra__'])} fields, header has {len(header)}",
+                    "quote values that contain a comma",
+                )
+            )
             continue
         if any(value is None for value in row.values()):
-            problems.append(Problem(name, line, None, "too few fields",
-                                    f"give all {len(header)} columns (empty is allowed)"))
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    "too few fields",
+                    f"give all {len(header)} columns (empty is allowed)",
+                )
+            )
             continue
         if not any(v.strip() for v in row.values()):
             continue  # blank line
         yield line, {k: v.strip() for k, v in row.items()}
+
+
+def _valid_since(value: str) -> bool:
+    """True for YYYY, YYYY-MM or YYYY-MM-DD naming a real month or date."""
+    if not _SINCE.match(value):
+        return False
+    parts = value.split("-")
+    try:
+        datetime.date(
+            int(parts[0]),
+            int(parts[1]) if len(parts) > 1 else 1,
+            int(parts[2]) if len(parts) > 2 else 1,
+        )
+    except ValueError:
+        return False
+    return True
 
 
 class _Validator:
@@ -247,26 +336,46 @@ class _Validator:
         allowed = self.vocab.ids(kind)
         if value not in allowed:
             shown = value if len(value) <= 40 else value[:40] + "..."
-            self._add(file, line, column, f"unknown value '{shown}'",
-                      f"use one of: {', '.join(allowed)} (or add it to vocabulary.yaml)")
+            self._add(
+                file,
+                line,
+                column,
+                f"unknown value '{shown}'",
+                f"use one of: {', '.join(allowed)} (or add it to vocabulary.yaml)",
+            )
             return False
         return True
 
     def _url(self, file, line, column, value, required):
         if not value:
             if required:
-                self._add(file, line, column, "missing source",
-                          "give the https:// address of the public page this fact comes from")
+                self._add(
+                    file,
+                    line,
+                    column,
+                    "missing source",
+                    "give the https:// address of the public page this fact comes from",
+                )
             return
         if not _URL.match(value):
-            self._add(file, line, column, f"'{value[:60]}' is not a web address",
-                      "use a full http:// or https:// address")
+            self._add(
+                file,
+                line,
+                column,
+                f"'{value[:60]}' is not a web address",
+                "use a full http:// or https:// address",
+            )
 
     def _long_texts(self, file, line, row):
         for column, value in row.items():
             if isinstance(value, str) and len(value) > MAX_TEXT:
-                self._add(file, line, column, f"text of {len(value)} characters",
-                          f"shorten it to at most {MAX_TEXT}")
+                self._add(
+                    file,
+                    line,
+                    column,
+                    f"text of {len(value)} characters",
+                    f"shorten it to at most {MAX_TEXT}",
+                )
 
     def organisations(self, rows, file) -> list[dict]:
         seen: dict[str, int | None] = {}
@@ -276,12 +385,22 @@ class _Validator:
             ok = True
             if not _SLUG.match(org_id):
                 ok = False
-                self._add(file, line, "id", f"'{org_id[:40]}' is not a valid id",
-                          "use lowercase letters, digits and '-' (e.g. 'po-raad')")
+                self._add(
+                    file,
+                    line,
+                    "id",
+                    f"'{org_id[:40]}' is not a valid id",
+                    "use lowercase letters, digits and '-' (e.g. 'po-raad')",
+                )
             elif org_id in seen:
                 ok = False
-                self._add(file, line, "id", f"duplicate id '{org_id}' (first on line "
-                          f"{seen[org_id]})", "give every organisation its own id")
+                self._add(
+                    file,
+                    line,
+                    "id",
+                    f"duplicate id '{org_id}' (first on line {seen[org_id]})",
+                    "give every organisation its own id",
+                )
             seen.setdefault(org_id, line)
             row.setdefault("name", "")
             if not row["name"]:
@@ -311,20 +430,35 @@ class _Validator:
             for column in ("source", "target"):
                 if row.get(column, "") not in known_ids:
                     ok = False
-                    self._add(file, line, column, f"unknown organisation id '{row.get(column)}'",
-                              "use an id from the organisations file, or add that organisation")
+                    self._add(
+                        file,
+                        line,
+                        column,
+                        f"unknown organisation id '{row.get(column)}'",
+                        "use an id from the organisations file, or add that organisation",
+                    )
             if ok and row["source"] == row["target"]:
                 ok = False
-                self._add(file, line, "target", "a relation from an organisation to itself",
-                          "remove the row or correct the target")
+                self._add(
+                    file,
+                    line,
+                    "target",
+                    "a relation from an organisation to itself",
+                    "remove the row or correct the target",
+                )
             row["relation"] = row.get("relation") or ("" if self.strict else "related_to")
             ok &= self._choice(file, line, "relation", row["relation"], "relation_types")
             row["confidence"] = row.get("confidence") or ("" if self.strict else "medium")
             ok &= self._choice(file, line, "confidence", row["confidence"], "confidence")
             row.setdefault("since", "")
-            if row["since"] and not _SINCE.match(row["since"]):
-                self._add(file, line, "since", f"'{row['since'][:20]}' is not a year or date",
-                          "write YYYY or YYYY-MM-DD, or leave it empty")
+            if row["since"] and not _valid_since(row["since"]):
+                self._add(
+                    file,
+                    line,
+                    "since",
+                    f"'{row['since'][:20]}' is not a year or date",
+                    "write YYYY or YYYY-MM-DD, or leave it empty",
+                )
             for column in ("description", "source_url"):
                 row.setdefault(column, "")
             self._url(file, line, "source_url", row["source_url"], required=self.strict)
@@ -332,8 +466,13 @@ class _Validator:
             key = (row.get("source"), row.get("target"), row["relation"])
             if ok and key in seen:
                 ok = False
-                self._add(file, line, "relation", f"duplicate of line {seen[key]}",
-                          "remove one of the two rows")
+                self._add(
+                    file,
+                    line,
+                    "relation",
+                    f"duplicate of line {seen[key]}",
+                    "remove one of the two rows",
+                )
             seen.setdefault(key, line)
             if ok:
                 result.append(row)

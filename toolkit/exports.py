@@ -20,11 +20,17 @@ def _clean(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     out.graph.update({k: str(v) for k, v in graph.graph.items()})
     allowed = (str, int, float, bool)
     for v, d in graph.nodes(data=True):
-        out.add_node(v, **{k: (x if isinstance(x, allowed) else str(x)) for k, x in d.items()
-                           if x is not None})
+        out.add_node(
+            v,
+            **{k: (x if isinstance(x, allowed) else str(x)) for k, x in d.items() if x is not None},
+        )
     for u, v, k, d in graph.edges(keys=True, data=True):
-        out.add_edge(u, v, key=k, **{a: (x if isinstance(x, allowed) else str(x))
-                                     for a, x in d.items() if x is not None})
+        out.add_edge(
+            u,
+            v,
+            key=k,
+            **{a: (x if isinstance(x, allowed) else str(x)) for a, x in d.items() if x is not None},
+        )
     return out
 
 
@@ -34,27 +40,47 @@ def write_csv_pair(graph: nx.MultiDiGraph, folder: str | Path) -> tuple[Path, Pa
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     nodes_path, edges_path = folder / "organisations.csv", folder / "relations.csv"
-    extra_nodes = sorted({k for _, d in graph.nodes(data=True) for k in d} -
-                         set(ORGANISATION_COLUMNS))
+    extra_nodes = sorted(
+        {k for _, d in graph.nodes(data=True) for k in d} - set(ORGANISATION_COLUMNS)
+    )
     with nodes_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow([*ORGANISATION_COLUMNS, *extra_nodes])
         for v, d in graph.nodes(data=True):
-            writer.writerow([v, *(d.get(c, "") for c in ORGANISATION_COLUMNS[1:]),
-                             *(d.get(c, "") for c in extra_nodes)])
-    extra_edges = sorted({k for _, _, d in graph.edges(data=True) for k in d} -
-                         set(RELATION_COLUMNS))
+            writer.writerow(
+                [
+                    v,
+                    *(d.get(c, "") for c in ORGANISATION_COLUMNS[1:]),
+                    *(d.get(c, "") for c in extra_nodes),
+                ]
+            )
+    extra_edges = sorted(
+        {k for _, _, d in graph.edges(data=True) for k in d} - set(RELATION_COLUMNS)
+    )
     with edges_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow([*RELATION_COLUMNS, *extra_edges])
         for u, v, d in graph.edges(data=True):
-            writer.writerow([u, v, *(d.get(c, "") for c in RELATION_COLUMNS[2:]),
-                             *(d.get(c, "") for c in extra_edges)])
+            writer.writerow(
+                [
+                    u,
+                    v,
+                    *(d.get(c, "") for c in RELATION_COLUMNS[2:]),
+                    *(d.get(c, "") for c in extra_edges),
+                ]
+            )
     return nodes_path, edges_path
 
 
-def export_graph(graph: nx.MultiDiGraph, fmt: str, path: str | Path, *, lang: str = "nl",
-                 colour_by: str = "type", size_by: str = "degree") -> list[Path]:
+def export_graph(
+    graph: nx.MultiDiGraph,
+    fmt: str,
+    path: str | Path,
+    *,
+    lang: str = "nl",
+    colour_by: str = "type",
+    size_by: str = "degree",
+) -> list[Path]:
     """Export ``graph`` in ``fmt`` to ``path`` (a folder for ``csv``); return the files written.
 
     Examples
@@ -80,6 +106,7 @@ def export_graph(graph: nx.MultiDiGraph, fmt: str, path: str | Path, *, lang: st
     else:
         from .mapview import render_map
 
-        path.write_text(render_map(graph, lang=lang, colour_by=colour_by, size_by=size_by),
-                        encoding="utf-8")
+        path.write_text(
+            render_map(graph, lang=lang, colour_by=colour_by, size_by=size_by), encoding="utf-8"
+        )
     return [path]

@@ -22,18 +22,40 @@ __all__ = [
 
 LAYOUT_THRESHOLD = 300  # above this many organisations: positions from Python, physics off
 COMMUNITY_COLOURS = (
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
-    "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#86bcb6", "#d37295",
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+    "#86bcb6",
+    "#d37295",
 )
 _TEXT = {
-    "nl": {"search": "Zoek een organisatie", "close": "Sluiten", "website": "Website",
-           "source": "Bron van deze gegevens", "no_match": "Geen organisatie gevonden",
-           "contributed": "Toegevoegd door deelnemers", "group": "Groep",
-           "title": "Netwerk van organisaties"},
-    "en": {"search": "Find an organisation", "close": "Close", "website": "Website",
-           "source": "Source of this information", "no_match": "No organisation found",
-           "contributed": "Added by participants", "group": "Group",
-           "title": "Network of organisations"},
+    "nl": {
+        "search": "Zoek een organisatie",
+        "close": "Sluiten",
+        "website": "Website",
+        "source": "Bron van deze gegevens",
+        "no_match": "Geen organisatie gevonden",
+        "contributed": "Toegevoegd door deelnemers",
+        "group": "Groep",
+        "title": "Netwerk van organisaties",
+    },
+    "en": {
+        "search": "Find an organisation",
+        "close": "Close",
+        "website": "Website",
+        "source": "Source of this information",
+        "no_match": "No organisation found",
+        "contributed": "Added by participants",
+        "group": "Group",
+        "title": "Network of organisations",
+    },
 }
 
 
@@ -69,8 +91,15 @@ def _scaled(values: dict, low: float = 1.0, high: float = 10.0) -> dict:
         return dict.fromkeys(values, low)
     lo, hi = min(finite), max(finite)
     span = (hi - lo) or 1.0
-    return {k: (low + (high - low) * ((v - lo) / span) if v == v else low)
-            for k, v in values.items()}
+    return {
+        k: (low + (high - low) * ((v - lo) / span) if v == v else low) for k, v in values.items()
+    }
+
+
+def _legend_order(item: tuple) -> tuple:
+    """Community numbers in numeric order (2 before 10), type ids alphabetically."""
+    key = item[0]
+    return (0, key, "") if isinstance(key, int) else (1, 0, str(key))
 
 
 def _options(n: int) -> dict:
@@ -79,12 +108,17 @@ def _options(n: int) -> dict:
         "autoResize": True,
         "nodes": {
             "shape": "dot",
-            "scaling": {"min": 6, "max": 36,
-                        "label": {"enabled": True, "min": 11, "max": 22, "drawThreshold": 7}},
+            "scaling": {
+                "min": 6,
+                "max": 36,
+                "label": {"enabled": True, "min": 11, "max": 22, "drawThreshold": 7},
+            },
             "font": {"size": 13, "face": "system-ui, sans-serif", "color": "#1d2733"},
         },
-        "edges": {"smooth": False if large else {"type": "continuous"},
-                  "arrows": {"to": {"scaleFactor": 0.5}}},
+        "edges": {
+            "smooth": False if large else {"type": "continuous"},
+            "arrows": {"to": {"scaleFactor": 0.5}},
+        },
         "physics": {
             "enabled": not large,
             "solver": "forceAtlas2Based",
@@ -92,9 +126,14 @@ def _options(n: int) -> dict:
             "stabilization": {"enabled": True, "iterations": 250, "fit": True},
         },
         "layout": {"improvedLayout": n <= 120, "randomSeed": 42},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": large,
-                        "hideEdgesOnZoom": large, "navigationButtons": False,
-                        "keyboard": {"enabled": True, "bindToWindow": False}},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 120,
+            "hideEdgesOnDrag": large,
+            "hideEdgesOnZoom": large,
+            "navigationButtons": False,
+            "keyboard": {"enabled": True, "bindToWindow": False},
+        },
     }
 
 
@@ -158,31 +197,59 @@ def render_map(
         name = str(attrs.get("name", v))
         type_label = vocab.label("organisation_types", attrs.get("type", "other"), lang)
         x, y = positions.get(v, (None, None))
-        nodes.append({
-            "id": str(v), "label": name, "tooltip": f"{name}\n{type_label}",
-            "colour": colour, "size": sizes.get(v, 1.0), "x": x, "y": y,
-            "contributed": bool(attrs.get("contributed", False)),
-            "highlight": v in highlight, "profile": profiles.get(v, {}),
-        })
+        nodes.append(
+            {
+                "id": str(v),
+                "label": name,
+                "tooltip": f"{name}\n{type_label}",
+                "colour": colour,
+                "size": sizes.get(v, 1.0),
+                "x": x,
+                "y": y,
+                "contributed": bool(attrs.get("contributed", False)),
+                "highlight": v in highlight,
+                "profile": profiles.get(v, {}),
+            }
+        )
     merged: dict[tuple, dict] = {}
     for u, v, d in graph.edges(data=True):
         label = vocab.label("relation_types", d.get("relation", "related_to"), lang)
         since = f" ({d['since']})" if d.get("since") else ""
-        entry = merged.setdefault((str(u), str(v)), {"from": str(u), "to": str(v),
-                                                     "lines": [], "contributed": False})
-        entry["lines"].append(f"{graph.nodes[u].get('name', u)} {label} "
-                              f"{graph.nodes[v].get('name', v)}{since}")
+        entry = merged.setdefault(
+            (str(u), str(v)), {"from": str(u), "to": str(v), "lines": [], "contributed": False}
+        )
+        entry["lines"].append(
+            f"{graph.nodes[u].get('name', u)} {label} {graph.nodes[v].get('name', v)}{since}"
+        )
         entry["contributed"] |= bool(d.get("contributed", False))
-    edges = [{"from": e["from"], "to": e["to"], "tooltip": "\n".join(e["lines"]),
-              "contributed": e["contributed"], "width": 1 + 0.5 * (len(e["lines"]) - 1)}
-             for e in merged.values()]
-    legend = [{"label": label, "colour": colour}
-              for _, (label, colour) in sorted(legend_used.items(), key=lambda kv: str(kv[0]))]
-    payload = {"title": title or text["title"], "text": text, "nodes": nodes, "edges": edges,
-               "legend": legend, "options": _options(n)}
+    edges = [
+        {
+            "from": e["from"],
+            "to": e["to"],
+            "tooltip": "\n".join(e["lines"]),
+            "contributed": e["contributed"],
+            "width": 1 + 0.5 * (len(e["lines"]) - 1),
+        }
+        for e in merged.values()
+    ]
+    legend = [
+        {"label": label, "colour": colour}
+        for _, (label, colour) in sorted(legend_used.items(), key=_legend_order)
+    ]
+    payload = {
+        "title": title or text["title"],
+        "text": text,
+        "nodes": nodes,
+        "edges": edges,
+        "legend": legend,
+        "options": _options(n),
+    }
     return _template().render(
-        lang=lang, title=payload["title"], payload=payload,
-        vis_js_url=vis_js_url, vis_js=None if vis_js_url else vis_network_js(),
+        lang=lang,
+        title=payload["title"],
+        payload=payload,
+        vis_js_url=vis_js_url,
+        vis_js=None if vis_js_url else vis_network_js(),
     )
 
 
@@ -191,7 +258,7 @@ def map_iframe(document: str, height: str = "70vh", title: str = "map") -> str:
 
     Examples
     --------
-    >>> map_iframe('<p title="a">x</p>')[:60]
+    >>> map_iframe('<p title="a">x</p>')[:76]
     '<iframe class="workshop-map" title="map" sandbox="allow-scripts allow-popups'
     """
     return (

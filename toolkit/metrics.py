@@ -28,52 +28,100 @@ BETWEENNESS_SAMPLES = 200
 # Label and one plain sentence per metric, shown by the apps next to the numbers.
 METRICS: dict[str, dict[str, tuple[str, str]]] = {
     "degree": {
-        "nl": ("Relaties", "Het aantal relaties, inkomend en uitgaand: hoe druk bezet een "
-               "organisatie in het netwerk is."),
-        "en": ("Relations", "The number of relations, incoming and outgoing: how busy an "
-               "organisation is in the network."),
+        "nl": (
+            "Relaties",
+            "Het aantal relaties, inkomend en uitgaand: hoe druk bezet een "
+            "organisatie in het netwerk is.",
+        ),
+        "en": (
+            "Relations",
+            "The number of relations, incoming and outgoing: how busy an "
+            "organisation is in the network.",
+        ),
     },
     "betweenness": {
-        "nl": ("Tussenpositie", "Hoe vaak een organisatie op de kortste verbinding tussen twee "
-               "andere ligt: een hoge waarde betekent een brug of poortwachter."),
-        "en": ("Betweenness", "How often an organisation lies on the shortest link between two "
-               "others: a high value means a bridge or gatekeeper."),
+        "nl": (
+            "Tussenpositie",
+            "Hoe vaak een organisatie op de kortste verbinding tussen twee "
+            "andere ligt: een hoge waarde betekent een brug of poortwachter.",
+        ),
+        "en": (
+            "Betweenness",
+            "How often an organisation lies on the shortest link between two "
+            "others: a high value means a bridge or gatekeeper.",
+        ),
     },
     "pagerank": {
-        "nl": ("PageRank", "Belang door de relaties die naar een organisatie toe lopen, zwaarder "
-               "als die zelf van belangrijke organisaties komen."),
-        "en": ("PageRank", "Importance from the relations pointing to an organisation, weighing "
-               "more when they come from important organisations themselves."),
+        "nl": (
+            "PageRank",
+            "Belang door de relaties die naar een organisatie toe lopen, zwaarder "
+            "als die zelf van belangrijke organisaties komen.",
+        ),
+        "en": (
+            "PageRank",
+            "Importance from the relations pointing to an organisation, weighing "
+            "more when they come from important organisations themselves.",
+        ),
     },
     "eigenvector": {
-        "nl": ("Invloed via partners", "Hoe goed de partners van een organisatie zelf verbonden "
-               "zijn: invloed via wie je kent."),
-        "en": ("Eigenvector", "How well an organisation's partners are connected themselves: "
-               "influence through whom you know."),
+        "nl": (
+            "Invloed via partners",
+            "Hoe goed de partners van een organisatie zelf verbonden "
+            "zijn: invloed via wie je kent.",
+        ),
+        "en": (
+            "Eigenvector",
+            "How well an organisation's partners are connected themselves: "
+            "influence through whom you know.",
+        ),
     },
     "core_number": {
-        "nl": ("Kern", "De dichtste kern waartoe een organisatie behoort: in een k-kern is elke "
-               "organisatie met minstens k andere uit die kern verbonden."),
-        "en": ("Core", "The densest core an organisation belongs to: in a k-core each "
-               "organisation is linked to at least k others of that core."),
+        "nl": (
+            "Kern",
+            "De dichtste kern waartoe een organisatie behoort: in een k-kern is elke "
+            "organisatie met minstens k andere uit die kern verbonden.",
+        ),
+        "en": (
+            "Core",
+            "The densest core an organisation belongs to: in a k-core each "
+            "organisation is linked to at least k others of that core.",
+        ),
     },
     "constraint": {
-        "nl": ("Beperking (Burt)", "Hoe sterk de partners van een organisatie onderling verbonden "
-               "zijn: laag betekent ruimte om te makelen tussen groepen."),
-        "en": ("Constraint (Burt)", "How strongly an organisation's partners are linked to each "
-               "other: low means room to broker between groups."),
+        "nl": (
+            "Beperking (Burt)",
+            "Hoe sterk de partners van een organisatie onderling verbonden "
+            "zijn: laag betekent ruimte om te makelen tussen groepen.",
+        ),
+        "en": (
+            "Constraint (Burt)",
+            "How strongly an organisation's partners are linked to each "
+            "other: low means room to broker between groups.",
+        ),
     },
     "effective_size": {
-        "nl": ("Effectieve omvang", "Het aantal partners dat niet ook elkaars partner is: "
-               "niet-overlappende toegang tot het netwerk."),
-        "en": ("Effective size", "The number of partners that are not also each other's "
-               "partners: non-redundant access to the network."),
+        "nl": (
+            "Effectieve omvang",
+            "Het aantal partners dat niet ook elkaars partner is: "
+            "niet-overlappende toegang tot het netwerk.",
+        ),
+        "en": (
+            "Effective size",
+            "The number of partners that are not also each other's "
+            "partners: non-redundant access to the network.",
+        ),
     },
     "community": {
-        "nl": ("Groep", "De groep (Louvain-gemeenschap) van organisaties die onderling meer "
-               "relaties hebben dan met de rest."),
-        "en": ("Community", "The group (Louvain community) of organisations with more relations "
-               "among themselves than with the rest."),
+        "nl": (
+            "Groep",
+            "De groep (Louvain-gemeenschap) van organisaties die onderling meer "
+            "relaties hebben dan met de rest.",
+        ),
+        "en": (
+            "Community",
+            "The group (Louvain community) of organisations with more relations "
+            "among themselves than with the rest.",
+        ),
     },
 }
 
@@ -106,8 +154,15 @@ def metric_table(graph: nx.MultiDiGraph):
     frame["out_degree"] = [graph.out_degree(v) for v in nodes]
     frame["degree"] = frame["in_degree"] + frame["out_degree"]
     if n == 0:
-        for column in ("betweenness", "pagerank", "eigenvector", "core_number", "constraint",
-                       "effective_size", "community"):
+        for column in (
+            "betweenness",
+            "pagerank",
+            "eigenvector",
+            "core_number",
+            "constraint",
+            "effective_size",
+            "community",
+        ):
             frame[column] = []
         return frame
     k = None if n <= EXACT_BETWEENNESS_LIMIT else min(BETWEENNESS_SAMPLES, n)
@@ -175,8 +230,7 @@ def effective_size(graph: nx.Graph) -> dict:
     degree = np.asarray(adj.sum(axis=1)).ravel()
     ties = np.asarray((adj @ adj).multiply(adj).sum(axis=1)).ravel() / 2
     return {
-        v: (float(d - 2 * t / d) if d > 0 else math.nan)
-        for v, d, t in zip(nodes, degree, ties)
+        v: (float(d - 2 * t / d) if d > 0 else math.nan) for v, d, t in zip(nodes, degree, ties)
     }
 
 
@@ -221,8 +275,7 @@ def what_if(graph: nx.MultiDiGraph, removed: list[str]):
             "organisations": g.number_of_nodes(),
             "relations": g.number_of_edges(),
             "components": nx.number_connected_components(simple) if len(simple) else 0,
-            "largest_component": max((len(c) for c in nx.connected_components(simple)),
-                                     default=0),
+            "largest_component": max((len(c) for c in nx.connected_components(simple)), default=0),
             "density": nx.density(simple) if len(simple) > 1 else 0.0,
         }
     summary = pd.DataFrame(figures)

@@ -37,13 +37,21 @@ def build_graph(data: StakeholderData) -> nx.MultiDiGraph:
     for row in data.organisations:
         attrs = {k: v for k, v in row.items() if k != "id"}
         attrs["sectors"] = ";".join(row.get("sectors", []))
-        attrs["contributed"] = bool(row.get("contributed", False))
+        attrs["contributed"] = _flag(row.get("contributed", False))
         graph.add_node(row["id"], **attrs)
     for row in data.relations:
         attrs = {k: v for k, v in row.items() if k not in ("source", "target")}
-        attrs["contributed"] = bool(row.get("contributed", False))
+        attrs["contributed"] = _flag(row.get("contributed", False))
         graph.add_edge(row["source"], row["target"], key=row["relation"], **attrs)
     return graph
+
+
+def _flag(value) -> bool:
+    """A boolean column: as text (read back from a CSV/GraphML/GEXF export) 'False', 'false',
+    '0', 'no' and '' are false; any other text is true."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "false", "0", "no")
+    return bool(value)
 
 
 def _sectors(graph: nx.MultiDiGraph, node) -> set[str]:

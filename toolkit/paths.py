@@ -48,6 +48,12 @@ def notebooks_dir() -> Path:
 def data_dir() -> Path:
     """Return the folder for runtime data (the embedded database, QR codes, exports).
 
-    ``WORKSHOP_DATA`` overrides the default ``./workshop-data``.
+    ``WORKSHOP_DATA`` overrides the default: ``workshop-data/`` in a source checkout (next
+    to ``pyproject.toml``, whatever the current folder), else in the current folder.
     """
-    return Path(os.environ.get("WORKSHOP_DATA", "workshop-data")).resolve()
+    if os.environ.get("WORKSHOP_DATA"):
+        return Path(os.environ["WORKSHOP_DATA"]).resolve()
+    root = content_root()
+    if (root / "pyproject.toml").is_file():
+        return root / "workshop-data"
+    return Path("workshop-data").resolve()

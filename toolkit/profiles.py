@@ -14,27 +14,26 @@ __all__ = ["organisation_profiles", "metric_sentence"]
 _SENTENCES = {
     "degree": {
         "nl": "{name} heeft {degree} relaties ({in_degree} inkomend, {out_degree} uitgaand); "
-              "plaats {rank} van {n}.",
+        "plaats {rank} van {n}.",
         "en": "{name} has {degree} relations ({in_degree} incoming, {out_degree} outgoing); "
-              "rank {rank} of {n}.",
+        "rank {rank} of {n}.",
     },
     "betweenness": {
         "nl": "{name} ligt op veel kortste verbindingen tussen anderen (plaats {rank} van {n}) "
-              "en verbindt bijvoorbeeld {a} met {b}.",
+        "en verbindt bijvoorbeeld {a} met {b}.",
         "en": "{name} lies on many shortest links between others (rank {rank} of {n}) and "
-              "connects, for example, {a} with {b}.",
+        "connects, for example, {a} with {b}.",
     },
     "betweenness_none": {
         "nl": "{name} ligt niet tussen anderen in: zijn partners bereiken elkaar ook zonder "
-              "{name}.",
-        "en": "{name} does not sit between others: its partners reach each other without "
-              "{name}.",
+        "{name}.",
+        "en": "{name} does not sit between others: its partners reach each other without {name}.",
     },
     "pagerank": {
         "nl": "{name} ontvangt relaties van organisaties die zelf veel relaties ontvangen "
-              "(plaats {rank} van {n}).",
+        "(plaats {rank} van {n}).",
         "en": "{name} receives relations from organisations that receive many themselves "
-              "(rank {rank} of {n}).",
+        "(rank {rank} of {n}).",
     },
     "eigenvector": {
         "nl": "De partners van {name} zijn zelf {level} verbonden (plaats {rank} van {n}).",
@@ -42,21 +41,21 @@ _SENTENCES = {
     },
     "core_number": {
         "nl": "{name} hoort bij de {value}-kern: een groep waarin elk lid minstens {value} "
-              "relaties binnen de groep heeft.",
+        "relaties binnen de groep heeft.",
         "en": "{name} belongs to the {value}-core: a group in which each member has at least "
-              "{value} relations inside the group.",
+        "{value} relations inside the group.",
     },
     "constraint": {
         "nl": "De partners van {name} zijn {level} onderling verbonden (beperking {value:.2f}): "
-              "{meaning}.",
+        "{meaning}.",
         "en": "The partners of {name} are {level} linked to each other (constraint "
-              "{value:.2f}): {meaning}.",
+        "{value:.2f}): {meaning}.",
     },
     "effective_size": {
         "nl": "Van de {partners} partners van {name} geven er effectief {value:.1f} "
-              "niet-overlappende toegang tot het netwerk.",
+        "niet-overlappende toegang tot het netwerk.",
         "en": "Of the {partners} partners of {name}, effectively {value:.1f} give "
-              "non-overlapping access to the network.",
+        "non-overlapping access to the network.",
     },
     "community": {
         "nl": "{name} hoort bij groep {value}, samen met onder meer {members}.",
@@ -68,10 +67,12 @@ _LEVELS = {
     "en": ("strongly", "moderately", "weakly"),
 }
 _BROKER = {
-    "nl": ("weinig ruimte om te makelen", "enige ruimte om te makelen",
-           "veel ruimte om te makelen tussen groepen"),
-    "en": ("little room to broker", "some room to broker",
-           "much room to broker between groups"),
+    "nl": (
+        "weinig ruimte om te makelen",
+        "enige ruimte om te makelen",
+        "veel ruimte om te makelen tussen groepen",
+    ),
+    "en": ("little room to broker", "some room to broker", "much room to broker between groups"),
 }
 _NONE = {"nl": "niemand", "en": "no one"}
 _AND = {"nl": "en", "en": "and"}
@@ -119,8 +120,12 @@ def organisation_profiles(
     vocab = vocabulary or default_vocabulary()
     undirected = simple_view(graph)
     n = len(table)
-    ranks = {m: table[m].rank(ascending=False, method="min") for m in
-             ("degree", "betweenness", "pagerank", "eigenvector")}
+    # Rounded first: eigenvector values of tied organisations differ in the last digits from
+    # run to run (ARPACK's random start), which must not change their rank.
+    ranks = {
+        m: table[m].round(9).rank(ascending=False, method="min")
+        for m in ("degree", "betweenness", "pagerank", "eigenvector")
+    }
     names = table["name"].to_dict()
     ranks = {m: r.to_dict() for m, r in ranks.items()}
     degree = table["degree"].to_dict()
@@ -134,8 +139,16 @@ def organisation_profiles(
         name = str(row["name"])
         base = {"name": name, "n": n}
         lines = []
-        for metric in ("degree", "betweenness", "pagerank", "eigenvector", "core_number",
-                       "constraint", "effective_size", "community"):
+        for metric in (
+            "degree",
+            "betweenness",
+            "pagerank",
+            "eigenvector",
+            "core_number",
+            "constraint",
+            "effective_size",
+            "community",
+        ):
             label = METRICS[metric][lang][0]
             value = row[metric]
             if isinstance(value, float) and math.isnan(value):
@@ -144,8 +157,11 @@ def organisation_profiles(
             fill = {**base, "rank": rank, "value": value}
             key = metric
             if metric == "degree":
-                fill.update(degree=int(row["degree"]), in_degree=int(row["in_degree"]),
-                            out_degree=int(row["out_degree"]))
+                fill.update(
+                    degree=int(row["degree"]),
+                    in_degree=int(row["in_degree"]),
+                    out_degree=int(row["out_degree"]),
+                )
                 shown = str(int(value))
             elif metric == "betweenness":
                 pair = _bridge_pair(undirected, v, degree, community) if value > 0 else None
@@ -166,14 +182,22 @@ def organisation_profiles(
                 shown = f"{value:.1f}"
             elif metric == "community":
                 others = [names[o] for o in groups.get(value, []) if o != v][:3]
-                fill["members"] = (", ".join(others[:-1]) + f" {_AND[lang]} {others[-1]}"
-                                   if len(others) > 1 else (others[0] if others else
-                                                            _NONE[lang]))
+                fill["members"] = (
+                    ", ".join(others[:-1]) + f" {_AND[lang]} {others[-1]}"
+                    if len(others) > 1
+                    else (others[0] if others else _NONE[lang])
+                )
                 shown = str(int(value))
             else:
                 shown = str(int(value))
-            lines.append({"metric": metric, "label": label, "value": shown,
-                          "sentence": metric_sentence(key, lang, **fill)})
+            lines.append(
+                {
+                    "metric": metric,
+                    "label": label,
+                    "value": shown,
+                    "sentence": metric_sentence(key, lang, **fill),
+                }
+            )
         sectors = [s for s in str(attrs.get("sectors", "")).split(";") if s]
         profiles[v] = {
             "id": str(v),

@@ -57,22 +57,43 @@ def load_vocabulary(path: str | Path) -> Vocabulary:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise ContentError(
-            [Problem(str(path), line, None, f"not valid YAML ({exc.__class__.__name__})",
-                     "check the indentation and the colons")]
+            [
+                Problem(
+                    str(path),
+                    line,
+                    None,
+                    f"not valid YAML ({exc.__class__.__name__})",
+                    "check the indentation and the colons",
+                )
+            ]
         ) from None
     problems = []
     entries: dict[str, dict[str, dict[str, str]]] = {}
     for kind in KINDS:
         section = raw.get(kind)
         if not isinstance(section, dict) or not section:
-            problems.append(Problem(str(path), None, kind, "section missing or empty",
-                                    f"add a '{kind}:' mapping of id -> {{nl:, en:}}"))
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    kind,
+                    "section missing or empty",
+                    f"add a '{kind}:' mapping of id -> {{nl:, en:}}",
+                )
+            )
             continue
         entries[kind] = {}
         for ident, labels in section.items():
             if not isinstance(labels, dict) or not labels.get("nl") or not labels.get("en"):
-                problems.append(Problem(str(path), None, kind, f"'{ident}' lacks a label",
-                                        "give it both 'nl' and 'en'"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        kind,
+                        f"'{ident}' lacks a label",
+                        "give it both 'nl' and 'en'",
+                    )
+                )
                 continue
             entries[kind][str(ident)] = {k: str(v) for k, v in labels.items()}
     if problems:

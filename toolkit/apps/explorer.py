@@ -17,8 +17,7 @@ __all__ = ["ExplorerApp", "vis_js_url_from_env"]
 
 _ANY = "__all__"
 _NONE = ""
-SIZE_METRICS = ("degree", "betweenness", "pagerank", "eigenvector", "core_number",
-                "effective_size")
+SIZE_METRICS = ("degree", "betweenness", "pagerank", "eigenvector", "core_number", "effective_size")
 
 
 def vis_js_url_from_env() -> str | None:
@@ -27,8 +26,10 @@ def vis_js_url_from_env() -> str | None:
 
 
 def _wide(**extra) -> dict:
-    return {"layout": widgets.Layout(width="auto", min_width="14em", max_width="100%", **extra),
-            "style": {"description_width": "initial"}}
+    return {
+        "layout": widgets.Layout(width="auto", min_width="14em", max_width="100%", **extra),
+        "style": {"description_width": "initial"},
+    }
 
 
 class ExplorerApp:
@@ -42,8 +43,13 @@ class ExplorerApp:
     True
     """
 
-    def __init__(self, data: StakeholderData | None = None, lang: str = "nl",
-                 vis_js_url: str | None = None, height: str = "65vh"):
+    def __init__(
+        self,
+        data: StakeholderData | None = None,
+        lang: str = "nl",
+        vis_js_url: str | None = None,
+        height: str = "65vh",
+    ):
         self.data = data or load_default()
         self.vocab = self.data.vocabulary
         self.graph = build_graph(self.data)
@@ -52,14 +58,16 @@ class ExplorerApp:
         self.height = height
         self.current_graph = self.graph
         self._building = True
-        self.language = widgets.ToggleButtons(options=[("NL", "nl"), ("EN", "en")], value=lang,
-                                              style={"button_width": "3.5em"})
+        self.language = widgets.ToggleButtons(
+            options=[("NL", "nl"), ("EN", "en")], value=lang, style={"button_width": "3.5em"}
+        )
         self.sector = widgets.Dropdown(**_wide())
         self.org_type = widgets.Dropdown(**_wide())
         self.relation = widgets.Dropdown(**_wide())
         self.ego = widgets.Dropdown(**_wide())
-        self.radius = widgets.ToggleButtons(options=[("1", 1), ("2", 2), ("3", 3)], value=1,
-                                            style={"button_width": "2.5em"})
+        self.radius = widgets.ToggleButtons(
+            options=[("1", 1), ("2", 2), ("3", 3)], value=1, style={"button_width": "2.5em"}
+        )
         self.size_by = widgets.Dropdown(**_wide())
         self.colour_by = widgets.ToggleButtons(style={"button_width": "6em"})
         self.remove = widgets.Dropdown(**_wide())
@@ -72,69 +80,99 @@ class ExplorerApp:
         self.what_if_box = widgets.HTML()
         self.path_box = widgets.HTML()
         self._relabel()
-        for control in (self.sector, self.org_type, self.relation, self.ego, self.radius,
-                        self.size_by, self.colour_by, self.remove):
+        for control in (
+            self.sector,
+            self.org_type,
+            self.relation,
+            self.ego,
+            self.radius,
+            self.size_by,
+            self.colour_by,
+            self.remove,
+        ):
             control.observe(self._on_change, names="value")
         for control in (self.path_from, self.path_to):
             control.observe(self._on_path, names="value")
         self.language.observe(self._on_language, names="value")
         self._building = False
         self.refresh()
-        row = widgets.Layout(flex_flow="row wrap", gap="4px 12px", align_items="center")
-        self.widget = widgets.VBox([
-            widgets.HBox([self.title, self.language], layout=widgets.Layout(
-                flex_flow="row wrap", justify_content="space-between", align_items="center")),
-            widgets.HBox([self.sector, self.org_type, self.relation], layout=row),
-            widgets.HBox([self.ego, self.radius, self.size_by, self.colour_by], layout=row),
-            self.status,
-            self.map,
-            self.metric_help,
-            widgets.HBox([self.remove], layout=row),
-            self.what_if_box,
-            widgets.HBox([self.path_from, self.path_to], layout=row),
-            self.path_box,
-        ], layout=widgets.Layout(width="100%", gap="6px"))
+        row = widgets.Layout(flex_flow="row wrap", align_items="center")
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox(
+                    [self.title, self.language],
+                    layout=widgets.Layout(
+                        flex_flow="row wrap", justify_content="space-between", align_items="center"
+                    ),
+                ),
+                widgets.HBox([self.sector, self.org_type, self.relation], layout=row),
+                widgets.HBox([self.ego, self.radius, self.size_by, self.colour_by], layout=row),
+                self.status,
+                self.map,
+                self.metric_help,
+                widgets.HBox([self.remove], layout=row),
+                self.what_if_box,
+                widgets.HBox([self.path_from, self.path_to], layout=row),
+                self.path_box,
+            ],
+            layout=widgets.Layout(width="100%"),
+        )
         self.widget.add_class("workshop-explorer")
 
     # --- labels -------------------------------------------------------------------------
     def _org_options(self, first: str) -> list[tuple[str, str]]:
-        names = sorted(((o["name"], o["id"]) for o in self.data.organisations),
-                       key=lambda p: p[0].casefold())
+        names = sorted(
+            ((o["name"], o["id"]) for o in self.data.organisations), key=lambda p: p[0].casefold()
+        )
         return [(first, _NONE), *names]
 
     def _relabel(self) -> None:
         """Set every label and option text in the current language, keeping values."""
         lang, vocab = self.lang, self.vocab
         self._building, was_building = True, self._building
-        self.title.value = (f"<h2 style='margin:4px 0'>{html.escape(t('explorer_title', lang))}"
-                            f"</h2><p style='margin:0'>{html.escape(t('explorer_intro', lang))}</p>")
+        self.title.value = (
+            f"<h2 style='margin:4px 0'>{html.escape(t('explorer_title', lang))}"
+            f"</h2><p style='margin:0'>{html.escape(t('explorer_intro', lang))}</p>"
+        )
 
         def choices(kind):
-            return [(t("all", lang), _ANY), *((vocab.label(kind, i, lang), i)
-                                               for i in vocab.ids(kind))]
+            return [
+                (t("all", lang), _ANY),
+                *((vocab.label(kind, i, lang), i) for i in vocab.ids(kind)),
+            ]
 
-        for control, kind, key in ((self.sector, "sectors", "sector"),
-                                   (self.org_type, "organisation_types", "org_type"),
-                                   (self.relation, "relation_types", "relation")):
+        for control, kind, key in (
+            (self.sector, "sectors", "sector"),
+            (self.org_type, "organisation_types", "org_type"),
+            (self.relation, "relation_types", "relation"),
+        ):
             value = control.value or _ANY
             control.options = choices(kind)
             control.value = value
             control.description = t(key, lang)
-        for control, key in ((self.ego, "ego"), (self.remove, "what_if"),
-                             (self.path_from, "path_from"), (self.path_to, "path_to")):
+        for control, key in (
+            (self.ego, "ego"),
+            (self.remove, "what_if"),
+            (self.path_from, "path_from"),
+            (self.path_to, "path_to"),
+        ):
             value = control.value or _NONE
             control.options = self._org_options(t("none", lang))
             control.value = value
             control.description = t(key, lang)
         self.radius.description = t("radius", lang)
         value = self.size_by.value or "degree"
-        self.size_by.options = [(METRICS[m][lang][0] if m in METRICS else
-                                 METRICS["degree"][lang][0], m) for m in SIZE_METRICS]
+        self.size_by.options = [
+            (METRICS[m][lang][0] if m in METRICS else METRICS["degree"][lang][0], m)
+            for m in SIZE_METRICS
+        ]
         self.size_by.value = value
         self.size_by.description = t("size_by", lang)
         value = self.colour_by.value or "type"
-        self.colour_by.options = [(t("colour_type", lang), "type"),
-                                  (t("colour_community", lang), "community")]
+        self.colour_by.options = [
+            (t("colour_type", lang), "type"),
+            (t("colour_community", lang), "community"),
+        ]
         self.colour_by.value = value
         self.colour_by.description = t("colour_by", lang)
         self._building = was_building
@@ -162,8 +200,9 @@ class ExplorerApp:
             self.path_box.value = f"<p>{html.escape(t('no_path', self.lang))}</p>"
             return
         items = "".join(f"<li>{self._path_text(steps)}</li>" for steps in paths)
-        self.path_box.value = (f"<p><b>{html.escape(t('path_heading', self.lang))}</b></p>"
-                               f"<ol>{items}</ol>")
+        self.path_box.value = (
+            f"<p><b>{html.escape(t('path_heading', self.lang))}</b></p><ol>{items}</ol>"
+        )
 
     def _path_text(self, steps) -> str:
         parts = []
@@ -185,8 +224,12 @@ class ExplorerApp:
         def pick(control):
             return None if control.value in (_ANY, None) else [control.value]
 
-        graph = filter_graph(self.graph, sectors=pick(self.sector), types=pick(self.org_type),
-                             relations=pick(self.relation))
+        graph = filter_graph(
+            self.graph,
+            sectors=pick(self.sector),
+            types=pick(self.org_type),
+            relations=pick(self.relation),
+        )
         if self.ego.value and self.ego.value in graph:
             graph = ego_network(graph, self.ego.value, self.radius.value)
         if removal and self.remove.value and self.remove.value in graph:
@@ -206,16 +249,24 @@ class ExplorerApp:
             self._what_if()
             return
         table = metric_table(graph)
-        document = render_map(graph, lang=lang, colour_by=self.colour_by.value,
-                              size_by=self.size_by.value, table=table,
-                              highlight=[self.ego.value] if self.ego.value else (),
-                              vis_js_url=self.vis_js_url, vocabulary=self.vocab,
-                              title=t("explorer_title", lang))
+        document = render_map(
+            graph,
+            lang=lang,
+            colour_by=self.colour_by.value,
+            size_by=self.size_by.value,
+            table=table,
+            highlight=[self.ego.value] if self.ego.value else (),
+            vis_js_url=self.vis_js_url,
+            vocabulary=self.vocab,
+            title=t("explorer_title", lang),
+        )
         self.map.value = map_iframe(document, self.height, t("explorer_title", lang))
-        self.status.value = (f"<small>{html.escape(t('counts', lang, orgs=len(graph), rels=graph.number_of_edges()))}"
-                             "</small>")
+        self.status.value = (
+            f"<small>{html.escape(t('counts', lang, orgs=len(graph), rels=graph.number_of_edges()))}"
+            "</small>"
+        )
         label, sentence = METRICS[self.size_by.value][lang]
-        self.metric_help.value = (f"<p><b>{html.escape(label)}</b>: {html.escape(sentence)}</p>")
+        self.metric_help.value = f"<p><b>{html.escape(label)}</b>: {html.escape(sentence)}</p>"
         self._what_if()
 
     def _what_if(self) -> None:
@@ -229,22 +280,33 @@ class ExplorerApp:
             return
         result = what_if(base, [removed])
         s = result["summary"]
-        summary = t("whatif_summary", self.lang,
-                    org_before=int(s.loc["organisations", "before"]),
-                    org_after=int(s.loc["organisations", "after"]),
-                    rel_before=int(s.loc["relations", "before"]),
-                    rel_after=int(s.loc["relations", "after"]),
-                    comp_before=int(s.loc["components", "before"]),
-                    comp_after=int(s.loc["components", "after"]),
-                    big_before=int(s.loc["largest_component", "before"]),
-                    big_after=int(s.loc["largest_component", "after"]))
+        summary = t(
+            "whatif_summary",
+            self.lang,
+            org_before=int(s.loc["organisations", "before"]),
+            org_after=int(s.loc["organisations", "after"]),
+            rel_before=int(s.loc["relations", "before"]),
+            rel_after=int(s.loc["relations", "after"]),
+            comp_before=int(s.loc["components", "before"]),
+            comp_after=int(s.loc["components", "after"]),
+            big_before=int(s.loc["largest_component", "before"]),
+            big_after=int(s.loc["largest_component", "after"]),
+        )
         risers = result["changes"]
         risers = risers[risers["change"] > 1e-9].head(5)
-        items = "".join(f"<li>{html.escape(str(r['name']))}: {r['betweenness']:.3f} → "
-                        f"{r['betweenness_after']:.3f}</li>" for _, r in risers.iterrows())
+        items = "".join(
+            f"<li>{html.escape(str(r['name']))}: {r['betweenness']:.3f} → "
+            f"{r['betweenness_after']:.3f}</li>"
+            for _, r in risers.iterrows()
+        )
         name = self.graph.nodes[removed].get("name", removed)
         self.what_if_box.value = (
             f"<div class='workshop-whatif'><p><b>{html.escape(t('whatif_heading', self.lang, name=name))}"
             f"</b></p><p>{html.escape(summary)}</p>"
-            + (f"<p>{html.escape(t('whatif_changes', self.lang))}</p><ul>{items}</ul>" if items
-               else "") + "</div>")
+            + (
+                f"<p>{html.escape(t('whatif_changes', self.lang))}</p><ul>{items}</ul>"
+                if items
+                else ""
+            )
+            + "</div>"
+        )

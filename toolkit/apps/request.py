@@ -17,10 +17,9 @@ def query_params(timeout: float | None = None) -> dict[str, str]:
     """
     query = ""
     if os.environ.get("VOILA_PREHEAT") == "True":
-        from voila.utils import get_query_string, wait_for_request
+        from voila.utils import get_query_string
 
-        wait_for_request()
-        query = get_query_string() or ""
+        query = get_query_string() or ""  # waits for the request (call it only once)
     else:
         query = os.environ.get("QUERY_STRING", "")
     return {key: values[0] for key, values in parse_qs(query).items() if values}

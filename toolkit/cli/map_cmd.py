@@ -20,8 +20,9 @@ def register(commands) -> None:
         group.add_argument("--nodes", metavar="FILE", help="organisations CSV of your own")
         group.add_argument("--edges", metavar="FILE", help="relations CSV of your own")
         group.add_argument("--graph", metavar="FILE", help="a .graphml or .gexf file")
-        group.add_argument("--strict", action="store_true",
-                           help="require a source for every row of your own data")
+        group.add_argument(
+            "--strict", action="store_true", help="require a source for every row of your own data"
+        )
 
     check = sub.add_parser("validate", help="check the data and list every problem")
     source_options(check)
@@ -42,8 +43,9 @@ def register(commands) -> None:
     export = sub.add_parser("export", help="write GraphML, GEXF, a CSV pair or an HTML map")
     source_options(export)
     export.add_argument("--format", required=True, choices=["graphml", "gexf", "csv", "html"])
-    export.add_argument("-o", "--output", required=True, metavar="PATH",
-                        help="output file (for csv: a folder)")
+    export.add_argument(
+        "-o", "--output", required=True, metavar="PATH", help="output file (for csv: a folder)"
+    )
     export.add_argument("--lang", default="nl", choices=["nl", "en"], help="language of the map")
     export.add_argument("--colour-by", default="type", choices=["type", "community"])
     export.add_argument("--size-by", default="degree")
@@ -73,8 +75,10 @@ def _graph(args):
 
 def _validate(args) -> int:
     data = load_from_args(args)
-    print(f"OK: {len(data.organisations)} organisations, {len(data.relations)} relations "
-          f"({data.origin})")
+    print(
+        f"OK: {len(data.organisations)} organisations, {len(data.relations)} relations "
+        f"({data.origin})"
+    )
     return 0
 
 
@@ -83,8 +87,10 @@ def _metrics(args) -> int:
 
     table = metric_table(_graph(args))
     if args.sort not in table.columns:
-        raise CommandError(f"unknown metric '{args.sort}': use one of "
-                           f"{', '.join(c for c in table.columns if c not in ('name', 'type'))}")
+        raise CommandError(
+            f"unknown metric '{args.sort}': use one of "
+            f"{', '.join(c for c in table.columns if c not in ('name', 'type'))}"
+        )
     shown = table.sort_values(args.sort, ascending=args.sort == "constraint").head(args.top)
     print(shown.drop(columns=["type"]).round(3).to_string())
     return 0
@@ -96,8 +102,9 @@ def _path(args) -> int:
     graph = _graph(args)
     for node in (args.source, args.target):
         if node not in graph:
-            raise CommandError(f"unknown organisation id '{node}'; "
-                               "`workshop map metrics --top 100` lists the ids")
+            raise CommandError(
+                f"unknown organisation id '{node}'; `workshop map metrics --top 100` lists the ids"
+            )
     paths = shortest_paths(graph, args.source, args.target)
     if not paths:
         print(f"{args.source} and {args.target} are not connected")
@@ -113,8 +120,14 @@ def _export(args) -> int:
     target = writable_target(args.output, folder=args.format == "csv")
     graph = _graph(args)
     try:
-        written = export_graph(graph, args.format, target, lang=args.lang,
-                               colour_by=args.colour_by, size_by=args.size_by)
+        written = export_graph(
+            graph,
+            args.format,
+            target,
+            lang=args.lang,
+            colour_by=args.colour_by,
+            size_by=args.size_by,
+        )
     except OSError as exc:
         raise CommandError(f"cannot write {target}: {exc.strerror}") from None
     for path in written:

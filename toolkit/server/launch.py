@@ -54,9 +54,13 @@ def build_config(spec: ServerSpec):
     cfg.Voila.port_retries = 0
     cfg.Voila.open_browser = False
     cfg.Voila.root_dir = str(apps_dir())
-    cfg.Voila.tornado_settings = {"headers": {"Content-Security-Policy": CSP,
-                                              "X-Content-Type-Options": "nosniff",
-                                              "Referrer-Policy": "no-referrer"}}
+    cfg.Voila.tornado_settings = {
+        "headers": {
+            "Content-Security-Policy": CSP,
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        }
+    }
     cfg.WorkshopVoila.routes = dict(spec.routes)
     vc = cfg.VoilaConfiguration
     vc.template = "workshop"

@@ -40,8 +40,9 @@ class WorkshopVoila(Voila):
         # The template lives in the package: put it first on the Jupyter data path.
         current = os.environ.get("JUPYTER_PATH", "")
         if str(JUPYTER_DATA) not in current.split(os.pathsep):
-            os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(JUPYTER_DATA),
-                                                                     current) if p)
+            os.environ["JUPYTER_PATH"] = os.pathsep.join(
+                p for p in (str(JUPYTER_DATA), current) if p
+            )
         super().initialize(argv)
 
     def init_settings(self) -> dict:
@@ -56,21 +57,28 @@ class WorkshopVoila(Voila):
 
         kept = [h for h in super().init_handlers() if not _BLOCKED.search(_pattern(h))]
         vis_dir = _vis_dir()
-        kept.append((url_path_join(self.server_url, r"/workshop/static/(vis-network\.min\.js)"),
-                     VersionedStatic, {"path": str(vis_dir)}))
+        kept.append(
+            (
+                url_path_join(self.server_url, r"/workshop/static/(vis-network\.min\.js)"),
+                VersionedStatic,
+                {"path": str(vis_dir)},
+            )
+        )
         for pattern, (handler, kwargs) in self.extra_handlers.items():
             kept.append((url_path_join(self.server_url, pattern), handler, kwargs))
         for route, notebook in self.routes.items():
-            kept.append((
-                url_path_join(self.server_url, route),
-                TornadoVoilaHandler,
-                {
-                    "notebook_path": notebook,
-                    "template_paths": self.template_paths,
-                    "config": self.config,
-                    "voila_configuration": self.voila_configuration,
-                },
-            ))
+            kept.append(
+                (
+                    url_path_join(self.server_url, route),
+                    TornadoVoilaHandler,
+                    {
+                        "notebook_path": notebook,
+                        "template_paths": self.template_paths,
+                        "config": self.config,
+                        "voila_configuration": self.voila_configuration,
+                    },
+                )
+            )
         return kept
 
 

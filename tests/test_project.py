@@ -1,0 +1,50 @@
+"""Project hygiene: environment.yml mirrors pyproject.toml; notebooks carry no outputs."""
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _normalise(requirement: str) -> tuple[str, str]:
+    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)(\[[^\]]*\])?\s*(.*)$", requirement)
+    name = match.group(1).lower().replace("_", "-")
+    spec = ",".join(sorted(part.strip() for part in match.group(3).split(",") if part.strip()))
+    return name, spec
+
+
+def test_environment_yml_matches_pyproject():
+    """Does environment.yml hold exactly the packages and ranges of pyproject.toml?"""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [*project["dependencies"]]
+    for extra in ("postgres", "test"):
+        wanted += project["optional-dependencies"][extra]
+    expected = dict(_normalise(r) for r in wanted)
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    listed = [d for d in env["dependencies"] if isinstance(d, str)]
+    actual = dict(_normalise(d) for d in listed if not d.startswith(("python", "pip")))
+    assert actual == expected
+
+
+NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("voila_apps/*.ipynb")])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_committed_without_outputs(path):
+    """Is every notebook stored without outputs and execution counts?"""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [], f"{path.name} has outputs: clear them before commit"
+            assert cell["execution_count"] is None
+
+
+def test_there_are_notebooks():
+    """Are the researcher notebooks and the apps there at all?"""
+    names = {p.name for p in NOTEBOOKS}
+    assert "explorer.ipynb" in names

@@ -1,0 +1,231 @@
+"""The participant app: one notebook, screens swapped inside one root widget."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import os
+from urllib.parse import urlencode
+
+import ipywidgets as widgets
+
+from ...exercises.loader import default_exercises
+from ...i18n import t
+from ...store import NotAllowed, Store, StoreUnavailable
+from . import strings  # noqa: F401 - registers the participant strings
+from .context import Context
+from .pseudonyms import clean_pseudonym, suggest_pseudonym
+from .screens import ExerciseScreen, JoinScreen, MapScreen, OverviewScreen
+
+__all__ = ["ParticipantApp", "REFRESH_SECONDS"]
+
+log = logging.getLogger("workshop.participant")
+REFRESH_SECONDS = 2.0
+TOUCH_EVERY = 30  # refreshes between 'still here' marks (about a minute)
+
+
+class ParticipantApp:
+    """Build with ``ParticipantApp()`` (slow part: imports, store, exercises), display
+    ``app.widget``, then call ``app.start(query_params)`` when the request is known.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> store = Store.open(f"sqlite:///{tempfile.mkdtemp()}/w.db")
+    >>> session = store.create_session("Demo", exercises=["behoeften"])
+    >>> app = ParticipantApp(store=store)
+    >>> app.start({"code": session.code})
+    >>> app.join(session.code, "Wijze Otter")
+    >>> app.ctx.person.pseudonym, type(app.screen).__name__
+    ('Wijze Otter', 'OverviewScreen')
+    """
+
+    def __init__(self, store: Store | None = None, lang: str = "nl"):
+        self.store = store or Store.open()
+        self.exercises = list(default_exercises())
+        self.lang = lang
+        self.ctx: Context | None = None
+        self.screen = None
+        self.base_url = ""
+        self.suggested_pseudonym = suggest_pseudonym()
+        self.language = widgets.ToggleButtons(options=[("NL", "nl"), ("EN", "en")], value=lang,
+                                              style={"button_width": "3.2em"})
+        self.language.observe(self._on_language, names="value")
+        self.bridge = widgets.HTML(layout=widgets.Layout(height="0px", overflow="hidden"))
+        self.body = widgets.VBox(layout=widgets.Layout(width="100%"))
+        self.widget = widgets.VBox([
+            widgets.HBox([self.language], layout=widgets.Layout(justify_content="flex-end")),
+            self.body, self.bridge,
+        ], layout=widgets.Layout(width="100%", max_width="760px", margin="0 auto"))
+        self.widget.add_class("workshop-participant")
+        self._task = None
+        self._ticks = 0
+
+    # --- start ------------------------------------------------------------------------------
+    def start(self, params: dict[str, str]) -> None:
+        """Show the right first screen for the page's query (code, resume token, language)."""
+        self.base_url = _base_url()
+        code = (params.get("code") or os.environ.get("WORKSHOP_SESSION", "")).strip().upper()
+        lang = params.get("lang")
+        if lang not in ("nl", "en"):
+            session = self.store.get_session(code) if code else None
+            lang = session.lang if session else self.lang
+        self.lang = lang
+        self.language.unobserve(self._on_language, names="value")
+        self.language.value = lang
+        self.language.observe(self._on_language, names="value")
+        token = params.get("t", "")
+        if code and token and not params.get("new"):
+            try:
+                person = self.store.resume(code, token)
+            except StoreUnavailable:
+                person = None
+            if person is not None:
+                self._enter(code, person, token)
+                self._start_refresh()
+                return
+        self.find_session(code, quiet=not params.get("code"))
+        self._start_refresh()
+
+    def find_session(self, code: str, quiet: bool = False) -> None:
+        """Show the join screen for ``code`` (or ask for a code)."""
+        code = (code or "").strip().upper()
+        session = self.store.get_session(code) if code else None
+        error = "" if session or quiet or not code else t("p_code_unknown", self.lang,
+                                                           code=code[:12])
+        self._show(JoinScreen(self, code, session, error))
+
+    def join(self, code: str, pseudonym: str) -> None:
+        """Join the session under ``pseudonym``; show the overview."""
+        name = clean_pseudonym(pseudonym)
+        screen = self.screen
+        if name is None:
+            screen.message.value = (f"<p class='workshop-error' role='alert'>"
+                                    f"{html.escape(t('error_pseudonym', self.lang))}</p>")
+            return
+        try:
+            person, token = self.store.join(code, name)
+        except (NotAllowed, StoreUnavailable) as exc:
+            reason = (t("p_code_unknown", self.lang, code=code) if isinstance(exc, NotAllowed)
+                      else t("p_not_saved", self.lang, reason=t("error_unavailable", self.lang)))
+            screen.message.value = f"<p class='workshop-error' role='alert'>{html.escape(reason)}</p>"
+            return
+        self._enter(code, person, token)
+
+    def _enter(self, code: str, person, token: str) -> None:
+        session = self.store.get_session(code)
+        self.ctx = Context(self.store, session, person, token, self.lang)
+        self._update_bridge()
+        self.show_overview()
+
+    def forget(self) -> None:
+        """'Not you?': drop the identity in this browser and show the join screen."""
+        code = self.ctx.session.code if self.ctx else ""
+        query = "?" + urlencode({"code": code, "new": "1"})
+        self.bridge.value = (f"<span class='workshop-resume' hidden data-forget='1' "
+                             f"data-code='{html.escape(code)}' "
+                             f"data-query='{html.escape(query)}'></span>")
+        self.ctx = None
+        self.suggested_pseudonym = suggest_pseudonym()
+        self.find_session(code)
+
+    # --- navigation -------------------------------------------------------------------------
+    def _show(self, screen) -> None:
+        self.screen = screen
+        self.body.children = [screen.widget]
+
+    def show_overview(self) -> None:
+        self.ctx.refresh_session()
+        self._show(OverviewScreen(self, self.ctx))
+
+    def show_exercise(self, exercise_id: str) -> None:
+        exercise = next(e for e in self.exercises if e.id == exercise_id)
+        self.ctx.refresh_session()
+        self._show(ExerciseScreen(self, self.ctx, exercise))
+
+    def show_map(self) -> None:
+        self._show(MapScreen(self, self.ctx))
+
+    def next_exercise(self, exercise_id: str):
+        ids = [e.id for e in self.exercises]
+        index = ids.index(exercise_id)
+        return self.exercises[index + 1] if index + 1 < len(ids) else None
+
+    def _on_language(self, change) -> None:
+        self.lang = change["new"]
+        if self.ctx is not None:
+            self.ctx.lang = self.lang
+            self._update_bridge()
+        self._rerender()
+
+    def _rerender(self) -> None:
+        screen = self.screen
+        if isinstance(screen, ExerciseScreen):
+            self.show_exercise(screen.exercise.id)
+        elif isinstance(screen, OverviewScreen):
+            self.show_overview()
+        elif isinstance(screen, MapScreen):
+            self.show_map()
+        elif isinstance(screen, JoinScreen):
+            self.suggested_pseudonym = screen.pseudonym.value or self.suggested_pseudonym
+            self.find_session(screen.code.value, quiet=True)
+
+    # --- resume link ------------------------------------------------------------------------
+    def _update_bridge(self) -> None:
+        ctx = self.ctx
+        query = "?" + urlencode({"code": ctx.session.code, "t": ctx.token, "lang": self.lang})
+        ctx.resume_url = f"{self.base_url}{query}"
+        self.bridge.value = (f"<span class='workshop-resume' hidden "
+                             f"data-code='{html.escape(ctx.session.code)}' "
+                             f"data-query='{html.escape(query)}'></span>")
+
+    # --- live refresh -----------------------------------------------------------------------
+    def _start_refresh(self) -> None:
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            return
+        if self._task is None and loop.is_running():
+            self._task = loop.create_task(self._refresh_loop())
+
+    async def _refresh_loop(self) -> None:
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            try:
+                self.tick()
+            except Exception:  # keep refreshing; a failure here must not end the app
+                log.exception("refresh failed")
+
+    def tick(self) -> None:
+        """One refresh: session state, the visible results, and a periodic 'still here'."""
+        ctx = self.ctx
+        if ctx is None:
+            return
+        before = ctx.session.open_exercises
+        if ctx.refresh_session() is None:
+            return
+        self._ticks += 1
+        if self._ticks % TOUCH_EVERY == 0:
+            try:
+                self.store.touch(ctx.person)
+            except StoreUnavailable:
+                pass
+        screen = self.screen
+        if isinstance(screen, ExerciseScreen):
+            screen.refresh()
+        elif isinstance(screen, OverviewScreen) and before != ctx.session.open_exercises:
+            self.show_overview()
+
+
+def _base_url() -> str:
+    """The participant page's own address, from the request Voila passed to this kernel."""
+    host = os.environ.get("SERVER_NAME", "")
+    port = os.environ.get("SERVER_PORT", "")
+    path = os.environ.get("SCRIPT_NAME", "/") or "/"
+    if not host:
+        return path
+    netloc = f"[{host}]" if ":" in host else host
+    if port and port not in ("80", ""):
+        netloc += f":{port}"
+    return f"http://{netloc}{path}"

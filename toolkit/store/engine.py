@@ -1,0 +1,138 @@
+"""Open the store: engine settings per database, schema creation, version check and upgrade."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, inspect, select, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from ..paths import data_dir
+from .errors import SchemaError, StoreUnavailable
+from .schema import SCHEMA_VERSION, meta, metadata
+
+__all__ = ["database_url", "make_engine", "prepare_schema", "BUSY_TIMEOUT_MS"]
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def database_url(url: str | None = None) -> str:
+    """Return the store URL: ``url``, else ``WORKSHOP_DB``, else the embedded SQLite file.
+
+    Examples
+    --------
+    >>> database_url("sqlite:///x.db")
+    'sqlite:///x.db'
+    """
+    if url:
+        return url
+    if os.environ.get("WORKSHOP_DB"):
+        return os.environ["WORKSHOP_DB"]
+    return f"sqlite:///{data_dir() / 'workshop.db'}"
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine; SQLite gets WAL, a busy timeout, full sync and explicit BEGINs.
+
+    Write transactions on SQLite start with ``BEGIN IMMEDIATE`` (execution option
+    ``sqlite_begin="IMMEDIATE"``), so a writer waits for the lock instead of failing
+    half-way; readers use plain deferred transactions and never block writers in WAL mode.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise SchemaError(
+            f"WORKSHOP_DB is not a database URL: {url!r}; use e.g. "
+            "sqlite:///workshop-data/workshop.db or "
+            "postgresql+psycopg://user@host/db"
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, pool_pre_ping=False
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):
+            mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+            connection.exec_driver_sql(f"BEGIN {mode}")
+
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    raise SchemaError(
+        f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
+    )
+
+
+# Upgrades from each older schema version to the next one.
+_UPGRADES = {
+    1: [
+        "ALTER TABLE sessions ADD COLUMN results_visible BOOLEAN NOT NULL DEFAULT TRUE",
+        "ALTER TABLE sessions ADD COLUMN free_text_visible BOOLEAN NOT NULL DEFAULT FALSE",
+        "ALTER TABLE answers ADD COLUMN hidden BOOLEAN NOT NULL DEFAULT FALSE",
+    ],
+}
+
+
+def _write_connection(engine: Engine):
+    return engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+
+
+def prepare_schema(engine: Engine) -> int:
+    """Create the tables of an empty database, upgrade an older one, refuse anything else.
+
+    Returns the schema version in use. Runs in one write transaction (serialised between
+    processes: ``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL), so an upgrade
+    is all or nothing.
+    """
+    try:
+        with _write_connection(engine) as conn, conn.begin():
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(804211)"))
+            tables = set(inspect(conn).get_table_names())
+            if not tables:
+                metadata.create_all(conn)
+                conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+                return SCHEMA_VERSION
+            if meta.name not in tables:
+                raise SchemaError(
+                    f"the database at {engine.url.render_as_string(hide_password=True)} holds "
+                    f"other tables ({', '.join(sorted(tables)[:5])}) and is not a workshop "
+                    "store; point WORKSHOP_DB at an empty or workshop database"
+                )
+            row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version"))
+            found = int(row.scalar_one())
+            if found > SCHEMA_VERSION:
+                raise SchemaError(
+                    f"this database was written by a newer toolkit (schema {found}; this "
+                    f"version knows up to {SCHEMA_VERSION}); upgrade the toolkit or use "
+                    "another database"
+                )
+            for version in range(found, SCHEMA_VERSION):
+                for statement in _UPGRADES[version]:
+                    conn.execute(text(statement))
+            if found != SCHEMA_VERSION:
+                conn.execute(
+                    meta.update()
+                    .where(meta.c.key == "schema_version")
+                    .values(value=str(SCHEMA_VERSION))
+                )
+            metadata.create_all(conn, checkfirst=True)  # tables added since (none yet)
+            return SCHEMA_VERSION
+    except OperationalError as exc:
+        raise StoreUnavailable.from_exception(exc) from None

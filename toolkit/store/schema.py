@@ -1,0 +1,97 @@
+"""The store's tables (SQLAlchemy Core), identical on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "metadata",
+    "meta",
+    "sessions",
+    "participants",
+    "answers",
+    "contributions",
+]
+
+SCHEMA_VERSION = 2
+
+metadata = MetaData()
+
+meta = Table(
+    "workshop_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(12), nullable=False, unique=True),
+    Column("title", String(200), nullable=False, default=""),
+    Column("organiser", String(200), nullable=False, default=""),
+    Column("lang", String(2), nullable=False, default="nl"),
+    Column("open_exercises", Text, nullable=False, default="[]"),  # JSON list of ids
+    Column("results_visible", Boolean, nullable=False, default=True),  # since schema 2
+    Column("free_text_visible", Boolean, nullable=False, default=False),  # since schema 2
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("pseudonym", String(60), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 of the token
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Index("ix_participants_session", "session_id"),
+)
+
+answers = Table(
+    "answers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "participant_id", Integer, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("exercise", String(64), nullable=False),
+    Column("item", String(160), nullable=False),
+    Column("value", Text, nullable=False),  # JSON
+    Column("hidden", Boolean, nullable=False, default=False),  # since schema 2
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("session_id", "participant_id", "exercise", "item", name="uq_answer_per_item"),
+    Index("ix_answers_session_exercise", "session_id", "exercise"),
+)
+
+contributions = Table(
+    "contributions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uid", String(40), nullable=False, unique=True),  # made by the app: retries dedupe
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "participant_id", Integer, ForeignKey("participants.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("kind", String(20), nullable=False),  # organisation | relation
+    Column("payload", Text, nullable=False),  # JSON
+    Column("hidden", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_contributions_session", "session_id"),
+)

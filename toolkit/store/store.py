@@ -1,0 +1,489 @@
+"""Sessions, participants, answers and contributions: every write idempotent and durable."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from .engine import database_url, make_engine, prepare_schema
+from .errors import NotAllowed, StoreUnavailable
+from .schema import answers, contributions, participants, sessions
+
+__all__ = [
+    "Store",
+    "SessionInfo",
+    "Participant",
+    "Answer",
+    "Contribution",
+    "MAX_VALUE_BYTES",
+    "CODE_ALPHABET",
+]
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+CODE_LENGTH = 6
+MAX_VALUE_BYTES = 32_000
+ACTIVE_WINDOW = timedelta(minutes=2)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of a resume token (SHA-256, hex)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: int
+    code: str
+    title: str
+    organiser: str
+    lang: str
+    open_exercises: tuple[str, ...]
+    results_visible: bool
+    free_text_visible: bool
+    created_at: datetime
+
+    def is_open(self, exercise: str) -> bool:
+        return exercise in self.open_exercises
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    session_id: int
+    pseudonym: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    id: int
+    participant_id: int
+    pseudonym: str
+    exercise: str
+    item: str
+    value: object
+    hidden: bool
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Contribution:
+    id: int
+    uid: str
+    participant_id: int
+    pseudonym: str
+    kind: str
+    payload: dict
+    hidden: bool
+    created_at: datetime
+
+
+def _session(row) -> SessionInfo:
+    return SessionInfo(
+        row.id,
+        row.code,
+        row.title,
+        row.organiser,
+        row.lang,
+        tuple(json.loads(row.open_exercises or "[]")),
+        bool(row.results_visible),
+        bool(row.free_text_visible),
+        row.created_at,
+    )
+
+
+class Store:
+    """The workshop's durable state on SQLite (default) or PostgreSQL (``WORKSHOP_DB``).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> folder = tempfile.mkdtemp()
+    >>> store = Store.open(f"sqlite:///{os.path.join(folder, 'w.db')}")
+    >>> session = store.create_session("Demo", exercises=["needs"])
+    >>> person, token = store.join(session.code, "Vrolijke Vos")
+    >>> store.save_answer(person, "needs", "q1", {"text": "meer tijd"})
+    >>> store.save_answer(person, "needs", "q1", {"text": "meer tijd"})  # a retry
+    >>> len(store.answers(session.id))
+    1
+    >>> store.resume(session.code, token).pseudonym
+    'Vrolijke Vos'
+    >>> store.close()
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        """Connect, then create or upgrade the schema (or refuse with SchemaError)."""
+        engine = make_engine(database_url(url))
+        prepare_schema(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- plumbing ---------------------------------------------------------------------------
+    def _write(self):
+        return self.engine.connect().execution_options(sqlite_begin="IMMEDIATE")
+
+    def _run_write(self, work):
+        """Run ``work(conn)`` in one write transaction; map outages to StoreUnavailable."""
+        try:
+            with self._write() as conn, conn.begin():
+                return work(conn)
+        except (OperationalError, DBAPIError) as exc:
+            if isinstance(exc, IntegrityError):
+                raise
+            raise StoreUnavailable.from_exception(exc) from None
+
+    def _read(self, statement):
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(statement).all()
+        except (OperationalError, DBAPIError) as exc:
+            raise StoreUnavailable.from_exception(exc) from None
+
+    # --- sessions ---------------------------------------------------------------------------
+    def create_session(
+        self,
+        title: str = "",
+        *,
+        lang: str = "nl",
+        organiser: str = "",
+        exercises: Iterable[str] = (),
+    ) -> SessionInfo:
+        """Create a session with a fresh join code; ``exercises`` are open from the start."""
+        if lang not in ("nl", "en"):
+            raise NotAllowed(f"language must be 'nl' or 'en', not {lang!r}")
+        for _ in range(20):
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            values = dict(
+                code=code,
+                title=title[:200],
+                organiser=organiser[:200],
+                lang=lang,
+                open_exercises=json.dumps(list(exercises)),
+                results_visible=True,
+                free_text_visible=False,
+                created_at=_now(),
+            )
+            try:
+                self._run_write(lambda conn, v=values: conn.execute(sessions.insert().values(**v)))
+            except IntegrityError:
+                continue  # code taken: draw another
+            return self.get_session(code)
+        raise StoreUnavailable("could not find a free join code; try again")
+
+    def get_session(self, code: str) -> SessionInfo | None:
+        """Return the session with this join code (case-insensitive), or None."""
+        code = (code or "").strip().upper()
+        if not code or len(code) > 12:
+            return None
+        rows = self._read(select(sessions).where(sessions.c.code == code))
+        return _session(rows[0]) if rows else None
+
+    def session_by_id(self, session_id: int) -> SessionInfo | None:
+        rows = self._read(select(sessions).where(sessions.c.id == session_id))
+        return _session(rows[0]) if rows else None
+
+    def list_sessions(self) -> list[SessionInfo]:
+        """Every session, newest first."""
+        rows = self._read(
+            select(sessions).order_by(sessions.c.created_at.desc(), sessions.c.id.desc())
+        )
+        return [_session(r) for r in rows]
+
+    def update_session(self, session_id: int, **changes) -> SessionInfo:
+        """Change ``open_exercises``, ``results_visible``, ``free_text_visible`` or ``title``."""
+        allowed = {
+            "open_exercises",
+            "results_visible",
+            "free_text_visible",
+            "title",
+            "organiser",
+            "lang",
+        }
+        unknown = set(changes) - allowed
+        if unknown:
+            raise NotAllowed(f"cannot change {', '.join(sorted(unknown))}")
+        if "open_exercises" in changes:
+            changes["open_exercises"] = json.dumps(list(changes["open_exercises"]))
+        self._run_write(
+            lambda conn: conn.execute(
+                update(sessions).where(sessions.c.id == session_id).values(**changes)
+            )
+        )
+        return self.session_by_id(session_id)
+
+    # --- participants -----------------------------------------------------------------------
+    def join(self, code: str, pseudonym: str) -> tuple[Participant, str]:
+        """Add a participant to a session; return them and their secret resume token."""
+        session = self.get_session(code)
+        if session is None:
+            raise NotAllowed(f"no session with code {code!r}")
+        token = secrets.token_urlsafe(24)
+        now = _now()
+        values = dict(
+            session_id=session.id,
+            pseudonym=pseudonym[:60],
+            token_hash=hash_token(token),
+            created_at=now,
+            last_seen_at=now,
+        )
+        result = self._run_write(lambda conn: conn.execute(participants.insert().values(**values)))
+        return Participant(result.inserted_primary_key[0], session.id, pseudonym[:60]), token
+
+    def resume(self, code: str, token: str) -> Participant | None:
+        """Return the participant this token belongs to in this session, or None."""
+        session = self.get_session(code)
+        if session is None or not token or len(token) > 100:
+            return None
+        rows = self._read(
+            select(participants).where(
+                participants.c.token_hash == hash_token(token),
+                participants.c.session_id == session.id,
+            )
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return Participant(row.id, row.session_id, row.pseudonym)
+
+    def rename(self, person: Participant, pseudonym: str) -> Participant:
+        self._run_write(
+            lambda conn: conn.execute(
+                update(participants)
+                .where(participants.c.id == person.id)
+                .values(pseudonym=pseudonym[:60])
+            )
+        )
+        return Participant(person.id, person.session_id, pseudonym[:60])
+
+    def touch(self, person: Participant) -> None:
+        """Record that the participant is active now (for the dashboard's 'active' count)."""
+        self._run_write(
+            lambda conn: conn.execute(
+                update(participants)
+                .where(participants.c.id == person.id)
+                .values(last_seen_at=_now())
+            )
+        )
+
+    def participant_counts(self, session_id: int) -> dict[str, int]:
+        """Return ``{"joined": n, "active": m}`` (active: seen in the last two minutes)."""
+        since = _now() - ACTIVE_WINDOW
+        rows = self._read(
+            select(
+                func.count(),
+                func.coalesce(
+                    func.sum(case((participants.c.last_seen_at >= since, 1), else_=0)), 0
+                ),
+            ).where(participants.c.session_id == session_id)
+        )
+        joined, active = rows[0]
+        return {"joined": int(joined), "active": int(active or 0)}
+
+    # --- answers ----------------------------------------------------------------------------
+    def save_answer(self, person: Participant, exercise: str, item: str, value) -> None:
+        """Store (or replace) the participant's answer to one item. Retrying is harmless."""
+        encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        if len(encoded.encode("utf-8")) > MAX_VALUE_BYTES:
+            raise NotAllowed(f"answer too large ({len(encoded)} characters)")
+        if not exercise or len(exercise) > 64 or not item or len(item) > 160:
+            raise NotAllowed("unknown exercise or item")
+        now = _now()
+        insert = self._insert(answers).values(
+            session_id=person.session_id,
+            participant_id=person.id,
+            exercise=exercise,
+            item=item,
+            value=encoded,
+            hidden=False,
+            updated_at=now,
+        )
+        statement = insert.on_conflict_do_update(
+            index_elements=["session_id", "participant_id", "exercise", "item"],
+            set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
+        )
+
+        def work(conn):
+            conn.execute(statement)
+            conn.execute(
+                update(participants).where(participants.c.id == person.id).values(last_seen_at=now)
+            )
+
+        self._run_write(work)
+
+    def delete_answer(self, person: Participant, exercise: str, item: str) -> None:
+        """Remove one of the participant's own answers (e.g. a need they take back)."""
+        self._run_write(
+            lambda conn: conn.execute(
+                delete(answers).where(
+                    answers.c.session_id == person.session_id,
+                    answers.c.participant_id == person.id,
+                    answers.c.exercise == exercise,
+                    answers.c.item == item,
+                )
+            )
+        )
+
+    def answers(
+        self, session_id: int, exercise: str | None = None, participant_id: int | None = None
+    ) -> list[Answer]:
+        """Answers of a session, optionally of one exercise and/or one participant."""
+        query = (
+            select(answers, participants.c.pseudonym)
+            .join(participants, participants.c.id == answers.c.participant_id)
+            .where(answers.c.session_id == session_id)
+        )
+        if exercise is not None:
+            query = query.where(answers.c.exercise == exercise)
+        if participant_id is not None:
+            query = query.where(answers.c.participant_id == participant_id)
+        query = query.order_by(answers.c.id)
+        return [
+            Answer(
+                r.id,
+                r.participant_id,
+                r.pseudonym,
+                r.exercise,
+                r.item,
+                json.loads(r.value),
+                bool(r.hidden),
+                r.updated_at,
+            )
+            for r in self._read(query)
+        ]
+
+    def set_answer_hidden(self, session_id: int, answer_id: int, hidden: bool) -> None:
+        """Hide (or show again) one answer in every group view (moderation)."""
+        self._run_write(
+            lambda conn: conn.execute(
+                update(answers)
+                .where(answers.c.id == answer_id, answers.c.session_id == session_id)
+                .values(hidden=bool(hidden))
+            )
+        )
+
+    # --- contributions ----------------------------------------------------------------------
+    def add_contribution(self, person: Participant, uid: str, kind: str, payload: dict) -> None:
+        """Store an organisation or relation a participant adds; the same ``uid`` twice is
+        stored once."""
+        if kind not in ("organisation", "relation"):
+            raise NotAllowed(f"unknown contribution kind {kind!r}")
+        encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        if len(encoded.encode("utf-8")) > MAX_VALUE_BYTES or not uid or len(uid) > 40:
+            raise NotAllowed("contribution too large or without id")
+        statement = (
+            self._insert(contributions)
+            .values(
+                uid=uid,
+                session_id=person.session_id,
+                participant_id=person.id,
+                kind=kind,
+                payload=encoded,
+                hidden=False,
+                created_at=_now(),
+            )
+            .on_conflict_do_nothing(index_elements=["uid"])
+        )
+        self._run_write(lambda conn: conn.execute(statement))
+
+    def remove_contribution(self, person: Participant, uid: str) -> None:
+        self._run_write(
+            lambda conn: conn.execute(
+                delete(contributions).where(
+                    contributions.c.uid == uid, contributions.c.participant_id == person.id
+                )
+            )
+        )
+
+    def contributions(
+        self, session_id: int, participant_id: int | None = None
+    ) -> list[Contribution]:
+        query = (
+            select(contributions, participants.c.pseudonym)
+            .join(participants, participants.c.id == contributions.c.participant_id)
+            .where(contributions.c.session_id == session_id)
+        )
+        if participant_id is not None:
+            query = query.where(contributions.c.participant_id == participant_id)
+        query = query.order_by(contributions.c.id)
+        return [
+            Contribution(
+                r.id,
+                r.uid,
+                r.participant_id,
+                r.pseudonym,
+                r.kind,
+                json.loads(r.payload),
+                bool(r.hidden),
+                r.created_at,
+            )
+            for r in self._read(query)
+        ]
+
+    def set_contribution_hidden(self, session_id: int, contribution_id: int, hidden: bool) -> None:
+        self._run_write(
+            lambda conn: conn.execute(
+                update(contributions)
+                .where(
+                    contributions.c.id == contribution_id, contributions.c.session_id == session_id
+                )
+                .values(hidden=bool(hidden))
+            )
+        )
+
+    # --- deleting ---------------------------------------------------------------------------
+    def purge(self, session_id: int) -> dict[str, int]:
+        """Delete a session's answers, contributions, participants and the session itself.
+
+        Returns how many rows of each kind were deleted. SQLite is vacuumed afterwards so the
+        deleted rows do not linger in the file.
+        """
+
+        def work(conn):
+            counts = {}
+            for name, table in (
+                ("answers", answers),
+                ("contributions", contributions),
+                ("participants", participants),
+                ("sessions", None),
+            ):
+                if table is None:
+                    result = conn.execute(delete(sessions).where(sessions.c.id == session_id))
+                else:
+                    result = conn.execute(delete(table).where(table.c.session_id == session_id))
+                counts[name] = result.rowcount
+            return counts
+
+        counts = self._run_write(work)
+        if self.engine.dialect.name == "sqlite":
+            raw = self.engine.raw_connection()
+            try:
+                raw.execute("VACUUM")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+        return counts
+
+    # --- dialect helpers --------------------------------------------------------------------
+    def _insert(self, table):
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        return insert(table)
