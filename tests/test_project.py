@@ -27,6 +27,9 @@ def test_environment_yml_matches_pyproject():
     expected = dict(_normalise(r) for r in wanted)
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     listed = [d for d in env["dependencies"] if isinstance(d, str)]
+    for entry in env["dependencies"]:
+        if isinstance(entry, dict):
+            listed += [d for d in entry.get("pip", []) if not d.startswith("-")]
     actual = dict(_normalise(d) for d in listed if not d.startswith(("python", "pip")))
     assert actual == expected
 

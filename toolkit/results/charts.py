@@ -17,6 +17,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]
 _HALO = 'paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round"'
 _CELL = "border:1px solid #ccc;padding:.3em .45em;vertical-align:top;overflow-wrap:break-word;"
 _HEAD = _CELL + "background:#f3f3f3;text-align:left;"
+_SR_ONLY = ("position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
+            "white-space:nowrap")
 
 
 def _e(text) -> str:
@@ -32,10 +34,13 @@ def _short(text, n: int) -> str:
 def _wrap(text, width: int, lines: int = 3) -> list[str]:
     """Wrap at spaces and hyphens; words longer than a line are split with a hyphen."""
     width = max(6, width)
-    words = (w if len(w) <= width else "- ".join(w[i:i + width - 1]
-                                                 for i in range(0, len(w), width - 1))
-             for w in str(text).split())
-    return textwrap.wrap(" ".join(words), width, max_lines=lines, placeholder="…") or [""]
+    parts = (p if len(p) <= width else "- ".join(p[i:i + width - 1]
+                                                 for i in range(0, len(p), width - 1))
+             for p in re.split(r"(?<=-)|( )", " ".join(str(text).split())) if p)
+    out = textwrap.wrap("".join(parts), width) or [""]
+    if len(out) > lines:
+        out = out[:lines - 1] + [out[lines - 1].rstrip("-")[:width - 1] + "…"]
+    return out
 
 
 def _num(value) -> str:
@@ -51,7 +56,7 @@ def _label(text, n: int = 120) -> str:
 
 def _box(large: bool) -> str:
     return (f"font-family:{_FONT};color:{_INK};line-height:1.35;"
-            f"font-size:{'1.6em' if large else '1em'};")
+            f"font-size:{'max(1.6em,24px)' if large else 'max(1em,15px)'};")
 
 
 def _svg(w: float, h: float, large: bool, alt: str, body: str) -> str:
@@ -129,11 +134,13 @@ def radar_svg(axes, series, *, max_value=5, min_value=1, target=None, title="",
         ``{"label", "values": [float | None], "kind": "own" | "group"}``; the polygon joins
         the answered points (``None`` = not answered; nothing when fewer than 2).
     max_value, min_value : int
-        The scale's levels. target : float or list, optional; one ring or a value per axis.
+        The scale's levels, a ring each.
+    target : float or list of (float or None), optional
+        A dashed target ring, or a polygon with a value per axis.
     title, target_label : str
         Start of the text alternative; legend text of the target.
     large : bool
-        Bigger text and size for a projector.
+        Bigger text and size, for a projector.
 
     Examples
     --------
@@ -203,7 +210,9 @@ def grid_svg(*, x_label, y_label, x_low, x_high, y_low, y_high, quadrants, point
         are teal circles sized by ``n``, own points orange diamonds; points at the same place
         get a small deterministic offset.
     title, own_label, group_label : str
-        Start of the text alternative; legend texts. large : bool; for a projector.
+        Start of the text alternative; legend texts.
+    large : bool
+        Bigger text and size, for a projector.
 
     Examples
     --------
@@ -277,9 +286,11 @@ def bars_html(rows, *, max_value=None, value_label="", own_marker="●", ranked=
         ``{"label", "value", "note", "own": bool, "value_text"}`` (only label and value
         required); own rows are bold with ``own_marker`` and an orange bar.
     max_value : float, optional
-        Value of a full bar (default: the largest). value_label : str; unit after values.
-    ranked : bool
-        Show the position (1., 2., ...). large : bool; bigger text for a projector.
+        Value of a full bar (default: the largest).
+    value_label, own_marker : str
+        Unit after the values; mark of the own rows.
+    ranked, large : bool
+        Show the position (1., 2., ...); bigger text for a projector.
 
     Examples
     --------
@@ -323,7 +334,9 @@ def counts_html(rows, *, total=None, own_marker="●", large=False) -> str:
     total : int, optional
         Number of participants: bars are relative to it and a percentage is shown.
     own_marker : str
-        Mark of the own choices. large : bool; bigger text for a projector.
+        Mark of the own choices.
+    large : bool
+        Bigger text, for a projector.
 
     Examples
     --------
@@ -338,8 +351,9 @@ def counts_html(rows, *, total=None, own_marker="●", large=False) -> str:
 
 
 def _scroll(table: str, large: bool) -> str:
-    """A table in its own horizontal scroller, so the page never scrolls sideways."""
-    return (f'<div tabindex="0" style="{_box(large)}overflow-x:auto;max-width:100%;'
+    """A table in its own horizontal scroller, so the page never scrolls sideways (width 0
+    and min-width 100%: the table's width does not widen a flex parent such as a widget)."""
+    return (f'<div tabindex="0" style="{_box(large)}overflow-x:auto;width:0;min-width:100%;'
             f'-webkit-overflow-scrolling:touch">{table}</div>')
 
 
@@ -357,7 +371,7 @@ def raci_table_html(tasks, roles, consensus, *, gaps=None, own=None, gap_labels=
     gaps, gap_labels : dict, optional
         ``{task_id: code}`` and ``{code: text}``; with gaps a last column (``gap_header``).
     large : bool
-        Bigger text for a projector.
+        Bigger text, for a projector.
 
     Examples
     --------
@@ -376,10 +390,10 @@ def raci_table_html(tasks, roles, consensus, *, gaps=None, own=None, gap_labels=
         cells = []
         for rid, _ in roles:
             group, mine = consensus.get(tid, {}).get(rid, ""), own.get(tid, {}).get(rid, "")
-            extra = (f' <small style="color:{_OWN_INK}" title="{_e(own_label)}">({_e(mine)})'
-                     '</small>' if mine and mine != group else "")
+            extra = (f' <small style="color:{_OWN_INK}" title="{_e(own_label)}">'
+                     f'({_label(mine, 8)})</small>' if mine and mine != group else "")
             cells.append(f'<td style="{_CELL}text-align:center;font-weight:700;'
-                         f'white-space:nowrap">{_e(group)}{extra}</td>')
+                         f'white-space:nowrap">{_label(group, 8)}{extra}</td>')
         code = (gaps or {}).get(tid)
         if gaps is not None and code:
             cells.append(f'<td style="{_CELL}background:{_WARN_BG};color:{_WARN_INK};'
@@ -388,7 +402,8 @@ def raci_table_html(tasks, roles, consensus, *, gaps=None, own=None, gap_labels=
                          f'{_label(gap_labels.get(code, code))}</td>')
         elif gaps is not None:
             cells.append(f'<td style="{_CELL}"></td>')
-        rows.append(f'<tr><th scope="row" style="{_HEAD}{sticky}min-width:8em;max-width:13em">'
+        rows.append(f'<tr><th scope="row" style="{_HEAD}{sticky}min-width:9.5em;width:14em;'
+                    'overflow-wrap:anywhere;hyphens:auto;font-weight:600">'
                     f'{_label(tlabel)}</th>{"".join(cells)}</tr>')
     return _scroll(f'<table style="border-collapse:collapse"><thead><tr><td style="{sticky}'
                    f'background:#fff"></td>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
@@ -408,9 +423,9 @@ def aim_table_html(row_labels, column_labels, cells, *, empty=(), own=None,
     empty : list of str
         ``"row:col"`` cells to mark as gaps: dashed border and ``empty_label``.
     own : set of str, optional
-        Cells the participant used: a small orange dot (tooltip ``own_label``).
+        Cells the participant used: an orange top stripe, ``own_label`` as text alternative.
     large : bool
-        Bigger text for a projector.
+        Bigger text, for a projector.
 
     Examples
     --------
@@ -419,16 +434,15 @@ def aim_table_html(row_labels, column_labels, cells, *, empty=(), own=None,
     >>> "dashed" in out and "leeg" in out
     True
     """
-    own, empty = set(own or ()), set(empty)
-    head = "".join(f'<th scope="col" style="{_HEAD}width:31%">{_label(lab, 40)}</th>'
+    own, empty, tight = set(own or ()), set(empty), "padding:.3em;font-size:.9em;"
+    head = "".join(f'<th scope="col" style="{_HEAD}{tight}">{_label(lab, 40)}</th>'
                    for _, lab in column_labels)
     rows = []
     for rid, rlabel in row_labels:
         tds = []
         for cid, _ in column_labels:
-            key, style = f"{rid}:{cid}", _CELL
-            items = sorted((cells.get(f"{rid}:{cid}") or {}).items(),
-                           key=lambda kv: (-kv[1], str(kv[0])))
+            key, style = f"{rid}:{cid}", _CELL + "overflow-wrap:anywhere;padding:.3em;"
+            items = sorted((cells.get(key) or {}).items(), key=lambda kv: (-kv[1], str(kv[0])))
             body = "".join(f'<li>{_label(item, 60)} <span style="color:{_MUTED};'
                            f'white-space:nowrap">×{_num(n)}</span></li>' for item, n in items)
             body = f'<ul style="list-style:none;margin:0;padding:0">{body}</ul>' if body else ""
@@ -436,14 +450,15 @@ def aim_table_html(row_labels, column_labels, cells, *, empty=(), own=None,
                 style += f"border:2px dashed {_OWN_INK};background:{_WARN_BG};"
                 body += f'<em style="color:{_WARN_INK}">{_e(empty_label)}</em>'
             if key in own:
-                body = (f'<span role="img" aria-label="{_e(own_label)}" title="{_e(own_label)}"'
-                        f' style="float:right;color:{OWN}">●</span>{body}')
-            tds.append(f'<td style="{style}">{body}</td>')
-        rows.append(f'<tr><th scope="row" style="{_HEAD}">{_label(rlabel, 40)}</th>'
-                    f'{"".join(tds)}</tr>')
-    return _scroll(f'<table style="border-collapse:collapse;width:100%;font-size:.9em"><thead>'
-                   f'<tr><td></td>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>',
-                   large)
+                style += f"box-shadow:inset 0 4px 0 {OWN};padding-top:.5em;"
+                body = f'<span style="{_SR_ONLY}">{_e(own_label)}: </span>{body}'
+            tip = f' title="{_e(own_label)}"' if key in own else ""
+            tds.append(f'<td style="{style}"{tip}>{body}</td>')
+        rows.append(f'<tr><th scope="row" style="{_HEAD}{tight}overflow-wrap:anywhere">'
+                    f'{_label(rlabel, 40)}</th>{"".join(tds)}</tr>')
+    return _scroll(f'<table style="border-collapse:collapse;table-layout:fixed;width:100%;'
+                   f'min-width:20em;font-size:.9em"><thead><tr><td style="width:6.2em"></td>'
+                   f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>', large)
 
 
 def risk_list_html(risks, *, empty_text, large=False) -> str:
@@ -454,7 +469,9 @@ def risk_list_html(risks, *, empty_text, large=False) -> str:
     risks : list of dict
         ``{"title", "detail"}``.
     empty_text : str
-        Shown when there are no risks. large : bool; bigger text for a projector.
+        Shown when there are no risks.
+    large : bool
+        Bigger text, for a projector.
 
     Examples
     --------
@@ -468,6 +485,6 @@ def risk_list_html(risks, *, empty_text, large=False) -> str:
         f'margin:0 0 .5em;border-radius:0 .3em .3em 0;overflow-wrap:anywhere">'
         f'<strong style="color:{_WARN_INK}"><span aria-hidden="true">⚠ </span>'
         f'{_label(r["title"])}</strong>'
-        + (f'<br><span>{_e(r["detail"])}</span>' if r.get("detail") else "") + "</li>"
+        + (f'<br><bdi>{_e(r["detail"])}</bdi>' if r.get("detail") else "") + "</li>"
         for r in risks)
     return f'<ul role="list" style="{_box(large)}list-style:none;margin:0;padding:0">{items}</ul>'

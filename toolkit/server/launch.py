@@ -39,6 +39,17 @@ class ServerSpec:
         return json.dumps(asdict(self))
 
 
+def log_request(handler) -> None:
+    """Access log without the client's address or the query string (it holds tokens)."""
+    import logging
+
+    status = handler.get_status()
+    level = logging.INFO if status < 400 else logging.WARNING
+    took = 1000.0 * handler.request.request_time()
+    logging.getLogger("workshop.access").log(
+        level, "%d %s %s %.0fms", status, handler.request.method, handler.request.path, took)
+
+
 def server_command(spec: ServerSpec) -> list[str]:
     """Return the command line that starts a server for ``spec`` in a child process."""
     return [sys.executable, "-m", "toolkit.server", "--spec", spec.to_json()]
@@ -59,7 +70,8 @@ def build_config(spec: ServerSpec):
             "Content-Security-Policy": CSP,
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "no-referrer",
-        }
+        },
+        "log_function": log_request,
     }
     cfg.WorkshopVoila.routes = dict(spec.routes)
     vc = cfg.VoilaConfiguration
@@ -89,6 +101,9 @@ def run(spec: ServerSpec) -> None:
 
     from .voila_app import WorkshopVoila
 
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="[%(name)s] %(message)s")
     os.environ.update(spec.env)
     app = WorkshopVoila(config=build_config(spec))
     app.initialize([])

@@ -296,6 +296,26 @@ class Store:
         joined, active = rows[0]
         return {"joined": int(joined), "active": int(active or 0)}
 
+    def activity(self, session_id: int) -> tuple:
+        """A cheap fingerprint of a session: it changes whenever an answer, a hide, a
+        contribution, a participant or a session setting changes (for live refresh)."""
+        hidden = func.coalesce(func.sum(case((answers.c.hidden, 1), else_=0)), 0)
+        statements = [
+            select(func.count(), func.max(answers.c.updated_at), hidden)
+            .where(answers.c.session_id == session_id),
+            select(func.count(), func.coalesce(func.sum(case((contributions.c.hidden, 1),
+                                                              else_=0)), 0))
+            .where(contributions.c.session_id == session_id),
+            select(func.count()).where(participants.c.session_id == session_id),
+            select(sessions.c.open_exercises, sessions.c.results_visible,
+                   sessions.c.free_text_visible).where(sessions.c.id == session_id),
+        ]
+        try:
+            with self.engine.connect() as conn:
+                return tuple(tuple(conn.execute(s).first() or ()) for s in statements)
+        except (OperationalError, DBAPIError) as exc:
+            raise StoreUnavailable.from_exception(exc) from None
+
     # --- answers ----------------------------------------------------------------------------
     def save_answer(self, person: Participant, exercise: str, item: str, value) -> None:
         """Store (or replace) the participant's answer to one item. Retrying is harmless."""

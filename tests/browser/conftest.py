@@ -1,0 +1,90 @@
+"""Real-browser fixtures: Playwright driving Debian's Chromium, outside requests blocked."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+CHROMIUM = os.environ.get("WORKSHOP_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "_artifacts"
+
+
+def is_loopback(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    return host.startswith("127.") or url.startswith(("data:", "blob:", "about:"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the run; fails (never skips) when it is missing."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium "
+                    "(.ci/run does)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Recorder:
+    """Every request a page makes; requests to other hosts are blocked and remembered."""
+
+    def __init__(self):
+        self.requests: list[str] = []
+        self.blocked: list[str] = []
+
+    def route(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        if is_loopback(url):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+
+@pytest.fixture
+def open_page(browser, request):
+    """``open_page(width, height)`` -> (page, recorder); outside requests blocked."""
+    contexts = []
+
+    def make(width=1280, height=900):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        recorder = Recorder()
+        context.route("**/*", recorder.route)
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        contexts.append(context)
+        return page, recorder
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a screenshot under tests/_artifacts/ (kept for a human to look at)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.fixture
+def content_root(tmp_path):
+    """A content folder (datasets + apps) that a test may change, e.g. add hostile rows."""
+    from toolkit.paths import apps_dir, datasets_dir
+
+    root = tmp_path / "content"
+    shutil.copytree(datasets_dir(), root / "datasets")
+    (root / "voila_apps").symlink_to(apps_dir())
+    return root

@@ -1,0 +1,166 @@
+"""Start the real servers for tests: a workshop Voila server, or ``workshop serve``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from toolkit.server.launch import ServerSpec, server_command
+
+__all__ = ["free_port", "wait_listening", "VoilaServer", "WorkshopServe"]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def wait_listening(host: str, port: int, process: subprocess.Popen, timeout: float = 90,
+                   log: Path | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            text = log.read_text() if log and log.exists() else ""
+            raise RuntimeError(f"server exited with {process.returncode}:\n{text[-3000:]}")
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server on {host}:{port} did not start in {timeout} s")
+
+
+def _stop(process: subprocess.Popen, timeout: float = 20) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(5)
+
+
+class VoilaServer:
+    """One workshop Voila server (``python -m toolkit.server``) on a free loopback port."""
+
+    def __init__(self, routes: dict, tmp: Path, *, pools: dict | None = None,
+                 env: dict | None = None, host: str = "127.0.0.1"):
+        self.host, self.port = host, free_port(host)
+        self.log = tmp / f"voila-{self.port}.log"
+        self.env = {**os.environ, "WORKSHOP_VIS_URL": "/workshop/static/vis-network.min.js?v=1",
+                    **(env or {})}
+        self.spec = ServerSpec(routes=routes, ip=host, port=self.port, pools=pools or {})
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def __enter__(self):
+        self.process = subprocess.Popen(server_command(self.spec), env=self.env,
+                                        stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
+                                        start_new_session=True, cwd=ROOT)
+        wait_listening(self.host, self.port, self.process, log=self.log)
+        return self
+
+    def __exit__(self, *exc):
+        _stop(self.process)
+
+
+class WorkshopServe:
+    """``workshop serve`` as a facilitator runs it, in a subprocess with its own data folder."""
+
+    def __init__(self, data: Path, *, host: str = "127.0.0.2", args: tuple = (),
+                 env: dict | None = None):
+        self.data = data
+        self.host = host
+        self.port = free_port(host)
+        self.dashboard_port = free_port("127.0.0.1")
+        self.args = args
+        self.env = {**os.environ, "WORKSHOP_DATA": str(data), **(env or {})}
+        self.env.pop("WORKSHOP_DB", None) if "WORKSHOP_DB" not in (env or {}) else None
+        self.output = data / "serve-output.txt"
+        self.process = None
+
+    def start(self):
+        self.data.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "toolkit.cli", "serve", "--host", self.host,
+                   "--port", str(self.port), "--dashboard-port", str(self.dashboard_port),
+                   *self.args]
+        self.process = subprocess.Popen(command, env=self.env, stdout=self.output.open("wb"),
+                                        stderr=subprocess.STDOUT, start_new_session=True,
+                                        cwd=ROOT)
+        wait_listening(self.host, self.port, self.process, timeout=120, log=self.output)
+        wait_listening("127.0.0.1", self.dashboard_port, self.process, timeout=60,
+                       log=self.output)
+        deadline = time.monotonic() + 30
+        while "Participants join at" not in self.text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return self
+
+    def text(self) -> str:
+        return self.output.read_text(errors="replace") if self.output.exists() else ""
+
+    @property
+    def join_url(self) -> str:
+        for line in self.text().splitlines():
+            if "Participants join at:" in line:
+                return line.split("at:", 1)[1].strip()
+        raise AssertionError("no join URL printed:\n" + self.text())
+
+    @property
+    def code(self) -> str:
+        return self.join_url.rsplit("code=", 1)[1]
+
+    @property
+    def dashboard_url(self) -> str:
+        return f"http://127.0.0.1:{self.dashboard_port}/"
+
+    def stop(self, sig=signal.SIGINT, timeout: float = 40) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+        return self.process.returncode
+
+    def kill9(self) -> None:
+        """SIGKILL the supervisor and both servers (their kernels die with them)."""
+        for line in subprocess.run(["pgrep", "-s", str(self.process.pid)], capture_output=True,
+                                   text=True).stdout.split():
+            try:
+                os.kill(int(line), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for pid in _children(self.process.pid):
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self.process.kill()
+        self.process.wait(10)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def _children(pid: int) -> list[int]:
+    import psutil
+
+    try:
+        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return []

@@ -1,0 +1,339 @@
+"""The facilitator dashboard: join link and QR, live results, pacing, moderation, the map."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import os
+from datetime import datetime
+
+import ipywidgets as widgets
+
+from ...exercises.loader import default_exercises
+from ...flows import load_flows
+from ...i18n import t
+from ...results.aggregate import aggregate_exercise
+from ...results.views import exercise_result_html
+from ...store import Store, StoreUnavailable
+from ..participant import strings as _participant_strings  # noqa: F401 - shared labels
+from . import strings as _strings  # noqa: F401 - registers the dashboard strings
+
+__all__ = ["DashboardApp", "REFRESH_SECONDS", "qr_svg"]
+
+log = logging.getLogger("workshop.dashboard")
+REFRESH_SECONDS = 1.0
+_MAP = "__map__"
+
+
+def _h(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def qr_svg(url: str, scale: int = 4) -> str:
+    """An inline SVG QR code of ``url`` (segno).
+
+    Examples
+    --------
+    >>> qr_svg("http://192.168.1.5:8866/?code=ABC123").startswith("<svg")
+    True
+    """
+    import segno
+
+    return segno.make(url, error="m").svg_inline(scale=scale, border=2, dark="#000",
+                                                 light="#fff")
+
+
+class DashboardApp:
+    """Build with ``DashboardApp(code=...)``; display ``app.widget``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> store = Store.open(f"sqlite:///{tempfile.mkdtemp()}/w.db")
+    >>> session = store.create_session("Demo", exercises=["behoeften"])
+    >>> app = DashboardApp(store=store, code=session.code, join_url="http://127.0.0.1:8866/")
+    >>> app.select("behoeften"); app.set_open(False)
+    >>> store.get_session(session.code).is_open("behoeften")
+    False
+    """
+
+    def __init__(self, store: Store | None = None, code: str | None = None,
+                 join_url: str | None = None, lang: str = "nl"):
+        self.store = store or Store.open()
+        code = code or os.environ.get("WORKSHOP_SESSION", "")
+        self.session = self.store.get_session(code) if code else None
+        if self.session is None:
+            sessions = self.store.list_sessions()
+            self.session = sessions[0] if sessions else None
+        self.join_url = join_url or os.environ.get("WORKSHOP_JOIN_URL", "")
+        self.exercises = list(default_exercises())
+        self.flows = None
+        self.lang = lang
+        self.selected = self.exercises[0].id if self.exercises else _MAP
+        self._fingerprint = None
+        self._task = None
+        self._building = False
+        self.language = widgets.ToggleButtons(options=[("NL", "nl"), ("EN", "en")], value=lang,
+                                              style={"button_width": "3.2em"})
+        self.large = widgets.ToggleButton(value=False)
+        self.big_qr = widgets.ToggleButton(value=False)
+        self.header = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.counts = widgets.HTML()
+        self.tabs = widgets.ToggleButtons(style={"button_width": "auto"})
+        self.is_open = widgets.Checkbox(indent=False, layout=widgets.Layout(width="auto"))
+        self.results_visible = widgets.Checkbox(indent=False, layout=widgets.Layout(width="auto"))
+        self.free_text_visible = widgets.Checkbox(indent=False,
+                                                  layout=widgets.Layout(width="auto"))
+        self.summary = widgets.HTML()
+        self.result = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.moderation = widgets.VBox(layout=widgets.Layout(width="100%"))
+        self.map_box = widgets.VBox(layout=widgets.Layout(width="100%"))
+        self.updated = widgets.HTML()
+        for control, handler in ((self.language, self._on_language), (self.large, self._on_large),
+                                 (self.big_qr, lambda _c: self._render_header()),
+                                 (self.tabs, self._on_tab), (self.is_open, self._on_open),
+                                 (self.results_visible, self._on_visibility),
+                                 (self.free_text_visible, self._on_visibility)):
+            control.observe(handler, names="value")
+        self.controls = widgets.HBox([self.is_open, self.results_visible, self.free_text_visible],
+                                     layout=widgets.Layout(flex_flow="row wrap"))
+        self.body = widgets.VBox([self.controls, self.summary, self.result, self.moderation,
+                                  self.map_box], layout=widgets.Layout(width="100%"))
+        self.widget = widgets.VBox([
+            widgets.HBox([self.header, widgets.VBox([self.language, self.large, self.big_qr])],
+                         layout=widgets.Layout(width="100%", flex_flow="row nowrap",
+                                               justify_content="space-between")),
+            self.counts, self.tabs, self.body, self.updated,
+        ], layout=widgets.Layout(width="100%", max_width="1800px", margin="0 auto"))
+        self.widget.add_class("workshop-dashboard")
+        self._relabel()
+        self.refresh(force=True)
+
+    # --- labels -------------------------------------------------------------------------
+    def _relabel(self) -> None:
+        lang = self.lang
+        self._building = True
+        self.large.description = t("d_large", lang)
+        self.big_qr.description = t("d_show_qr", lang)
+        self.is_open.description = t("d_exercise_open", lang)
+        self.results_visible.description = t("d_results_visible", lang)
+        self.free_text_visible.description = t("d_free_text_visible", lang)
+        self.tabs.options = [(e.title(lang), e.id) for e in self.exercises] + [
+            (t("d_map", lang), _MAP)]
+        self.tabs.value = self.selected
+        self._building = False
+        self._render_header()
+
+    def _render_header(self) -> None:
+        lang, session = self.lang, self.session
+        if session is None:
+            self.header.value = f"<h2>{_h(t('d_no_session', lang))}</h2>"
+            return
+        size = 9 if self.big_qr.value else 3
+        qr = qr_svg(self.join_url, scale=size) if self.join_url else ""
+        link = _h(self.join_url)
+        self.header.value = (
+            "<div class='workshop-dash-head' style='display:flex;gap:18px;align-items:center;"
+            "flex-wrap:wrap'>"
+            f"<div class='workshop-qr'>{qr}</div><div>"
+            f"<h2 style='margin:0'>{_h(session.title or t('d_title', lang))}</h2>"
+            f"<p style='font-size:1.3em;margin:.2em 0'>{_h(t('d_join', lang))} "
+            f"<b class='workshop-join-url'>{link}</b></p>"
+            f"<p style='font-size:1.6em;margin:.2em 0'>{_h(t('d_code', lang))}: "
+            f"<b class='workshop-code' style='letter-spacing:.12em'>{_h(session.code)}</b></p>"
+            "</div></div>")
+
+    # --- events -------------------------------------------------------------------------
+    def _on_language(self, change) -> None:
+        self.lang = change["new"]
+        self._relabel()
+        self.refresh(force=True)
+
+    def _on_large(self, change) -> None:
+        if change["new"]:
+            self.widget.add_class("workshop-large")
+        else:
+            self.widget.remove_class("workshop-large")
+        self.refresh(force=True)
+
+    def _on_tab(self, change) -> None:
+        if not self._building and change["new"]:
+            self.select(change["new"])
+
+    def select(self, exercise_id: str) -> None:
+        """Show one exercise (or the map) on the dashboard."""
+        self.selected = exercise_id
+        if self.tabs.value != exercise_id:
+            self._building = True
+            self.tabs.value = exercise_id
+            self._building = False
+        self.refresh(force=True)
+
+    def set_open(self, is_open: bool) -> None:
+        """Open or close the selected exercise for participants."""
+        session = self.store.session_by_id(self.session.id)
+        current = [e for e in session.open_exercises if e != self.selected]
+        if is_open:
+            current.append(self.selected)
+        self.session = self.store.update_session(session.id, open_exercises=current)
+        self.refresh(force=True)
+
+    def _on_open(self, change) -> None:
+        if not self._building:
+            self.set_open(bool(change["new"]))
+
+    def _on_visibility(self, _change) -> None:
+        if self._building:
+            return
+        self.session = self.store.update_session(
+            self.session.id, results_visible=bool(self.results_visible.value),
+            free_text_visible=bool(self.free_text_visible.value))
+        self.refresh(force=True)
+
+    # --- drawing ------------------------------------------------------------------------
+    def refresh(self, force: bool = False) -> None:
+        """Redraw when anything changed in the session (or when ``force``)."""
+        if self.session is None:
+            return
+        try:
+            fingerprint = self.store.activity(self.session.id)
+            if not force and fingerprint == self._fingerprint:
+                return
+            self._fingerprint = fingerprint
+            self.session = self.store.session_by_id(self.session.id) or self.session
+            self._draw()
+        except StoreUnavailable:
+            self.updated.value = f"<p class='workshop-error'>{_h(t('d_store_down', self.lang))}</p>"
+            return
+        now = datetime.now().strftime("%H:%M:%S")
+        self.updated.value = f"<small>{_h(t('d_updated', self.lang, time=now))}</small>"
+
+    def _draw(self) -> None:
+        lang, session = self.lang, self.session
+        counts = self.store.participant_counts(session.id)
+        self.counts.value = (f"<p class='workshop-counts' style='font-size:1.3em'><b>"
+                             f"{_h(t('d_joined', lang, **counts))}</b></p>")
+        self._building = True
+        self.results_visible.value = session.results_visible
+        self.free_text_visible.value = session.free_text_visible
+        self.is_open.value = session.is_open(self.selected)
+        self._building = False
+        if self.selected == _MAP:
+            self.controls.layout.display = "none"
+            self.result.value = self.summary.value = ""
+            self.moderation.children = []
+            self._draw_map()
+            return
+        self.controls.layout.display = ""
+        self.map_box.children = []
+        exercise = next(e for e in self.exercises if e.id == self.selected)
+        answers = self.store.answers(session.id, exercise=exercise.id)
+        people = len({a.participant_id for a in answers})
+        self.summary.value = (f"<p>{_h(t('d_answers', lang, n=len(answers), people=people))}"
+                              "</p>")
+        results = aggregate_exercise(exercise, answers, None, lang=lang, include_hidden=False,
+                                     free_text_visible=True)
+        if any(q.type == "flow_check" for q in exercise.questions) and self.flows is None:
+            self.flows = list(load_flows())
+        self.result.value = exercise_result_html(exercise, results, lang, large=self.large.value,
+                                                 with_own=False, flows=self.flows)
+        self._draw_moderation(exercise, answers)
+
+    def _draw_moderation(self, exercise, answers) -> None:
+        lang = self.lang
+        free = {q.id for q in exercise.questions if q.type == "free_text"}
+        texts = [a for a in answers if a.item.split(":")[0] in free]
+        additions = []
+        if any(q.type == "contribution" for q in exercise.questions):
+            additions = self.store.contributions(self.session.id)
+        if not free and not additions:
+            self.moderation.children = []
+            return
+        rows = [widgets.HTML(f"<h3>{_h(t('d_moderation', lang))}</h3>")]
+        for answer in texts:
+            rows.append(self._moderation_row(answer.value.get("text", ""), answer.pseudonym,
+                                             answer.hidden,
+                                             lambda hide, a=answer: self.store.set_answer_hidden(
+                                                 self.session.id, a.id, hide)))
+        for c in additions:
+            label = c.payload.get("name") or (f"{c.payload.get('source')} → "
+                                              f"{c.payload.get('target')}")
+            rows.append(self._moderation_row(label, c.pseudonym, c.hidden,
+                                             lambda hide, c=c: self.store.set_contribution_hidden(
+                                                 self.session.id, c.id, hide)))
+        if len(rows) == 1:
+            rows.append(widgets.HTML(f"<p>{_h(t('d_nothing_to_moderate', lang))}</p>"))
+        self.moderation.children = rows
+
+    def _moderation_row(self, text, pseudonym, hidden, set_hidden) -> widgets.Widget:
+        lang = self.lang
+        state = f" <i>({_h(t('d_hidden', lang))})</i>" if hidden else ""
+        style = "text-decoration:line-through;color:#777" if hidden else ""
+        label = widgets.HTML(f"<span style='{style}'>{_h(text)}</span> "
+                             f"<small>— {_h(pseudonym)}</small>{state}",
+                             layout=widgets.Layout(flex="1 1 20em", min_width="0"))
+        toggle = widgets.Button(description=t("d_show" if hidden else "d_hide", lang),
+                                layout=widgets.Layout(width="auto"))
+        toggle.add_class("workshop-moderate")
+
+        def click(_b):
+            try:
+                set_hidden(not hidden)
+            except StoreUnavailable:
+                self.updated.value = f"<p class='workshop-error'>{_h(t('d_store_down', lang))}</p>"
+                return
+            self.refresh(force=True)
+
+        toggle.on_click(click)
+        return widgets.HBox([label, toggle], layout=widgets.Layout(width="100%",
+                                                                   align_items="center"))
+
+    def _draw_map(self) -> None:
+        from ...data import load_default
+        from ...exercises.contributions import merge_contributions
+        from ...mapview import map_iframe, render_map
+        from ...network import build_graph
+        from ..explorer import vis_js_url_from_env
+
+        lang = self.lang
+        contributions = self.store.contributions(self.session.id)
+        data = merge_contributions(load_default(), contributions)
+        orgs = sum(1 for o in data.organisations if o.get("contributed"))
+        rels = sum(1 for r in data.relations if r.get("contributed"))
+        document = render_map(build_graph(data), lang=lang, vis_js_url=vis_js_url_from_env(),
+                              title=t("d_map", lang))
+        self.map_box.children = [
+            widgets.HTML(f"<p style='font-size:1.2em'><b>"
+                         f"{_h(t('d_additions', lang, orgs=orgs, rels=rels))}</b></p>"),
+            widgets.HTML(map_iframe(document, "75vh", t("d_map", lang))),
+        ]
+
+    # --- live refresh -------------------------------------------------------------------
+    def start(self) -> None:
+        """Refresh every second while the kernel lives (in Voila or JupyterLab)."""
+        try:
+            loop = asyncio.get_event_loop()
+        except RuntimeError:
+            return
+        if self._task is None and loop.is_running():
+            self._task = loop.create_task(self._loop())
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            try:
+                if self.selected != _MAP:
+                    self.refresh()
+                else:
+                    self._refresh_counts_only()
+            except Exception:  # the dashboard must keep refreshing
+                log.exception("dashboard refresh failed")
+
+    def _refresh_counts_only(self) -> None:
+        fingerprint = self.store.activity(self.session.id)
+        if fingerprint != self._fingerprint:
+            self._fingerprint = fingerprint
+            counts = self.store.participant_counts(self.session.id)
+            self.counts.value = (f"<p class='workshop-counts' style='font-size:1.3em'><b>"
+                                 f"{_h(t('d_joined', self.lang, **counts))}</b></p>")

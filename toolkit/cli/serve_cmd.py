@@ -1,0 +1,156 @@
+"""``workshop serve``: one command for a whole workshop (participants + dashboard)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
+
+from .common import CommandError, open_store
+
+__all__ = ["register", "check_content", "write_qr"]
+
+REUSE_WITHIN = timedelta(hours=12)
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "serve", help="start the participant app (LAN) and the facilitator dashboard (local)")
+    parser.add_argument("--session", metavar="CODE", help="continue this session")
+    parser.add_argument("--new", action="store_true",
+                        help="start a new session even if a recent one exists")
+    parser.add_argument("--title", default="Workshop informatiemanagement",
+                        help="title of a new session")
+    parser.add_argument("--organiser", default="",
+                        help="who organises and is responsible for the data (join screen)")
+    parser.add_argument("--lang", default="nl", choices=["nl", "en"])
+    parser.add_argument("--host", default="0.0.0.0",  # noqa: S104 - the LAN is the point
+                        help="address for participants (default: all interfaces)")
+    parser.add_argument("--port", type=int, default=8866, help="participant port (8866)")
+    parser.add_argument("--dashboard-port", type=int, default=8867,
+                        help="dashboard port on 127.0.0.1 (8867)")
+    parser.add_argument("--expected", type=int, default=30,
+                        help="how many participants you expect (sizes the kernel pool)")
+    parser.set_defaults(handler=_serve)
+
+
+def check_content() -> None:
+    """Load every content file; raise ContentError (all problems) before anything starts."""
+    from ..data import load_default
+    from ..exercises.loader import load_exercises
+    from ..flows import load_flows
+    from ..problems import ContentError
+
+    problems = []
+    for loader in (load_default, load_exercises, load_flows):
+        try:
+            loader()
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ContentError(problems)
+
+
+def write_qr(url: str, folder, code: str) -> list:
+    """Write the join QR code as SVG and PNG (for a slide); return the paths."""
+    import segno
+
+    folder.mkdir(parents=True, exist_ok=True)
+    qr = segno.make(url, error="m")
+    paths = [folder / f"join-{code}.svg", folder / f"join-{code}.png"]
+    qr.save(paths[0], scale=10, border=2)
+    qr.save(paths[1], scale=12, border=2)
+    return paths
+
+
+def _choose_session(store, args):
+    from ..exercises.loader import default_exercises
+
+    if args.session:
+        from .session_cmd import require_session
+
+        return require_session(store, args.session), "continuing"
+    if not args.new:
+        recent = store.list_sessions()
+        if recent:
+            created = recent[0].created_at
+            if created.tzinfo is None:
+                created = created.replace(tzinfo=UTC)
+            if datetime.now(UTC) - created < REUSE_WITHIN:
+                return recent[0], "continuing"
+    session = store.create_session(args.title, lang=args.lang, organiser=args.organiser,
+                                   exercises=[e.id for e in default_exercises()])
+    return session, "new"
+
+
+def _serve(args) -> int:
+    from ..paths import data_dir
+    from ..server.plan import plan_servers, port_problem
+    from ..server.supervisor import ServerFailed, Supervisor, install_signal_handlers
+    from ..store import database_url
+
+    if not 1 <= args.expected <= 1000:
+        raise CommandError("--expected must be between 1 and 1000")
+    check_content()
+    for host, port in ((args.host, args.port), ("127.0.0.1", args.dashboard_port)):
+        problem = port_problem(host, port)
+        if problem:
+            raise CommandError(problem)
+    store = open_store()
+    session, how = _choose_session(store, args)
+    store.close()
+    folder = data_dir()
+    env = {"WORKSHOP_DB": database_url(), "WORKSHOP_DATA": str(folder),
+           "PYTHONUNBUFFERED": "1"}
+    plan = plan_servers(code=session.code, host=args.host, port=args.port,
+                        dashboard_port=args.dashboard_port, expected=args.expected, env=env)
+    qr_paths = write_qr(plan.join_url, folder, session.code)
+    supervisor = Supervisor([plan.participant, plan.dashboard], folder / "logs")
+    print(f"Starting the workshop servers ({how} session {session.code})...", flush=True)
+    try:
+        supervisor.start()
+    except ServerFailed as exc:
+        raise CommandError(str(exc)) from None
+    stopping = []
+
+    def on_stop(signum):
+        if not stopping:
+            stopping.append(signum)
+            _stop(supervisor)
+
+    install_signal_handlers(on_stop)
+    _announce(session, how, plan, qr_paths, args.expected)
+    failed = supervisor.wait()
+    if stopping:
+        print("Stopped. All answers are in the store; `workshop serve` continues the session.")
+        return 0
+    supervisor.stop()
+    raise CommandError(f"the {failed} server stopped unexpectedly; see "
+                       f"{folder / 'logs' / (str(failed) + '.log')}")
+
+
+def _stop(supervisor) -> None:
+    print("\nStopping the servers and their kernels...", flush=True)
+    supervisor.stop()
+
+
+def _announce(session, how, plan, qr_paths, expected) -> None:
+    import segno
+
+    title = f' "{session.title}"' if session.title else ""
+    lines = [
+        "",
+        f"Workshop{title}: session {session.code} ({how})",
+        f"  Participants join at:  {plan.join_url}",
+        f"  QR code for a slide:   {qr_paths[0]}  (and .png)",
+        f"  Facilitator dashboard: {plan.dashboard_url}  (this computer only)",
+        f"  Ready for about {expected} participants "
+        f"({plan.participant.pools['participant.ipynb']} kernels preheated).",
+        "  Stop with Ctrl-C; run `workshop serve` again to continue this session.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+    try:
+        segno.make(plan.join_url, error="m").terminal(out=sys.stdout, compact=True)
+    except (UnicodeEncodeError, OSError):
+        pass
+    sys.stdout.flush()
