@@ -237,7 +237,7 @@ def render_map(
         for _, (label, colour) in sorted(legend_used.items(), key=_legend_order)
     ]
     payload = {
-        "title": title or text["title"],
+        "title": text["title"] if title is None else title,
         "text": text,
         "nodes": nodes,
         "edges": edges,

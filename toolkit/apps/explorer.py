@@ -258,7 +258,7 @@ class ExplorerApp:
             highlight=[self.ego.value] if self.ego.value else (),
             vis_js_url=self.vis_js_url,
             vocabulary=self.vocab,
-            title=t("explorer_title", lang),
+            title="",
         )
         self.map.value = map_iframe(document, self.height, t("explorer_title", lang))
         self.status.value = (
