@@ -258,12 +258,13 @@ def map_iframe(document: str, height: str = "70vh", title: str = "map") -> str:
 
     Examples
     --------
-    >>> map_iframe('<p title="a">x</p>')[:76]
-    '<iframe class="workshop-map" title="map" sandbox="allow-scripts allow-popups'
+    >>> map_iframe('<p title="a">x</p>')[:80]
+    '<div class="workshop-map-wrap"><iframe class="workshop-map" title="map" sandbox='
     """
     return (
+        '<div class="workshop-map-wrap">'
         f'<iframe class="workshop-map" title="{html.escape(title)}" '
         'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
         f'style="width:100%;height:{html.escape(height)};border:0" '
-        f'srcdoc="{html.escape(document, quote=True)}"></iframe>'
+        f'srcdoc="{html.escape(document, quote=True)}"></iframe></div>'
     )

@@ -16,8 +16,6 @@ from ...i18n import t
 from ...results.aggregate import aggregate_exercise
 from ...results.views import exercise_result_html
 from ...store import Store, StoreUnavailable
-from ..participant import strings as _participant_strings  # noqa: F401 - shared labels
-from . import strings as _strings  # noqa: F401 - registers the dashboard strings
 
 __all__ = ["DashboardApp", "REFRESH_SECONDS", "qr_svg"]
 

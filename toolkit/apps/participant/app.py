@@ -13,7 +13,6 @@ import ipywidgets as widgets
 from ...exercises.loader import default_exercises
 from ...i18n import t
 from ...store import NotAllowed, Store, StoreUnavailable
-from . import strings  # noqa: F401 - registers the participant strings
 from .context import Context
 from .pseudonyms import clean_pseudonym, suggest_pseudonym
 from .screens import ExerciseScreen, JoinScreen, MapScreen, OverviewScreen

@@ -1,10 +1,8 @@
-"""Interface strings of the facilitator dashboard (Dutch first, English too)."""
+"""Texts of the facilitator dashboard (Dutch first, English too)."""
 
-from ...i18n import register
+__all__ = ["DASHBOARD"]
 
-__all__ = ["DASHBOARD_STRINGS"]
-
-DASHBOARD_STRINGS = {
+DASHBOARD = {
     "d_title": {"nl": "Dashboard begeleider", "en": "Facilitator dashboard"},
     "d_no_session": {"nl": "Geen sessie gevonden. Start met `workshop serve`.",
                      "en": "No session found. Start with `workshop serve`."},
@@ -38,5 +36,3 @@ DASHBOARD_STRINGS = {
                      "en": "The store is not reachable right now; the dashboard keeps "
                            "trying."},
 }
-
-register(DASHBOARD_STRINGS)

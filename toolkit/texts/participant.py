@@ -1,10 +1,8 @@
-"""Interface strings of the participant app (Dutch first, English too)."""
+"""Texts of the participant app and of the group results (Dutch first, English too)."""
 
-from ...i18n import register
+__all__ = ["PARTICIPANT"]
 
-__all__ = ["PARTICIPANT_STRINGS"]
-
-PARTICIPANT_STRINGS = {
+PARTICIPANT = {
     "p_welcome": {"nl": "Welkom bij de workshop", "en": "Welcome to the workshop"},
     "p_welcome_back": {"nl": "Welkom terug, {name}", "en": "Welcome back, {name}"},
     "p_code": {"nl": "Sessiecode", "en": "Session code"},
@@ -180,5 +178,3 @@ PARTICIPANT_STRINGS = {
         "en": "the store is not reachable right now",
     },
 }
-
-register(PARTICIPANT_STRINGS)

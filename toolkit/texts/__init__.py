@@ -1,0 +1,1 @@
+"""The apps' Dutch and English texts, as plain data (merged by ``toolkit.i18n``)."""
