@@ -72,10 +72,19 @@ def open_page(browser, request):
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a screenshot under tests/_artifacts/ (kept for a human to look at)."""
+    """Save a whole-app screenshot under tests/_artifacts/ (for a human to look at).
+
+    Voila scrolls inside its own panel, so the viewport is stretched to the content first.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = dict(page.viewport_size)
+    height = page.evaluate("() => { const c = document.getElementById('rendered_cells');"
+                           " return c ? c.scrollHeight : document.body.scrollHeight; }")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 20)})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
     return path
 
 

@@ -59,7 +59,7 @@ class ExplorerApp:
         self.current_graph = self.graph
         self._building = True
         self.language = widgets.ToggleButtons(
-            options=[("NL", "nl"), ("EN", "en")], value=lang, style={"button_width": "3.5em"}
+            options=[("NL", "nl"), ("EN", "en")], value=lang, style={"button_width": "4em"}
         )
         self.sector = widgets.Dropdown(**_wide())
         self.org_type = widgets.Dropdown(**_wide())

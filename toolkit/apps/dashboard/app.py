@@ -73,7 +73,7 @@ class DashboardApp:
         self._task = None
         self._building = False
         self.language = widgets.ToggleButtons(options=[("NL", "nl"), ("EN", "en")], value=lang,
-                                              style={"button_width": "3.2em"})
+                                              style={"button_width": "4em"})
         self.large = widgets.ToggleButton(value=False)
         self.big_qr = widgets.ToggleButton(value=False)
         self.header = widgets.HTML(layout=widgets.Layout(width="100%"))

@@ -49,7 +49,7 @@ class ParticipantApp:
         self.base_url = ""
         self.suggested_pseudonym = suggest_pseudonym()
         self.language = widgets.ToggleButtons(options=[("NL", "nl"), ("EN", "en")], value=lang,
-                                              style={"button_width": "3.2em"})
+                                              style={"button_width": "4em"})
         self.language.observe(self._on_language, names="value")
         self.bridge = widgets.HTML(layout=widgets.Layout(height="0px", overflow="hidden"))
         self.body = widgets.VBox(layout=widgets.Layout(width="100%"))
