@@ -115,7 +115,9 @@ def test_template_inserts_texts_with_textcontent_only():
 def test_iframe_srcdoc_is_attribute_escaped(hostile_doc):
     """Is the whole document attribute-escaped in the iframe's srcdoc, and decodes back exactly?"""
     frame = map_iframe(hostile_doc, title='"><script>alert(1)</script>', height='1px"')
-    match = re.fullmatch(r'<iframe ([^<>]*) srcdoc="([^"<>]*)"></iframe>', frame, re.S)
+    match = re.fullmatch(
+        r'<div class="workshop-map-wrap"><iframe ([^<>]*) srcdoc="([^"<>]*)"></iframe></div>',
+        frame, re.S)
     assert match, frame[:300]
     assert "<script" not in match.group(1)
     assert 'sandbox="allow-scripts allow-popups' in match.group(1)

@@ -42,7 +42,8 @@ class JoinScreen:
         if session is None:
             find = button(t("p_find", lang), primary=True)
             find.on_click(lambda _b: app.find_session(self.code.value))
-            self.code.on_submit(lambda _w: app.find_session(self.code.value))
+            self.code.continuous_update = False  # Enter (or leaving the field) looks it up
+            self.code.observe(lambda change: app.find_session(change["new"]), names="value")
             parts += [widgets.HTML(f"<p>{_h(t('p_code_help', lang))}</p>"), self.code, find,
                       self.message]
         else:
@@ -52,7 +53,6 @@ class JoinScreen:
             start = button(t("p_start", lang), primary=True)
             start.add_class("workshop-join")
             start.on_click(lambda _b: app.join(session.code, self.pseudonym.value))
-            self.pseudonym.on_submit(lambda _w: app.join(session.code, self.pseudonym.value))
             parts += [
                 widgets.HTML(f"{title}<p>{_h(t('p_purpose', lang))}</p>{organiser}"
                              f"<h4>{_h(t('p_privacy_title', lang))}</h4>"

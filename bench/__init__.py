@@ -1,0 +1,1 @@
+"""Benchmarks of the workshop toolkit (``make bench``, ``make bench-quick``)."""
