@@ -32,6 +32,7 @@ class ServerSpec:
     port: int = 8866
     pools: dict[str, int] = field(default_factory=dict)
     cull_idle_seconds: int = 0
+    max_kernels: int = 0
     env: dict[str, str] = field(default_factory=dict)
     role: str = "participant"
 
@@ -88,6 +89,7 @@ def build_config(spec: ServerSpec):
         pools.update({nb: {"pool_size": int(n)} for nb, n in spec.pools.items()})
         cfg.VoilaKernelManager.kernel_pools_config = pools
         cfg.VoilaKernelManager.fill_delay = 0
+        cfg.WorkshopVoila.max_kernels = int(spec.max_kernels)
     if spec.cull_idle_seconds:
         cfg.MappingKernelManager.cull_idle_timeout = int(spec.cull_idle_seconds)
         cfg.MappingKernelManager.cull_interval = max(10, int(spec.cull_idle_seconds) // 4)

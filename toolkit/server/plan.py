@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .launch import ServerSpec
 
-__all__ = ["ServePlan", "plan_servers", "port_problem", "lan_address", "pool_size",
+__all__ = ["ServePlan", "plan_servers", "port_problem", "lan_address", "pool_size", "kernel_cap",
            "CULL_IDLE_SECONDS"]
 
 CULL_IDLE_SECONDS = 900  # a disconnected participant kernel is shut down after 15 minutes
@@ -17,17 +17,29 @@ VIS_URL = "/workshop/static/vis-network.min.js?v=9.1.2"
 
 
 def pool_size(expected: int) -> int:
-    """Preheated participant kernels to keep ready for an audience of ``expected``.
+    """Preheated participant kernels for an audience of ``expected``: all of them.
 
-    About one in six of the audience at once (people scan the QR code over a minute or so),
-    at least 2, at most 24: each idle kernel costs memory (see ``workshop check``).
+    A join wave (everyone scans the QR code in the same half minute) is faster than this
+    machine can start kernels (about a CPU second each), so every expected participant gets
+    a kernel started before the workshop; ``workshop check`` says whether memory allows it.
 
     Examples
     --------
     >>> pool_size(20), pool_size(150)
-    (4, 24)
+    (20, 150)
     """
-    return max(2, min(24, math.ceil(expected / 6)))
+    return max(2, min(500, int(expected)))
+
+
+def kernel_cap(expected: int) -> int:
+    """Most kernels (pooled + in use) for ``expected`` participants: 10 % (at least 5) more.
+
+    Examples
+    --------
+    >>> kernel_cap(150)
+    165
+    """
+    return int(expected) + max(5, int(expected) // 10)
 
 
 def lan_address() -> str:
@@ -81,7 +93,8 @@ def plan_servers(*, code: str, host: str, port: int, dashboard_port: int, expect
     participant = ServerSpec(
         routes={"/": "participant.ipynb", "/map": "explorer.ipynb"}, ip=host or "0.0.0.0",  # noqa: S104
         port=port, pools={"participant.ipynb": pool_size(expected)},
-        cull_idle_seconds=CULL_IDLE_SECONDS, env=shared, role="participant")
+        cull_idle_seconds=CULL_IDLE_SECONDS, max_kernels=kernel_cap(expected), env=shared,
+        role="participant")
     dashboard = ServerSpec(
         routes={"/": "facilitator.ipynb", "/map": "explorer.ipynb"}, ip="127.0.0.1",
         port=dashboard_port, pools={}, cull_idle_seconds=0, env=shared, role="dashboard")

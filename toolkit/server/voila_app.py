@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import tornado.web
-from traitlets import Dict, Unicode
+from traitlets import Dict, Integer, Unicode
 from voila.app import Voila
 
 __all__ = ["WorkshopVoila", "JUPYTER_DATA", "VIS_ROUTE"]
@@ -34,6 +34,8 @@ class WorkshopVoila(Voila):
 
     name = "workshop-voila"
     routes = Dict(Unicode(), config=True, help="URL path -> notebook relative to root_dir")
+    max_kernels = Integer(0, config=True,
+                          help="At most this many kernels (pooled + in use); 0: no limit")
     extra_handlers = Dict(config=True, help="URL pattern -> (handler class, kwargs)")
 
     def initialize(self, argv=None):
@@ -47,6 +49,7 @@ class WorkshopVoila(Voila):
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
+        self._cap_pool_refills()
         settings["compress_response"] = True  # read by tornado.web.Application's __init__
         settings["xsrf_cookies"] = False
         return settings
@@ -55,12 +58,20 @@ class WorkshopVoila(Voila):
         from jupyter_server.utils import url_path_join
         from voila.tornado.handler import TornadoVoilaHandler
 
-        kept = [h for h in super().init_handlers() if not _BLOCKED.search(_pattern(h))]
+        from .compress import compressed_variant
+
+        kept = []
+        for handler in super().init_handlers():
+            if _BLOCKED.search(_pattern(handler)):
+                continue
+            if isinstance(handler, tuple) and len(handler) >= 2:
+                handler = (handler[0], compressed_variant(handler[1]), *handler[2:])
+            kept.append(handler)
         vis_dir = _vis_dir()
         kept.append(
             (
                 url_path_join(self.server_url, r"/workshop/static/(vis-network\.min\.js)"),
-                VersionedStatic,
+                compressed_variant(VersionedStatic),
                 {"path": str(vis_dir)},
             )
         )
@@ -80,6 +91,31 @@ class WorkshopVoila(Voila):
                 )
             )
         return kept
+
+
+    def _cap_pool_refills(self) -> None:
+        """Refill the preheated pool only while pooled + used kernels stay under
+        ``max_kernels``: after a wave of arrivals, no second wave of idle kernels."""
+        manager = self.kernel_manager
+        if not self.max_kernels or not hasattr(manager, "_pools"):
+            return
+        original, cap = manager.fill_if_needed, self.max_kernels
+
+        def fill_if_needed(delay=None, notebook_name=None, **kwargs):
+            configured = manager.kernel_pools_config
+            wanted = configured.get(notebook_name, configured.get("default", {}))
+            pooled = sum(len(pool) for pool in manager._pools.values())
+            in_use = max(0, len(manager.list_kernel_ids()) - pooled)
+            room = max(0, cap - in_use)
+            size = min(int(wanted.get("pool_size", 0)), room)
+            manager.kernel_pools_config = {**configured,
+                                           notebook_name: {**wanted, "pool_size": size}}
+            try:
+                return original(delay=delay, notebook_name=notebook_name, **kwargs)
+            finally:
+                manager.kernel_pools_config = configured
+
+        manager.fill_if_needed = fill_if_needed
 
 
 def _pattern(handler) -> str:

@@ -24,6 +24,7 @@ class SaveStatus:
         self.label = widgets.HTML(layout=widgets.Layout(min_height="1.4em"))
         self.retry = widgets.Button(layout=widgets.Layout(display="none", width="auto"))
         self._pending = None
+        self.sequence = 0
         self.retry.on_click(lambda _b: self._pending and self._pending())
         self.widget = widgets.HBox(
             [self.label, self.retry], layout=widgets.Layout(align_items="center")
@@ -32,8 +33,9 @@ class SaveStatus:
 
     def show(self, kind: str, text: str, retry=None, retry_label: str = "") -> None:
         colour = {"ok": "#1b7a3a", "error": "#b00020", "busy": "#555"}.get(kind, "#555")
+        self.sequence += 1  # every outcome is a new value, even the same text twice
         self.label.value = (
-            f"<span class='workshop-status-{kind}' role='status' "
+            f"<span class='workshop-status-{kind}' role='status' data-seq='{self.sequence}' "
             f"style='color:{colour}'>{html.escape(text)}</span>"
         )
         self._pending = retry
