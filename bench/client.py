@@ -47,11 +47,11 @@ class Participant:
         self._changed = asyncio.Event()
 
     # --- protocol -----------------------------------------------------------------------
-    def _message(self, msg_type: str, content: dict) -> str:
+    def _message(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
         header = {"msg_id": uuid.uuid4().hex, "username": "", "session": self.session,
                   "msg_type": msg_type, "version": "5.3",
                   "date": time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())}
-        return json.dumps({"header": header, "parent_header": {}, "metadata": {},
+        return json.dumps({"header": header, "parent_header": {}, "metadata": metadata or {},
                            "content": content, "channel": "shell", "buffers": []})
 
     async def _send(self, comm_id: str, data: dict) -> None:
@@ -112,7 +112,8 @@ class Participant:
                 reader = asyncio.create_task(self._reader())
                 control = uuid.uuid4().hex
                 await ws.send(self._message("comm_open", {
-                    "comm_id": control, "target_name": "jupyter.widget.control", "data": {}}))
+                    "comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                    metadata={"version": "1.0.0"}))
                 await self._send(control, {"method": "request_states"})
                 join = await self._until(lambda: self._with_class("workshop-join"), timeout)
                 self.outcome.tti = time.monotonic() - started
@@ -120,10 +121,11 @@ class Participant:
                 opener = await self._until(
                     lambda: self._with_class("workshop-open-exercise"), timeout)
                 await self._send(opener[0], {"method": "custom", "content": {"event": "click"}})
-                scales = await self._until(
-                    lambda: sorted(self._with_class("workshop-scale")), timeout)
+                await self._until(lambda: self._with_class("workshop-exercise"), timeout)
+                scales = sorted(self._with_class("workshop-scale"))
                 await self._answer(scales, timeout)
                 reader.cancel()
+                await ws.close()
         except Exception as exc:  # every failure is a result to report, not a crash
             self.outcome.error = f"{type(exc).__name__}: {exc}"[:200]
         return self.outcome
