@@ -81,14 +81,26 @@ async def _arrivals(base: str, code: str, n: int, answers: int) -> list:
     return await asyncio.gather(*(one(i) for i in range(n)))
 
 
-def _wait_pool(log: Path, size: int, timeout: float = 900) -> float:
+def _wait_pool(log: Path, size: int, pid: int, timeout: float = 1800) -> float:
+    """Wait until the pool is filled and every pooled kernel has run its set-up (the
+    server and its kernels are quiet), as before a workshop starts."""
     began = time.monotonic()
     pattern = re.compile(r"filled with (\d+) kernel")
     while time.monotonic() - began < timeout:
         if log.exists() and any(int(m) >= size for m in pattern.findall(log.read_text())):
-            return time.monotonic() - began
+            break
         time.sleep(1)
-    raise TimeoutError(f"the pool of {size} kernels did not fill in {timeout} s")
+    else:
+        raise TimeoutError(f"the pool of {size} kernels did not fill in {timeout} s")
+    sampler = Sampler(pid)
+    previous = sampler._cpu()
+    while time.monotonic() - began < timeout:
+        time.sleep(2)
+        now = sampler._cpu()
+        if now - previous < 0.2:
+            return time.monotonic() - began
+        previous = now
+    raise TimeoutError("the pooled kernels did not settle")
 
 
 def wave(n: int, *, preheat: bool, answers: int = 10) -> dict:
@@ -104,8 +116,7 @@ def wave(n: int, *, preheat: bool, answers: int = 10) -> dict:
         with VoilaServer({"/": "participant.ipynb"}, tmp, pools=pools,
                          max_kernels=kernel_cap(n) if preheat else 0,
                          env={"WORKSHOP_DB": db, "WORKSHOP_DATA": str(tmp)}) as server:
-            warm = _wait_pool(server.log, pool_size(n)) if preheat else 0.0
-            time.sleep(3)
+            warm = _wait_pool(server.log, pool_size(n), server.process.pid) if preheat else 0.0
             sampler = Sampler(server.process.pid)
             sampler.start()
             began = time.monotonic()

@@ -103,7 +103,11 @@ class Participant:
             async with httpx.AsyncClient(timeout=timeout) as http:
                 response = await http.get(f"{self.base}/?code={self.code}")
                 response.raise_for_status()
-            config = json.loads(_CONFIG.search(response.text).group(1))
+            found = _CONFIG.search(response.text)
+            if found is None:
+                text = re.sub(r"\s+", " ", response.text[-300:])
+                raise RuntimeError(f"page without a kernel (HTTP {response.status_code}): {text}")
+            config = json.loads(found.group(1))
             kernel = config["kernelId"]
             url = (self.base.replace("http", "ws", 1)
                    + f"/api/kernels/{kernel}/channels?session_id={self.session}")
