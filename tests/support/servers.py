@@ -52,13 +52,14 @@ class VoilaServer:
     """One workshop Voila server (``python -m toolkit.server``) on a free loopback port."""
 
     def __init__(self, routes: dict, tmp: Path, *, pools: dict | None = None,
-                 env: dict | None = None, host: str = "127.0.0.1", max_kernels: int = 0):
+                 env: dict | None = None, host: str = "127.0.0.1", max_kernels: int = 0,
+                 cull_idle_seconds: int = 0):
         self.host, self.port = host, free_port(host)
         self.log = tmp / f"voila-{self.port}.log"
         self.env = {**os.environ, "WORKSHOP_VIS_URL": "/workshop/static/vis-network.min.js?v=1",
                     **(env or {})}
         self.spec = ServerSpec(routes=routes, ip=host, port=self.port, pools=pools or {},
-                               max_kernels=max_kernels)
+                               max_kernels=max_kernels, cull_idle_seconds=cull_idle_seconds)
         self.process = None
 
     @property

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from urllib.parse import parse_qs
 
@@ -38,7 +39,11 @@ def query_params() -> dict[str, str]:
     in ``QUERY_STRING`` from the start.
     """
     if os.environ.get("VOILA_PREHEAT") == "True" and os.environ.get("VOILA_KERNEL_ID"):
-        query = wait_for_request().get("QUERY_STRING", "")
+        try:
+            query = wait_for_request().get("QUERY_STRING", "")
+        except (OSError, TimeoutError, ValueError) as exc:  # the app still starts, asks a code
+            logging.getLogger("workshop.request").warning("no request details: %s", exc)
+            query = ""
     else:
         query = os.environ.get("QUERY_STRING", "")
     return {key: values[0] for key, values in parse_qs(query).items() if values}

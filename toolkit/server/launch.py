@@ -107,6 +107,8 @@ def run(spec: ServerSpec) -> None:
 
     logging.basicConfig(level=logging.INFO, format="[%(name)s] %(message)s")
     os.environ.update(spec.env)
+    # Preheated kernels call back to this server to learn their request; tell them where.
+    os.environ["VOILA_APP_IP"] = "127.0.0.1" if spec.ip in ("0.0.0.0", "", "::") else spec.ip  # noqa: S104
     app = WorkshopVoila(config=build_config(spec))
     app.initialize([])
     app.start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import random
 import logging
 import os
 from urllib.parse import urlencode
@@ -13,6 +14,7 @@ import ipywidgets as widgets
 from ...exercises.loader import default_exercises
 from ...i18n import t
 from ...store import NotAllowed, Store, StoreUnavailable
+from ..widgets_util import close_tree
 from .context import Context
 from .pseudonyms import clean_pseudonym, suggest_pseudonym
 from .screens import ExerciseScreen, JoinScreen, MapScreen, OverviewScreen
@@ -20,8 +22,8 @@ from .screens import ExerciseScreen, JoinScreen, MapScreen, OverviewScreen
 __all__ = ["ParticipantApp", "REFRESH_SECONDS"]
 
 log = logging.getLogger("workshop.participant")
-REFRESH_SECONDS = 2.0
-TOUCH_EVERY = 30  # refreshes between 'still here' marks (about a minute)
+REFRESH_SECONDS = 4.0  # group results are recomputed only when they changed
+TOUCH_EVERY = 15  # refreshes between 'still here' marks (about a minute)
 
 
 class ParticipantApp:
@@ -131,8 +133,10 @@ class ParticipantApp:
 
     # --- navigation -------------------------------------------------------------------------
     def _show(self, screen) -> None:
-        self.screen = screen
+        previous, self.screen = self.screen, screen
         self.body.children = [screen.widget]
+        if previous is not None and previous is not screen:
+            close_tree(previous.widget)  # its models would otherwise live on in the kernel
 
     def show_overview(self) -> None:
         self.ctx.refresh_session()
@@ -189,8 +193,8 @@ class ParticipantApp:
             self._task = loop.create_task(self._refresh_loop())
 
     async def _refresh_loop(self) -> None:
-        while True:
-            await asyncio.sleep(REFRESH_SECONDS)
+        while True:  # jittered, so a room full of kernels does not refresh in step
+            await asyncio.sleep(REFRESH_SECONDS * random.uniform(0.75, 1.25))
             try:
                 self.tick()
             except Exception:  # keep refreshing; a failure here must not end the app

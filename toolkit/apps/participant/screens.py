@@ -6,6 +6,8 @@ import html
 
 import ipywidgets as widgets
 
+from ..widgets_util import static_html
+
 from ...i18n import t
 from .context import Context
 from .questions import view_for
@@ -36,15 +38,15 @@ class JoinScreen:
                                       description=t("p_pseudonym", lang),
                                       layout=widgets.Layout(width="auto", max_width="100%"),
                                       style={"description_width": "initial"})
-        self.message = widgets.HTML(
+        self.message = static_html(
             f"<p class='workshop-error' role='alert'>{_h(error)}</p>" if error else "")
-        parts = [widgets.HTML(f"<h2>{_h(t('p_welcome', lang))}</h2>")]
+        parts = [static_html(f"<h2>{_h(t('p_welcome', lang))}</h2>")]
         if session is None:
             find = button(t("p_find", lang), primary=True)
             find.on_click(lambda _b: app.find_session(self.code.value))
             self.code.continuous_update = False  # Enter (or leaving the field) looks it up
             self.code.observe(lambda change: app.find_session(change["new"]), names="value")
-            parts += [widgets.HTML(f"<p>{_h(t('p_code_help', lang))}</p>"), self.code, find,
+            parts += [static_html(f"<p>{_h(t('p_code_help', lang))}</p>"), self.code, find,
                       self.message]
         else:
             title = f"<h3>{_h(session.title)}</h3>" if session.title else ""
@@ -54,7 +56,7 @@ class JoinScreen:
             start.add_class("workshop-join")
             start.on_click(lambda _b: app.join(session.code, self.pseudonym.value))
             parts += [
-                widgets.HTML(f"{title}<p>{_h(t('p_purpose', lang))}</p>{organiser}"
+                static_html(f"{title}<p>{_h(t('p_purpose', lang))}</p>{organiser}"
                              f"<h4>{_h(t('p_privacy_title', lang))}</h4>"
                              f"<p class='workshop-privacy'>{_h(t('p_privacy', lang))}</p>"
                              f"<p><small>{_h(t('p_pseudonym_help', lang))}</small></p>"),
@@ -100,7 +102,7 @@ class OverviewScreen:
             f"</summary><p><small>{_h(t('p_resume_help', lang))}</small></p>"
             f"<p style='overflow-wrap:anywhere'><a href='{link}'>{link}</a></p></details>")
         self.widget = widgets.VBox([
-            widgets.HTML(f"<h2>{_h(t('p_welcome_back', lang, name=ctx.person.pseudonym))}</h2>"
+            static_html(f"<h2>{_h(t('p_welcome_back', lang, name=ctx.person.pseudonym))}</h2>"
                          f"<h3>{_h(t('p_overview', lang))}</h3>"),
             *cards, to_map, resume, forget,
         ], layout=widgets.Layout(width="100%"))
@@ -120,7 +122,7 @@ class ExerciseScreen:
             view.load(own)
         self.results = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.results.add_class("workshop-results")
-        self.closed = widgets.HTML()
+        self.closed = static_html()
         back = button(t("p_back", lang))
         back.on_click(lambda _b: app.show_overview())
         nav = [back]
@@ -137,8 +139,8 @@ class ExerciseScreen:
                   + (f"<p><i>{_h(exercise.ambition(lang))}</i></p>" if exercise.ambition else "")
                   + f"<p>{_h(exercise.purpose(lang))}</p>")
         self.widget = widgets.VBox([
-            widgets.HTML(header), self.closed, *[v.widget for v in self.views],
-            widgets.HTML(f"<h3>{_h(t('p_your_result', lang))}</h3>"), self.results,
+            static_html(header), self.closed, *[v.widget for v in self.views],
+            static_html(f"<h3>{_h(t('p_your_result', lang))}</h3>"), self.results,
             widgets.HBox(nav, layout=widgets.Layout(flex_flow="row wrap")),
         ], layout=widgets.Layout(width="100%"))
         self.widget.add_class("workshop-exercise")
@@ -146,7 +148,18 @@ class ExerciseScreen:
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the group's answers and redraw the results (called every few seconds)."""
+        """Redraw the group results if anything changed (called every few seconds)."""
+        ctx = self.ctx
+        fingerprint = (ctx.store.exercise_activity(ctx.session.id, self.exercise.id),
+                       ctx.session.open_exercises, ctx.session.results_visible,
+                       ctx.session.free_text_visible, self.app.lang)
+        if fingerprint == getattr(self, "_fingerprint", None):
+            return
+        self._fingerprint = fingerprint
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Re-read the group's answers and redraw the results."""
         from ...flows import load_flows
         from ...results.aggregate import aggregate_exercise
         from ...results.views import exercise_result_html
@@ -213,6 +226,6 @@ class MapScreen:
                               title=t("explorer_title", lang))
         back = button(t("p_back", lang))
         back.on_click(lambda _b: app.show_overview())
-        self.widget = widgets.VBox([back, widgets.HTML(map_iframe(document, "70vh"))],
+        self.widget = widgets.VBox([back, static_html(map_iframe(document, "70vh"))],
                                    layout=widgets.Layout(width="100%"))
         self.widget.add_class("workshop-map-screen")

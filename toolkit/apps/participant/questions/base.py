@@ -6,6 +6,8 @@ import html
 
 import ipywidgets as widgets
 
+from ...widgets_util import static_html
+
 from ..context import Context, SaveStatus
 
 __all__ = ["QuestionView", "wide", "prompt_html"]
@@ -23,7 +25,7 @@ def prompt_html(question, lang: str) -> widgets.HTML:
     text = f"<h4 class='workshop-prompt'>{html.escape(question.prompt(lang))}</h4>"
     if question.help is not None:
         text += f"<p class='workshop-help'>{html.escape(question.help(lang))}</p>"
-    return widgets.HTML(text, layout=widgets.Layout(width="100%"))
+    return static_html(text, width="100%")
 
 
 class QuestionView:

@@ -6,6 +6,8 @@ import html
 
 import ipywidgets as widgets
 
+from ...widgets_util import static_html
+
 from ....i18n import t
 from .base import QuestionView
 
@@ -27,7 +29,7 @@ class ScaleView(QuestionView):
             options=options, value=None, layout=widgets.Layout(width="auto", max_width="100%")
         )
         self.choice.add_class("workshop-scale")
-        self.descriptor = widgets.HTML()
+        self.descriptor = static_html()
         self.choice.observe(self._changed, names="value")
         return widgets.VBox([self.choice, self.descriptor])
 

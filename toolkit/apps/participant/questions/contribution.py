@@ -7,6 +7,8 @@ import uuid
 
 import ipywidgets as widgets
 
+from ...widgets_util import static_html
+
 from ....data import load_default
 from ....exercises.answers import AnswerError
 from ....exercises.contributions import clean_organisation, clean_relation
@@ -49,7 +51,7 @@ class ContributionView(QuestionView):
                 layout=widgets.Layout(width="auto"),
             )
             add_org.on_click(self._add_organisation)
-            parts.append(widgets.HTML(f"<b>{html.escape(t('p_contrib_org', lang))}</b>"))
+            parts.append(static_html(f"<b>{html.escape(t('p_contrib_org', lang))}</b>"))
             parts.append(
                 widgets.HBox(
                     [self.name, self.org_type, *self.sectors.values(), add_org],
@@ -73,7 +75,7 @@ class ContributionView(QuestionView):
                 layout=widgets.Layout(width="auto"),
             )
             add_rel.on_click(self._add_relation)
-            parts.append(widgets.HTML(f"<b>{html.escape(t('p_contrib_rel', lang))}</b>"))
+            parts.append(static_html(f"<b>{html.escape(t('p_contrib_rel', lang))}</b>"))
             parts.append(
                 widgets.HBox(
                     [self.source, self.relation, self.target, add_rel],
@@ -137,7 +139,7 @@ class ContributionView(QuestionView):
                 )
             )
         title = f"<b>{html.escape(t('p_your_additions', self.lang))}</b>" if rows else ""
-        self.listing.children = [widgets.HTML(title), *rows]
+        self.listing.children = [static_html(title), *rows]
 
     def load(self, own):
         self.own = [

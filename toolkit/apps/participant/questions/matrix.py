@@ -7,6 +7,8 @@ import html
 
 import ipywidgets as widgets
 
+from ...widgets_util import static_html
+
 from ....exercises.answers import AIM_CELLS, raci_problems
 from ....flows import load_flows
 from ....i18n import t
@@ -45,7 +47,7 @@ def grid_items(question, lang: str) -> list[tuple[str, str]]:
 
 
 def _row(label: str, *inputs) -> widgets.Box:
-    title = widgets.HTML(f"<b>{html.escape(label)}</b>", layout=widgets.Layout(width="100%"))
+    title = static_html(f"<b>{html.escape(label)}</b>", width="100%")
     return widgets.VBox(
         [
             title,
@@ -75,7 +77,7 @@ class RaciView(QuestionView):
                 cell.observe(self._changed, names="value")
                 self.cells[(task.id, role.id)] = cell
                 inputs.append(cell)
-            self.rule[task.id] = widgets.HTML()
+            self.rule[task.id] = static_html()
             block = _row(task.label(lang), *inputs)
             block.children = (*block.children, self.rule[task.id])
             blocks.append(block)

@@ -7,6 +7,8 @@ import uuid
 
 import ipywidgets as widgets
 
+from ...widgets_util import static_html
+
 from ....exercises.answers import AnswerError, clean_text, need_key
 from ....i18n import t
 from ....results.aggregate import dot_vote_options
@@ -27,7 +29,7 @@ class FreeTextView(QuestionView):
             placeholder=q.prompt(lang)[:80],
             layout=widgets.Layout(width="100%"),
         )
-        self.counter = widgets.HTML()
+        self.counter = static_html()
         self.add = widgets.Button(
             description=t("p_add", lang),
             button_style="primary",
@@ -123,7 +125,7 @@ class DotVoteView(QuestionView):
         self.counts: dict[str, int] = {}
         self.options: list[tuple[str, str]] = []
         self.rows = widgets.VBox(layout=widgets.Layout(width="100%"))
-        self.left = widgets.HTML()
+        self.left = static_html()
         return widgets.VBox([self.left, self.rows])
 
     def _set_options(self, options):
