@@ -123,6 +123,7 @@ def wave(n: int, *, preheat: bool, answers: int = 10) -> dict:
             outcomes = asyncio.run(_arrivals(server.url, session.code, n, answers))
             took = time.monotonic() - began
             usage = sampler.stop()
+            server_log = server.log.read_text(errors="replace")
         stored = store.answers(session.id)
         per_person: dict[int, list] = {}
         for answer in stored:
@@ -132,6 +133,8 @@ def wave(n: int, *, preheat: bool, answers: int = 10) -> dict:
         lost = sum(1 for e in expected if e not in found)
         store.close()
     ttis = [o.tti for o in outcomes if o.tti is not None]
+    log_errors = [line[:200] for line in server_log.splitlines()
+                  if "Error" in line or "Traceback" in line or " 500 " in line][:5]
     errors = [o.error for o in outcomes if o.error]
     return {
         "participants": n, "preheated_pool": pool_size(n) if preheat else 0,
@@ -141,6 +144,7 @@ def wave(n: int, *, preheat: bool, answers: int = 10) -> dict:
         "answers_sent": sum(o.sent for o in outcomes),
         "answers_acknowledged": sum(o.acknowledged for o in outcomes),
         "answer_rows_stored": len(stored), "participants_with_lost_answers": lost, **usage,
+        "server_log_errors": log_errors,
     }
 
 

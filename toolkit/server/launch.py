@@ -85,9 +85,12 @@ def build_config(spec: ServerSpec):
     vc.preheat_kernel = bool(spec.pools)
     vc.default_pool_size = 0
     if spec.pools:
+        # Voila would start whole pools at once; WorkshopVoila fills them at a steady pace.
         pools = {"default": {"pool_size": 0}}
-        pools.update({nb: {"pool_size": int(n)} for nb, n in spec.pools.items()})
+        pools.update({nb: {"pool_size": 0} for nb in spec.pools})
         cfg.VoilaKernelManager.kernel_pools_config = pools
+        cfg.WorkshopVoila.pool_sizes = {nb: int(n) for nb, n in spec.pools.items()}
+        cfg.VoilaExecutor.startup_timeout = 180
         cfg.VoilaKernelManager.fill_delay = 0
         cfg.WorkshopVoila.max_kernels = int(spec.max_kernels)
     if spec.cull_idle_seconds:

@@ -12,6 +12,7 @@ from voila.app import Voila
 
 __all__ = ["WorkshopVoila", "JUPYTER_DATA", "VIS_ROUTE"]
 
+STAGGER_SECONDS = 0.5  # between two pool kernels starting (about a core-second each)
 JUPYTER_DATA = Path(__file__).resolve().parent.parent / "jupyter_data"
 VIS_ROUTE = "/workshop/static/vis-network.min.js"
 
@@ -34,6 +35,8 @@ class WorkshopVoila(Voila):
 
     name = "workshop-voila"
     routes = Dict(Unicode(), config=True, help="URL path -> notebook relative to root_dir")
+    pool_sizes = Dict(Integer(), config=True,
+                      help="notebook -> preheated kernels (filled at a steady pace)")
     max_kernels = Integer(0, config=True,
                           help="At most this many kernels (pooled + in use); 0: no limit")
     extra_handlers = Dict(config=True, help="URL pattern -> (handler class, kwargs)")
@@ -49,7 +52,7 @@ class WorkshopVoila(Voila):
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
-        self._cap_pool_refills()
+        self._pace_pool()
         settings["compress_response"] = True  # read by tornado.web.Application's __init__
         settings["xsrf_cookies"] = False
         return settings
@@ -93,29 +96,41 @@ class WorkshopVoila(Voila):
         return kept
 
 
-    def _cap_pool_refills(self) -> None:
-        """Refill the preheated pool only while pooled + used kernels stay under
-        ``max_kernels``: after a wave of arrivals, no second wave of idle kernels."""
+    def _pace_pool(self) -> None:
+        """Fill the preheated pools a kernel at a time, ``STAGGER_SECONDS`` apart, and refill
+        only while pooled + used kernels stay under ``max_kernels``.
+
+        Voila starts a whole pool at once; 150 kernels starting together on two cores take
+        minutes and run into Voila's 60-second start timeout. Paced, each starts in about a
+        second, and after a wave of arrivals no second wave of idle kernels is started.
+        """
         manager = self.kernel_manager
-        if not self.max_kernels or not hasattr(manager, "_pools"):
+        if not hasattr(manager, "_pools"):
             return
         original, cap = manager.fill_if_needed, self.max_kernels
 
         def fill_if_needed(delay=None, notebook_name=None, **kwargs):
             configured = manager.kernel_pools_config
             wanted = configured.get(notebook_name, configured.get("default", {}))
-            pooled = sum(len(pool) for pool in manager._pools.values())
-            in_use = max(0, len(manager.list_kernel_ids()) - pooled)
-            room = max(0, cap - in_use)
-            size = min(int(wanted.get("pool_size", 0)), room)
-            manager.kernel_pools_config = {**configured,
-                                           notebook_name: {**wanted, "pool_size": size}}
+            size = int(self.pool_sizes.get(notebook_name, 0))
+            if cap:
+                pooled = sum(len(pool) for pool in manager._pools.values())
+                in_use = max(0, len(manager.list_kernel_ids()) - pooled)
+                size = min(size, max(0, cap - in_use))
+            start = len(manager._pools.get(notebook_name, []))
+            base = manager.fill_delay if delay is None else delay
             try:
-                return original(delay=delay, notebook_name=notebook_name, **kwargs)
+                for step in range(start, size):
+                    manager.kernel_pools_config = {
+                        **configured, notebook_name: {**wanted, "pool_size": step + 1}}
+                    original(delay=base + (step - start) * STAGGER_SECONDS,
+                             notebook_name=notebook_name, **kwargs)
             finally:
                 manager.kernel_pools_config = configured
 
         manager.fill_if_needed = fill_if_needed
+        for notebook in self.pool_sizes:
+            manager.fill_if_needed(delay=0, notebook_name=notebook)
 
 
 def _pattern(handler) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, select, text
@@ -33,6 +34,17 @@ def database_url(url: str | None = None) -> str:
     return f"sqlite:///{data_dir() / 'workshop.db'}"
 
 
+def _create_engine(url: str, **kwargs) -> Engine:
+    """``create_engine``, with a missing or unknown database driver as a SchemaError."""
+    try:
+        return create_engine(url, **kwargs)
+    except (ImportError, ArgumentError) as exc:
+        raise SchemaError(
+            f"cannot use the database driver of {make_url(url).drivername!r} ({exc}); use "
+            "e.g. sqlite:///workshop-data/workshop.db or postgresql+psycopg://user@host/db"
+        ) from None
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout, full sync and explicit BEGINs.
 
@@ -52,7 +64,7 @@ def make_engine(url: str) -> Engine:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
+        engine = _create_engine(
             url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, pool_pre_ping=False
         )
 
@@ -60,7 +72,8 @@ def make_engine(url: str) -> Engine:
         def _sqlite_connect(dbapi_connection, _record):
             dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            # WAL is switched on by prepare_schema, once the file is known to be ours: a
+            # foreign or newer database must be refused without being changed.
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -73,7 +86,7 @@ def make_engine(url: str) -> Engine:
 
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        return _create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
     raise SchemaError(
         f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
     )
@@ -108,8 +121,7 @@ def prepare_schema(engine: Engine) -> int:
             if not tables:
                 metadata.create_all(conn)
                 conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-                return SCHEMA_VERSION
-            if meta.name not in tables:
+            elif meta.name not in tables:
                 raise SchemaError(
                     f"the database at {engine.url.render_as_string(hide_password=True)} holds "
                     f"other tables ({', '.join(sorted(tables)[:5])}) and is not a workshop "
@@ -133,6 +145,13 @@ def prepare_schema(engine: Engine) -> int:
                     .values(value=str(SCHEMA_VERSION))
                 )
             metadata.create_all(conn, checkfirst=True)  # tables added since (none yet)
-            return SCHEMA_VERSION
-    except OperationalError as exc:
+        if engine.dialect.name == "sqlite":
+            # Persistent; outside any transaction (SQLite refuses the switch inside one).
+            raw = engine.raw_connection()
+            try:
+                raw.execute("PRAGMA journal_mode=WAL")
+            finally:
+                raw.close()
+        return SCHEMA_VERSION
+    except (OperationalError, sqlite3.OperationalError) as exc:
         raise StoreUnavailable.from_exception(exc) from None

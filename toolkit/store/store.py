@@ -129,7 +129,11 @@ class Store:
     def open(cls, url: str | None = None) -> Store:
         """Connect, then create or upgrade the schema (or refuse with SchemaError)."""
         engine = make_engine(database_url(url))
-        prepare_schema(engine)
+        try:
+            prepare_schema(engine)
+        except BaseException:
+            engine.dispose()  # a refused database is not kept open
+            raise
         return cls(engine)
 
     def close(self) -> None:
@@ -219,6 +223,8 @@ class Store:
         unknown = set(changes) - allowed
         if unknown:
             raise NotAllowed(f"cannot change {', '.join(sorted(unknown))}")
+        if "lang" in changes and changes["lang"] not in ("nl", "en"):
+            raise NotAllowed(f"language must be 'nl' or 'en', not {changes['lang']!r}")
         if "open_exercises" in changes:
             changes["open_exercises"] = json.dumps(list(changes["open_exercises"]))
         self._run_write(
