@@ -266,7 +266,9 @@ def _read_csv(
     if missing:
         problems.append(
             Problem(
-                name, 1, ",".join(missing), "required column missing", "add it to the header row"
+                name, 1, ",".join(missing), "required column missing",
+                "save the file with commas between the columns (it seems to use ';')"
+                if len(header) == 1 and ";" in header[0] else "add it to the header row",
             )
         )
         return
@@ -334,6 +336,10 @@ class _Validator:
 
     def _choice(self, file, line, column, value, kind):
         allowed = self.vocab.ids(kind)
+        if not value:
+            self._add(file, line, column, "missing value",
+                      f"fill in one of: {', '.join(allowed)}")
+            return False
         if value not in allowed:
             shown = value if len(value) <= 40 else value[:40] + "..."
             self._add(

@@ -30,10 +30,10 @@ _SENTENCES = {
         "en": "{name} does not sit between others: its partners reach each other without {name}.",
     },
     "pagerank": {
-        "nl": "{name} ontvangt relaties van organisaties die zelf veel relaties ontvangen "
-        "(plaats {rank} van {n}).",
-        "en": "{name} receives relations from organisations that receive many themselves "
-        "(rank {rank} of {n}).",
+        "nl": "{name} ontvangt {level} relaties van organisaties die zelf veel relaties "
+        "ontvangen (plaats {rank} van {n}).",
+        "en": "{name} receives {level} relations from organisations that receive many "
+        "themselves (rank {rank} of {n}).",
     },
     "eigenvector": {
         "nl": "De partners van {name} zijn zelf {level} verbonden (plaats {rank} van {n}).",
@@ -66,6 +66,7 @@ _LEVELS = {
     "nl": ("sterk", "matig", "weinig"),
     "en": ("strongly", "moderately", "weakly"),
 }
+_AMOUNTS = {"nl": ("veel", "enkele", "weinig"), "en": ("many", "some", "few")}
 _BROKER = {
     "nl": (
         "weinig ruimte om te makelen",
@@ -172,6 +173,8 @@ def organisation_profiles(
                 shown = f"{value:.3f}"
             elif metric in ("pagerank", "eigenvector"):
                 fill["level"] = _level(rank, n, lang)
+                if metric == "pagerank":
+                    fill["level"] = _AMOUNTS[lang][_LEVELS[lang].index(fill["level"])]
                 shown = f"{value:.3f}"
             elif metric == "constraint":
                 fill["level"] = _LEVELS[lang][0 if value > 0.5 else 1 if value > 0.25 else 2]
