@@ -163,3 +163,28 @@ def test_participant_answers_everything_and_finds_it_back(app, open_page):
     assert len({a.participant_id for a in rows}) == 2
     assert recorder.blocked == [] and other_recorder.blocked == []
     assert page.evaluate("() => window.__x") is None
+
+
+def test_keyboard_alone(app, open_page):
+    """Can a participant join, open an exercise and answer with the keyboard only?"""
+    server, store, session = app
+    page, recorder = open_page(1024, 800)
+    page.goto(f"{server.url}/?code={session.code}")
+    page.wait_for_selector(".workshop-join")
+    page.focus(".workshop-join-screen input[type=text]")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('workshop-join')"):
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".workshop-overview")
+    page.locator(".workshop-open-exercise").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".workshop-exercise")
+    first = page.locator(".workshop-q-scale").first
+    first.locator("input[type=radio]").first.focus()
+    page.keyboard.press("ArrowDown")  # moves to and selects level 2
+    first.locator(".workshop-status-ok").wait_for()
+    rows = store.answers(session.id)
+    assert [a.value for a in rows] == [2]
+    assert recorder.blocked == []
