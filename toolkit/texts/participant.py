@@ -5,6 +5,7 @@ __all__ = ["PARTICIPANT"]
 PARTICIPANT = {
     "p_welcome": {"nl": "Welkom bij de workshop", "en": "Welcome to the workshop"},
     "p_welcome_back": {"nl": "Welkom terug, {name}", "en": "Welcome back, {name}"},
+    "p_welcome_name": {"nl": "Welkom, {name}", "en": "Welcome, {name}"},
     "p_code": {"nl": "Sessiecode", "en": "Session code"},
     "p_code_help": {
         "nl": "De code staat op het scherm van de begeleider.",

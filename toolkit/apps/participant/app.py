@@ -83,7 +83,7 @@ class ParticipantApp:
             except StoreUnavailable:
                 person = None
             if person is not None:
-                self._enter(code, person, token)
+                self._enter(code, person, token, returning=True)
                 self._start_refresh()
                 return
         self.find_session(code, quiet=not params.get("code"))
@@ -114,9 +114,10 @@ class ParticipantApp:
             return
         self._enter(code, person, token)
 
-    def _enter(self, code: str, person, token: str) -> None:
+    def _enter(self, code: str, person, token: str, returning: bool = False) -> None:
         session = self.store.get_session(code)
         self.ctx = Context(self.store, session, person, token, self.lang)
+        self.ctx.cache["returning"] = returning
         self._update_bridge()
         self.show_overview()
 

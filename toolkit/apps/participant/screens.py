@@ -97,12 +97,13 @@ class OverviewScreen:
         forget = button(t("p_not_you", lang))
         forget.on_click(lambda _b: app.forget())
         link = _h(ctx.resume_url)
+        greeting = "p_welcome_back" if ctx.cache.get("returning") else "p_welcome_name"
         resume = widgets.HTML(
             f"<details class='workshop-resume-box'><summary>{_h(t('p_resume_title', lang))}"
             f"</summary><p><small>{_h(t('p_resume_help', lang))}</small></p>"
             f"<p style='overflow-wrap:anywhere'><a href='{link}'>{link}</a></p></details>")
         self.widget = widgets.VBox([
-            static_html(f"<h2>{_h(t('p_welcome_back', lang, name=ctx.person.pseudonym))}</h2>"
+            static_html(f"<h2>{_h(t(greeting, lang, name=ctx.person.pseudonym))}</h2>"
                          f"<h3>{_h(t('p_overview', lang))}</h3>"),
             *cards, to_map, resume, forget,
         ], layout=widgets.Layout(width="100%"))
