@@ -36,9 +36,9 @@ def _cells(path: Path, count: int | None) -> list[str]:
 
 def measure_notebook_kernel(notebook: str | Path, cells: int | None = 1,
                             env: dict | None = None, timeout: float = 120) -> KernelCost:
-    """Start a fresh kernel, run the first ``cells`` code cells of ``notebook``, measure it.
-
-    For the participant app, cell 1 is what a preheated kernel runs before anyone joins.
+    """Start a fresh kernel, run the first ``cells`` code cells of ``notebook`` (all when
+    None), measure it. For the participant app, all cells = the app rendered its first
+    screen; cell 1 alone is what a preheated kernel runs before anyone arrives.
     """
     import psutil
     from jupyter_client.manager import start_new_kernel

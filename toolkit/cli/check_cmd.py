@@ -41,7 +41,7 @@ def _check(args) -> int:
 
     check_content()
     print("content: organisations, relations, exercises and data flows are valid")
-    cost = measure_notebook_kernel(apps_dir() / "participant.ipynb", cells=1)
+    cost = measure_notebook_kernel(apps_dir() / "participant.ipynb", cells=None)
     fit = capacity(cost)
     print(f"participant kernel: {cost.uss_mb:.0f} MB own memory (USS), {cost.rss_mb:.0f} MB "
           f"RSS, ready in {cost.start_seconds:.1f} s using {cost.cpu_seconds:.1f} s CPU")
