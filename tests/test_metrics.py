@@ -177,7 +177,8 @@ def test_table_has_every_metric_and_names(small):
 def test_sampled_betweenness_is_deterministic(shipped, monkeypatch):
     """Above the exact limit, is sampled betweenness the same on every run (fixed seed)?"""
     monkeypatch.setattr(metrics, "EXACT_BETWEENNESS_LIMIT", 10)
-    monkeypatch.setattr(metrics, "BETWEENNESS_SAMPLES", 8)
+    monkeypatch.setattr(metrics, "BETWEENNESS_MIN_SAMPLES", 8)
+    monkeypatch.setattr(metrics, "BETWEENNESS_WORK", 1)  # so the minimum, 8 pivots, is used
     first = metric_table(shipped)["betweenness"]
     second = metric_table(shipped)["betweenness"]
     assert first.to_dict() == second.to_dict()
@@ -190,7 +191,7 @@ def test_sampled_betweenness_is_deterministic(shipped, monkeypatch):
 def test_betweenness_exact_at_the_limit(small, monkeypatch):
     """With exactly EXACT_BETWEENNESS_LIMIT organisations, is betweenness still exact?"""
     monkeypatch.setattr(metrics, "EXACT_BETWEENNESS_LIMIT", small.number_of_nodes())
-    monkeypatch.setattr(metrics, "BETWEENNESS_SAMPLES", 2)
+    monkeypatch.setattr(metrics, "BETWEENNESS_MIN_SAMPLES", 2)
     table = metric_table(small)
     assert table["betweenness"].to_dict() == pytest.approx(
         nx.betweenness_centrality(simple_view(small))
@@ -378,3 +379,14 @@ def test_profiles_are_the_same_on_every_run(small):
     eigenvector values tie (numerical noise in the last digits must not reorder them)?"""
     runs = [organisation_profiles(small, metric_table(small), "en") for _ in range(6)]
     assert all(run == runs[0] for run in runs[1:])
+
+
+def test_large_graph_communities_keep_leaves_with_their_partner(monkeypatch):
+    """Above the limit, does an organisation with one partner land in its partner's group?"""
+    monkeypatch.setattr(metrics, "EXACT_BETWEENNESS_LIMIT", 5)
+    graph = nx.barbell_graph(6, 0)
+    graph.add_edge(0, "leaf-a")
+    graph.add_edge(11, "leaf-b")
+    groups = communities(graph)
+    assert groups["leaf-a"] == groups[0] and groups["leaf-b"] == groups[11]
+    assert groups[0] != groups[11]

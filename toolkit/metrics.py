@@ -12,7 +12,8 @@ from .network import simple_view
 __all__ = [
     "METRICS",
     "EXACT_BETWEENNESS_LIMIT",
-    "BETWEENNESS_SAMPLES",
+    "BETWEENNESS_WORK",
+    "betweenness_samples",
     "SEED",
     "metric_table",
     "burt_constraint",
@@ -23,7 +24,8 @@ __all__ = [
 
 SEED = 42
 EXACT_BETWEENNESS_LIMIT = 2000
-BETWEENNESS_SAMPLES = 200
+BETWEENNESS_WORK = 1_500_000  # sampled betweenness: pivots x (nodes + edges), ~3 s in Python
+BETWEENNESS_MIN_SAMPLES = 32
 
 # Label and one plain sentence per metric, shown by the apps next to the numbers.
 METRICS: dict[str, dict[str, tuple[str, str]]] = {
@@ -165,7 +167,7 @@ def metric_table(graph: nx.MultiDiGraph):
         ):
             frame[column] = []
         return frame
-    k = None if n <= EXACT_BETWEENNESS_LIMIT else min(BETWEENNESS_SAMPLES, n)
+    k = betweenness_samples(n, undirected.number_of_edges())
     frame["betweenness"] = pd.Series(nx.betweenness_centrality(undirected, k=k, seed=SEED))
     frame["pagerank"] = pd.Series(nx.pagerank(directed, weight="weight"))
     frame["eigenvector"] = pd.Series(_eigenvector(undirected))
@@ -234,8 +236,26 @@ def effective_size(graph: nx.Graph) -> dict:
     }
 
 
+def betweenness_samples(nodes: int, edges: int) -> int | None:
+    """Pivots for sampled betweenness: None (exact) up to ``EXACT_BETWEENNESS_LIMIT``
+    organisations, above that as many as ``BETWEENNESS_WORK`` allows (at least 32).
+
+    Examples
+    --------
+    >>> betweenness_samples(500, 900) is None, betweenness_samples(10_000, 25_000)
+    (True, 42)
+    """
+    if nodes <= EXACT_BETWEENNESS_LIMIT:
+        return None
+    return min(nodes, max(BETWEENNESS_MIN_SAMPLES, BETWEENNESS_WORK // (nodes + edges)))
+
+
 def communities(graph: nx.Graph) -> dict:
     """Louvain communities with a fixed seed, numbered 1.. from the largest group.
+
+    Above ``EXACT_BETWEENNESS_LIMIT`` organisations, those with a single partner join their
+    partner's community instead of taking part in Louvain's passes (where they would end up
+    anyway; it saves about 40 % of the time on the ecosystem's degree profile).
 
     Examples
     --------
@@ -244,7 +264,16 @@ def communities(graph: nx.Graph) -> dict:
     >>> groups[0] != groups[9] and groups[0] == groups[1]
     True
     """
-    found = nx.community.louvain_communities(graph, seed=SEED)
+    leaves = []
+    if graph.number_of_nodes() > EXACT_BETWEENNESS_LIMIT:
+        leaves = [v for v in graph if graph.degree(v) == 1]
+        leaf_set = set(leaves)
+        leaves = [v for v in leaves if next(iter(graph[v])) not in leaf_set]
+    core = graph.subgraph(set(graph) - set(leaves)) if leaves else graph
+    found = [set(group) for group in nx.community.louvain_communities(core, seed=SEED)]
+    index = {v: i for i, group in enumerate(found) for v in group}
+    for leaf in leaves:
+        found[index[next(iter(graph[leaf]))]].add(leaf)
     found = sorted(found, key=lambda group: (-len(group), sorted(map(str, group))[0]))
     return {v: number for number, group in enumerate(found, start=1) for v in group}
 

@@ -131,9 +131,11 @@ def organisation_profiles(
     ranks = {m: r.to_dict() for m, r in ranks.items()}
     degree = table["degree"].to_dict()
     community = table["community"].to_dict()
-    groups: dict[int, list] = {}
+    groups: dict[int, list] = {}  # per community its four best connected members
     for v in table.sort_values("degree", ascending=False).index:
-        groups.setdefault(community[v], []).append(v)
+        members = groups.setdefault(community[v], [])
+        if len(members) < 4:
+            members.append(v)
     profiles = {}
     for v, row in table.to_dict("index").items():
         attrs = graph.nodes[v]
