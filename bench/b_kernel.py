@@ -18,15 +18,23 @@ BASELINE = Path(__file__).resolve().parent / "baseline" / "baseline.ipynb"
 def run(quick: bool) -> dict:
     rounds = 1 if quick else 3
     figures = {}
-    for label, notebook in (("baseline", BASELINE),
-                            ("participant", apps_dir() / "participant.ipynb")):
+    for label, notebook in (
+        ("baseline", BASELINE),
+        ("participant", apps_dir() / "participant.ipynb"),
+    ):
         costs = [measure_notebook_kernel(notebook, cells=None) for _ in range(rounds)]
         best = min(costs, key=lambda c: c.uss_mb)
-        figures[label] = {"uss_mb": best.uss_mb, "rss_mb": best.rss_mb,
-                          "start_seconds": min(c.start_seconds for c in costs),
-                          "cpu_seconds": min(c.cpu_seconds for c in costs)}
-        print(f"  kernel {label:12}: USS {best.uss_mb} MB, RSS {best.rss_mb} MB, start "
-              f"{figures[label]['start_seconds']} s, CPU {figures[label]['cpu_seconds']} s",
-              flush=True)
-    figures["ratio_uss"] = round(figures["participant"]["uss_mb"] / figures["baseline"]["uss_mb"], 2)
+        figures[label] = {
+            "uss_mb": best.uss_mb,
+            "rss_mb": best.rss_mb,
+            "start_seconds": min(c.start_seconds for c in costs),
+            "cpu_seconds": min(c.cpu_seconds for c in costs),
+        }
+        print(
+            f"  kernel {label:12}: USS {best.uss_mb} MB, RSS {best.rss_mb} MB, start "
+            f"{figures[label]['start_seconds']} s, CPU {figures[label]['cpu_seconds']} s",
+            flush=True,
+        )
+    participant, baseline = figures["participant"], figures["baseline"]
+    figures["ratio_uss"] = round(participant["uss_mb"] / baseline["uss_mb"], 2)
     return figures

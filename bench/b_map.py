@@ -15,7 +15,6 @@ import csv
 import random
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 from bench.common import summary
@@ -47,19 +46,39 @@ def generate(n: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
     orgs, rels = folder / "organisations.csv", folder / "relations.csv"
     with orgs.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["id", "name", "type", "sectors", "description_nl", "description_en",
-                         "url", "source"])
+        writer.writerow(
+            ["id", "name", "type", "sectors", "description_nl", "description_en", "url", "source"]
+        )
         for v in graph:
-            writer.writerow([f"org-{v}", f"Organisatie {v}", rng.choice(types),
-                             ";".join(rng.choice(sectors)), "Gegenereerd.", "Generated.",
-                             "", "https://example.org/generated"])
+            writer.writerow(
+                [
+                    f"org-{v}",
+                    f"Organisatie {v}",
+                    rng.choice(types),
+                    ";".join(rng.choice(sectors)),
+                    "Gegenereerd.",
+                    "Generated.",
+                    "",
+                    "https://example.org/generated",
+                ]
+            )
     with rels.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["source", "target", "relation", "since", "description",
-                         "source_url", "confidence"])
+        writer.writerow(
+            ["source", "target", "relation", "since", "description", "source_url", "confidence"]
+        )
         for u, v in graph.edges():
-            writer.writerow([f"org-{u}", f"org-{v}", rng.choice(relations), "", "",
-                             "https://example.org/generated", "medium"])
+            writer.writerow(
+                [
+                    f"org-{u}",
+                    f"org-{v}",
+                    rng.choice(relations),
+                    "",
+                    "",
+                    "https://example.org/generated",
+                    "medium",
+                ]
+            )
     return orgs, rels
 
 
@@ -133,14 +152,17 @@ def browser_timing(document: str, folder: Path, rounds: int) -> dict:
             page.wait_for_function("() => window.__readyAt !== undefined", timeout=120_000)
             drawn.append(page.evaluate("window.__readyAt") / 1000)
             node = page.evaluate("() => window.workshopMap.network.body.data.nodes.getIds()[0]")
-            page.evaluate("id => window.workshopMap.network.focus(id, {scale: 1.5, "
-                          "animation: false})", node)
+            page.evaluate(
+                "id => window.workshopMap.network.focus(id, {scale: 1.5, animation: false})", node
+            )
             page.wait_for_timeout(300)
             point = page.evaluate(
                 "id => { const n = window.workshopMap.network;"
                 " const d = n.canvasToDOM(n.getPositions([id])[id]);"
                 " const r = document.getElementById('map').getBoundingClientRect();"
-                " return {x: d.x + r.left, y: d.y + r.top}; }", node)
+                " return {x: d.x + r.left, y: d.y + r.top}; }",
+                node,
+            )
             page.mouse.click(point["x"], point["y"])
             page.wait_for_function("() => window.__profileAt !== undefined", timeout=30_000)
             clicks.append((page.evaluate("window.__profileAt - window.__pointerAt")) / 1000)
@@ -157,15 +179,20 @@ def run(quick: bool) -> dict:
         for n in sizes:
             orgs, rels = generate(n, tmp / f"n{n}")
             times, document, graph = python_pipeline(orgs, rels)
-            entry = {"python": times, "organisations": graph.number_of_nodes(),
-                     "relations": graph.number_of_edges()}
+            entry = {
+                "python": times,
+                "organisations": graph.number_of_nodes(),
+                "relations": graph.number_of_edges(),
+            }
             if n <= 1000 or not quick:
                 entry["baseline"] = baseline(graph, with_metrics=n <= 1000)
                 if "metrics_s" in entry["baseline"]:
                     entry["ratio_vs_baseline"] = round(
-                        times["total_s"] / entry["baseline"]["total_s"], 2)
+                        times["total_s"] / entry["baseline"]["total_s"], 2
+                    )
                 entry["ratio_render_vs_pyvis"] = round(
-                    times["render_s"] / entry["baseline"]["render_s"], 2)
+                    times["render_s"] / entry["baseline"]["render_s"], 2
+                )
             figures[f"python_{n}"] = entry
             print(f"  map python {n}: {times}", flush=True)
         for n in (300, 5000):

@@ -31,8 +31,10 @@ def _writer(url: str, code: str, count: int, start, results, bare: bool) -> None
         began = time.perf_counter()
         if bare:
             with store._write() as conn, conn.begin():  # the baseline: one plain INSERT
-                conn.execute(text("INSERT INTO workshop_meta (key, value) VALUES (:k, 'x')"),
-                             {"k": f"b{person.id}-{i}"})
+                conn.execute(
+                    text("INSERT INTO workshop_meta (key, value) VALUES (:k, 'x')"),
+                    {"k": f"b{person.id}-{i}"},
+                )
         else:
             store.save_answer(person, "bench", f"item-{i}", {"value": i, "text": "Noëlle"})
         latencies.append(time.perf_counter() - began)
@@ -47,8 +49,10 @@ def _round(url: str, writers: int, count: int, bare: bool) -> dict:
     session = store.create_session("bench")
     ctx = mp.get_context("spawn")
     start, results = ctx.Event(), ctx.Queue()
-    processes = [ctx.Process(target=_writer, args=(url, session.code, count, start, results, bare))
-                 for _ in range(writers)]
+    processes = [
+        ctx.Process(target=_writer, args=(url, session.code, count, start, results, bare))
+        for _ in range(writers)
+    ]
     for p in processes:
         p.start()
     time.sleep(2.0 + writers * 0.05)  # let every writer connect and join
@@ -62,10 +66,16 @@ def _round(url: str, writers: int, count: int, bare: bool) -> dict:
         p.join(60)
     stored = len(store.answers(session.id)) if not bare else len(latencies)
     store.close()
-    return {"writers": writers, "answers": len(latencies), "stored": stored,
-            "answers_per_second": round(len(latencies) / elapsed, 1),
-            "latency_ms": {k: (round(v * 1000, 2) if isinstance(v, float) else v)
-                           for k, v in summary(latencies).items()}}
+    return {
+        "writers": writers,
+        "answers": len(latencies),
+        "stored": stored,
+        "answers_per_second": round(len(latencies) / elapsed, 1),
+        "latency_ms": {
+            k: (round(v * 1000, 2) if isinstance(v, float) else v)
+            for k, v in summary(latencies).items()
+        },
+    }
 
 
 def run(quick: bool) -> dict:
@@ -84,19 +94,26 @@ def run(quick: bool) -> dict:
                     else:
                         url = server.create_database(f"bench_{name}_{int(time.time())}")
                     store = _round(url, writers, count, bare=False)
-                    baseline_url = url.replace(".db", "-bare.db") if backend == "sqlite" else \
-                        server.create_database(f"bare_{name}_{int(time.time())}")
+                    baseline_url = (
+                        url.replace(".db", "-bare.db")
+                        if backend == "sqlite"
+                        else server.create_database(f"bare_{name}_{int(time.time())}")
+                    )
                     bare = _round(baseline_url, writers, count, bare=True)
                     store["baseline_insert_per_second"] = bare["answers_per_second"]
                     store["baseline_p99_ms"] = bare["latency_ms"]["p99"]
                     store["ratio_p99_vs_baseline"] = round(
-                        store["latency_ms"]["p99"] / max(bare["latency_ms"]["p99"], 1e-6), 2)
+                        store["latency_ms"]["p99"] / max(bare["latency_ms"]["p99"], 1e-6), 2
+                    )
                     figures[f"{backend}_{name}"] = store
-                    print(f"  store {backend} {writers:>2} writers: "
-                          f"{store['answers_per_second']:>7} answers/s, p99 "
-                          f"{store['latency_ms']['p99']} ms (bare insert p99 "
-                          f"{bare['latency_ms']['p99']} ms), stored {store['stored']}/"
-                          f"{store['answers']}", flush=True)
+                    print(
+                        f"  store {backend} {writers:>2} writers: "
+                        f"{store['answers_per_second']:>7} answers/s, p99 "
+                        f"{store['latency_ms']['p99']} ms (bare insert p99 "
+                        f"{bare['latency_ms']['p99']} ms), stored {store['stored']}/"
+                        f"{store['answers']}",
+                        flush=True,
+                    )
     finally:
         server.stop()
     return figures

@@ -69,8 +69,10 @@ class Sampler(threading.Thread):
     def stop(self) -> dict:
         self.running = False
         self.join(5)
-        return {"server_cpu_seconds": round(self._cpu() - self.cpu_start, 1),
-                "peak_memory_mb": round(self.peak_mb)}
+        return {
+            "server_cpu_seconds": round(self._cpu() - self.cpu_start, 1),
+            "peak_memory_mb": round(self.peak_mb),
+        }
 
 
 async def _arrivals(base: str, code: str, n: int, answers: int) -> list:
@@ -113,9 +115,13 @@ def wave(n: int, *, preheat: bool, answers: int = 10) -> dict:
         store = Store.open(db)
         session = store.create_session("wave", exercises=["bestuurstafel"])
         pools = {"participant.ipynb": pool_size(n)} if preheat else {}
-        with VoilaServer({"/": "participant.ipynb"}, tmp, pools=pools,
-                         max_kernels=kernel_cap(n) if preheat else 0,
-                         env={"WORKSHOP_DB": db, "WORKSHOP_DATA": str(tmp)}) as server:
+        with VoilaServer(
+            {"/": "participant.ipynb"},
+            tmp,
+            pools=pools,
+            max_kernels=kernel_cap(n) if preheat else 0,
+            env={"WORKSHOP_DB": db, "WORKSHOP_DATA": str(tmp)},
+        ) as server:
             warm = _wait_pool(server.log, pool_size(n), server.process.pid) if preheat else 0.0
             sampler = Sampler(server.process.pid)
             sampler.start()
@@ -133,17 +139,26 @@ def wave(n: int, *, preheat: bool, answers: int = 10) -> dict:
         lost = sum(1 for e in expected if e not in found)
         store.close()
     ttis = [o.tti for o in outcomes if o.tti is not None]
-    log_errors = [line[:200] for line in server_log.splitlines()
-                  if "Error" in line or "Traceback" in line or " 500 " in line][:5]
+    log_errors = [
+        line[:200]
+        for line in server_log.splitlines()
+        if "Error" in line or "Traceback" in line or " 500 " in line
+    ][:5]
     errors = [o.error for o in outcomes if o.error]
     return {
-        "participants": n, "preheated_pool": pool_size(n) if preheat else 0,
-        "pool_warm_up_seconds": round(warm, 1), "wave_seconds": round(took, 1),
-        "interactive": len(ttis), "tti_s": summary(ttis), "errors": len(errors),
+        "participants": n,
+        "preheated_pool": pool_size(n) if preheat else 0,
+        "pool_warm_up_seconds": round(warm, 1),
+        "wave_seconds": round(took, 1),
+        "interactive": len(ttis),
+        "tti_s": summary(ttis),
+        "errors": len(errors),
         "error_examples": sorted(set(errors))[:3],
         "answers_sent": sum(o.sent for o in outcomes),
         "answers_acknowledged": sum(o.acknowledged for o in outcomes),
-        "answer_rows_stored": len(stored), "participants_with_lost_answers": lost, **usage,
+        "answer_rows_stored": len(stored),
+        "participants_with_lost_answers": lost,
+        **usage,
         "server_log_errors": log_errors,
     }
 
@@ -155,9 +170,11 @@ def run(quick: bool) -> dict:
         for preheat in (True, False) if n <= 50 else (True,):
             key = f"{'preheated' if preheat else 'no_pool'}_{n}"
             figures[key] = result = wave(n, preheat=preheat)
-            print(f"  wave {key}: interactive {result['interactive']}/{n}, tti "
-                  f"{result['tti_s']}, errors {result['errors']}, answers "
-                  f"{result['answers_acknowledged']}/{result['answers_sent']}, cpu "
-                  f"{result['server_cpu_seconds']} s, peak {result['peak_memory_mb']} MB",
-                  flush=True)
+            print(
+                f"  wave {key}: interactive {result['interactive']}/{n}, tti "
+                f"{result['tti_s']}, errors {result['errors']}, answers "
+                f"{result['answers_acknowledged']}/{result['answers_sent']}, cpu "
+                f"{result['server_cpu_seconds']} s, peak {result['peak_memory_mb']} MB",
+                flush=True,
+            )
     return figures

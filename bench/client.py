@@ -22,8 +22,11 @@ import websockets
 
 __all__ = ["Participant", "Outcome"]
 
-_CONFIG = re.compile(r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*'
-                     r"</script>", re.S)
+_CONFIG = re.compile(
+    r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*'
+    r"</script>",
+    re.S,
+)
 
 
 @dataclass
@@ -48,11 +51,24 @@ class Participant:
 
     # --- protocol -----------------------------------------------------------------------
     def _message(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
-        header = {"msg_id": uuid.uuid4().hex, "username": "", "session": self.session,
-                  "msg_type": msg_type, "version": "5.3",
-                  "date": time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())}
-        return json.dumps({"header": header, "parent_header": {}, "metadata": metadata or {},
-                           "content": content, "channel": "shell", "buffers": []})
+        header = {
+            "msg_id": uuid.uuid4().hex,
+            "username": "",
+            "session": self.session,
+            "msg_type": msg_type,
+            "version": "5.3",
+            "date": time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime()),
+        }
+        return json.dumps(
+            {
+                "header": header,
+                "parent_header": {},
+                "metadata": metadata or {},
+                "content": content,
+                "channel": "shell",
+                "buffers": [],
+            }
+        )
 
     async def _send(self, comm_id: str, data: dict) -> None:
         await self.ws.send(self._message("comm_msg", {"comm_id": comm_id, "data": data}))
@@ -92,9 +108,12 @@ class Participant:
                 pass
 
     def _with_class(self, css_class: str, model: str | None = None) -> list[str]:
-        return [mid for mid, state in self.models.items()
-                if css_class in state.get("_dom_classes", ())
-                and (model is None or state.get("_model_name") == model)]
+        return [
+            mid
+            for mid, state in self.models.items()
+            if css_class in state.get("_dom_classes", ())
+            and (model is None or state.get("_model_name") == model)
+        ]
 
     # --- the visit ------------------------------------------------------------------------
     async def run(self, timeout: float = 120.0) -> Outcome:
@@ -109,21 +128,28 @@ class Participant:
                 raise RuntimeError(f"page without a kernel (HTTP {response.status_code}): {text}")
             config = json.loads(found.group(1))
             kernel = config["kernelId"]
-            url = (self.base.replace("http", "ws", 1)
-                   + f"/api/kernels/{kernel}/channels?session_id={self.session}")
+            url = (
+                self.base.replace("http", "ws", 1)
+                + f"/api/kernels/{kernel}/channels?session_id={self.session}"
+            )
             async with websockets.connect(url, max_size=2**26, open_timeout=timeout) as ws:
                 self.ws = ws
                 reader = asyncio.create_task(self._reader())
                 control = uuid.uuid4().hex
-                await ws.send(self._message("comm_open", {
-                    "comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
-                    metadata={"version": "1.0.0"}))
+                await ws.send(
+                    self._message(
+                        "comm_open",
+                        {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                        metadata={"version": "1.0.0"},
+                    )
+                )
                 await self._send(control, {"method": "request_states"})
                 join = await self._until(lambda: self._with_class("workshop-join"), timeout)
                 self.outcome.tti = time.monotonic() - started
                 await self._send(join[0], {"method": "custom", "content": {"event": "click"}})
                 opener = await self._until(
-                    lambda: self._with_class("workshop-open-exercise"), timeout)
+                    lambda: self._with_class("workshop-open-exercise"), timeout
+                )
                 await self._send(opener[0], {"method": "custom", "content": {"event": "click"}})
                 await self._until(lambda: self._with_class("workshop-exercise"), timeout)
                 scales = sorted(self._with_class("workshop-scale"))
@@ -140,12 +166,18 @@ class Participant:
             radio = scales[number % len(scales)]
             level = number % 5
             before = {sid: self._status_text(sid) for sid in statuses}
-            await self._send(radio, {"method": "update", "state": {"index": level},
-                                     "buffer_paths": []})
+            await self._send(
+                radio, {"method": "update", "state": {"index": level}, "buffer_paths": []}
+            )
             self.outcome.sent += 1
-            await self._until(lambda: any(
-                "workshop-status-ok" in self._status_text(sid)
-                and self._status_text(sid) != before[sid] for sid in statuses), timeout)
+            await self._until(
+                lambda before=before: any(
+                    "workshop-status-ok" in self._status_text(sid)
+                    and self._status_text(sid) != before[sid]
+                    for sid in statuses
+                ),
+                timeout,
+            )
             self.outcome.acknowledged += 1
             self.outcome.answers[number % len(scales)] = level + 1
 

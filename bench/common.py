@@ -28,8 +28,13 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    return {"cores": psutil.cpu_count(), "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
-            "cpu": cpu, "python": platform.python_version(), "system": platform.system()}
+    return {
+        "cores": psutil.cpu_count(),
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "system": platform.system(),
+    }
 
 
 def percentile(values, q: float) -> float | None:
@@ -53,22 +58,34 @@ def summary(values) -> dict:
     values = list(values)
     if not values:
         return {"n": 0}
-    return {"n": len(values), "p50": round(percentile(values, 50), 4),
-            "p95": round(percentile(values, 95), 4), "p99": round(percentile(values, 99), 4),
-            "max": round(max(values), 4), "mean": round(statistics.fmean(values), 4)}
+    return {
+        "n": len(values),
+        "p50": round(percentile(values, 50), 4),
+        "p95": round(percentile(values, 95), 4),
+        "p99": round(percentile(values, 99), 4),
+        "max": round(max(values), 4),
+        "mean": round(statistics.fmean(values), 4),
+    }
 
 
 def save(name: str, command: str, figures: dict, mode: str) -> Path:
     """Write ``bench/results/<name>.json`` with the figures, the command and the machine."""
     RESULTS.mkdir(exist_ok=True)
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, cwd=BENCH).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=BENCH
+        ).stdout.strip()
     except OSError:
         commit = ""
-    record = {"name": name, "mode": mode, "command": command,
-              "measured_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "commit": commit,
-              "machine": machine(), "figures": figures}
+    record = {
+        "name": name,
+        "mode": mode,
+        "command": command,
+        "measured_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "commit": commit,
+        "machine": machine(),
+        "figures": figures,
+    }
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     return path

@@ -23,50 +23,101 @@ from toolkit.results.charts import (
 
 SVG = "{http://www.w3.org/2000/svg}"
 LONG = "Informatiebeveiliging " * 227 + "x" * 6  # 5,000 characters
-HOSTILE = ["<script>alert(1)</script>", '"><svg onload=alert(1)>', "{{7*7}}", "Noëlle",
-           "coöperatie", "\u202eevil\u202c txt", "zero\u200bwidth", LONG, "ctrl\x01\x0bchars",
-           "a & b 'quoted'"]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><svg onload=alert(1)>',
+    "{{7*7}}",
+    "Noëlle",
+    "coöperatie",
+    "\u202eevil\u202c txt",
+    "zero\u200bwidth",
+    LONG,
+    "ctrl\x01\x0bchars",
+    "a & b 'quoted'",
+]
 AXES = ["Visie", "Privacy", "Beveiliging", "Data", "Leveranciers"]
 VOID = {"br", "hr", "img", "input", "meta", "link", "wbr", "col"}
 
 
 def radar(label="Groep", **kw):
-    series = [{"label": label, "values": [3, 2.5, None, 4, 1], "kind": "group"},
-              {"label": "jij", "values": [4, 3, 2, None, 5], "kind": "own"}]
+    series = [
+        {"label": label, "values": [3, 2.5, None, 4, 1], "kind": "group"},
+        {"label": "jij", "values": [4, 3, 2, None, 5], "kind": "own"},
+    ]
     return radar_svg(kw.pop("axes", AXES), kw.pop("series", series), **kw)
 
 
 def grid(points, **kw):
-    texts = dict(x_label="Belang", y_label="Invloed", x_low="laag", x_high="hoog",
-                 y_low="laag", y_high="hoog", quadrants=["TL", "TR", "BL", "BR"])
+    texts = dict(
+        x_label="Belang",
+        y_label="Invloed",
+        x_low="laag",
+        x_high="hoog",
+        y_low="laag",
+        y_high="hoog",
+        quadrants=["TL", "TR", "BL", "BR"],
+    )
     return grid_svg(**{**texts, **kw}, points=points)
 
 
 def all_svgs(label):
     """Every SVG chart with ``label`` in every text it takes."""
     return [
-        radar(label, axes=[label, "B", label, "D"], title=label, target=4, target_label=label,
-              series=[{"label": label, "values": [1, 2, 3, 4], "kind": "own"}]),
-        grid([{"label": label, "x": 2, "y": 3, "kind": "group", "n": 3},
-              {"label": label, "x": 2, "y": 3, "kind": "own"}], x_label=label, y_label=label,
-             x_low=label, x_high=label, y_low=label, y_high=label, quadrants=[label] * 4,
-             title=label, own_label=label, group_label=label),
+        radar(
+            label,
+            axes=[label, "B", label, "D"],
+            title=label,
+            target=4,
+            target_label=label,
+            series=[{"label": label, "values": [1, 2, 3, 4], "kind": "own"}],
+        ),
+        grid(
+            [
+                {"label": label, "x": 2, "y": 3, "kind": "group", "n": 3},
+                {"label": label, "x": 2, "y": 3, "kind": "own"},
+            ],
+            x_label=label,
+            y_label=label,
+            x_low=label,
+            x_high=label,
+            y_low=label,
+            y_high=label,
+            quadrants=[label] * 4,
+            title=label,
+            own_label=label,
+            group_label=label,
+        ),
     ]
 
 
 def all_htmls(label):
     """Every HTML chart with ``label`` in every text it takes."""
     return [
-        bars_html([{"label": label, "value": 3, "note": label, "own": True}],
-                  value_label=label, own_marker=label),
+        bars_html(
+            [{"label": label, "value": 3, "note": label, "own": True}],
+            value_label=label,
+            own_marker=label,
+        ),
         counts_html([{"label": label, "count": 2, "own": True}], total=3, own_marker=label),
-        raci_table_html([("t1", label)], [("r1", label), ("r2", "B")],
-                        {"t1": {"r1": label}}, own={"t1": {"r1": label + "!"}},
-                        gaps={"t1": label}, gap_labels={label: label}, own_label=label,
-                        gap_header=label),
-        aim_table_html([("strategy", label)], [("business", label), ("information", "I")],
-                       {"strategy:business": {label: 2}}, empty=["strategy:information"],
-                       own={"strategy:business"}, empty_label=label, own_label=label),
+        raci_table_html(
+            [("t1", label)],
+            [("r1", label), ("r2", "B")],
+            {"t1": {"r1": label}},
+            own={"t1": {"r1": label + "!"}},
+            gaps={"t1": label},
+            gap_labels={label: label},
+            own_label=label,
+            gap_header=label,
+        ),
+        aim_table_html(
+            [("strategy", label)],
+            [("business", label), ("information", "I")],
+            {"strategy:business": {label: 2}},
+            empty=["strategy:information"],
+            own={"strategy:business"},
+            empty_label=label,
+            own_label=label,
+        ),
         risk_list_html([{"title": label, "detail": label}], empty_text=label),
         risk_list_html([], empty_text=label),
     ]
@@ -98,8 +149,9 @@ def shown_text(el) -> str:
     """The text an SVG <text> element shows (without its <title> tooltip)."""
     parts = [el.text or ""]
     for child in el:
-        parts.append(("" if child.tag == SVG + "title" else "".join(child.itertext()))
-                     + (child.tail or ""))
+        parts.append(
+            ("" if child.tag == SVG + "title" else "".join(child.itertext())) + (child.tail or "")
+        )
     return "".join(parts)
 
 
@@ -110,11 +162,15 @@ def label_positions(svg: str) -> dict:
 
 def stroked(svg: str, colour: str) -> list:
     root = ET.fromstring(svg)
-    return [el for el in root.iter() if el.tag in (SVG + "polygon", SVG + "polyline")
-            and el.get("stroke") == colour]
+    return [
+        el
+        for el in root.iter()
+        if el.tag in (SVG + "polygon", SVG + "polyline") and el.get("stroke") == colour
+    ]
 
 
 # ---- SVG structure -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("label", HOSTILE)
 def test_every_svg_parses_scales_and_has_a_text_alternative(label):
@@ -131,8 +187,9 @@ def test_svg_text_sizes_are_relative_and_large_is_bigger():
     small, large = ET.fromstring(radar()), ET.fromstring(radar(large=True))
     assert "px" not in small.get("font-size")
     assert float(large.get("font-size")) > float(small.get("font-size"))
-    assert int(re.search(r"max-width:(\d+)px", large.get("style"))[1]) > \
-        int(re.search(r"max-width:(\d+)px", small.get("style"))[1])
+    assert int(re.search(r"max-width:(\d+)px", large.get("style"))[1]) > int(
+        re.search(r"max-width:(\d+)px", small.get("style"))[1]
+    )
 
 
 def test_svg_labels_stay_inside_the_view_box():
@@ -148,6 +205,7 @@ def test_svg_labels_stay_inside_the_view_box():
 
 # ---- escaping --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("label", HOSTILE)
 def test_hostile_texts_are_escaped_everywhere(label):
     for out in all_svgs(label) + all_htmls(label):
@@ -158,9 +216,34 @@ def test_hostile_texts_are_escaped_everywhere(label):
         tags = _Tags(out)
         assert not tags.errors, tags.errors
         assert {tag for tag, _ in tags.tags} <= {
-            "svg", "title", "text", "tspan", "polygon", "polyline", "line", "circle", "rect",
-            "path", "ol", "ul", "li", "span", "bdi", "small", "strong", "em", "br", "p", "div",
-            "table", "thead", "tbody", "tr", "th", "td"}
+            "svg",
+            "title",
+            "text",
+            "tspan",
+            "polygon",
+            "polyline",
+            "line",
+            "circle",
+            "rect",
+            "path",
+            "ol",
+            "ul",
+            "li",
+            "span",
+            "bdi",
+            "small",
+            "strong",
+            "em",
+            "br",
+            "p",
+            "div",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+        }
         for _, attrs in tags.tags:
             assert not any(name.startswith("on") for name in attrs)
             assert "svg" not in attrs and "<" not in "".join(attrs)
@@ -174,7 +257,8 @@ def test_texts_survive_escaping_unchanged(label):
         assert shown in texts  # full text in a tooltip / text alternative
     for out in all_htmls(label):
         assert shown in {d for d, _ in _Tags(out).texts} | {
-            a.get("title") for _, a in _Tags(out).tags}
+            a.get("title") for _, a in _Tags(out).tags
+        }
 
 
 def test_diacritics_are_kept_as_is():
@@ -207,6 +291,7 @@ def test_no_external_references():
 
 # ---- radar -----------------------------------------------------------------------------------
 
+
 def test_radar_joins_answered_points_only():
     svg = radar()
     own, group = stroked(svg, OWN), stroked(svg, GROUP)
@@ -223,8 +308,12 @@ def test_radar_with_one_or_two_answers_and_all_unanswered():
     assert [el.tag for el in stroked(two, OWN)] == [SVG + "polyline"]
     one = radar(series=[{"label": "jij", "values": [4, None, None, None, None], "kind": "own"}])
     assert stroked(one, OWN) == []
-    none = radar(series=[{"label": "jij", "values": [None] * 5, "kind": "own"},
-                         {"label": "groep", "values": [None] * 5, "kind": "group"}])
+    none = radar(
+        series=[
+            {"label": "jij", "values": [None] * 5, "kind": "own"},
+            {"label": "groep", "values": [None] * 5, "kind": "group"},
+        ]
+    )
     root = ET.fromstring(none)
     assert stroked(none, OWN) == stroked(none, GROUP) == [] and "–" in root.get("aria-label")
     assert radar(series=[]).startswith("<svg")
@@ -236,8 +325,7 @@ def test_radar_target_ring_or_polygon_and_legend():
     assert len(ring.get("points").split()) == 5 and ring.get("stroke-dasharray")
     assert ring.get("fill") == "none" and "doel" in label_positions(svg)
     partial = radar(target=[3, None, 4, 4, 2])
-    ring = [el for el in ET.fromstring(partial).iter(SVG + "polygon")
-            if el.get("stroke") == TARGET]
+    ring = [el for el in ET.fromstring(partial).iter(SVG + "polygon") if el.get("stroke") == TARGET]
     assert len(ring[0].get("points").split()) == 4
     assert {"Groep", "jij"} <= set(label_positions(svg))
 
@@ -256,32 +344,49 @@ def test_radar_values_outside_the_scale_are_clamped_and_axes_needed():
 def test_radar_long_axis_labels_are_wrapped_with_the_full_text_in_title():
     label = "Leveranciersmanagement en contractbeheer van digitale leermiddelen"
     root = ET.fromstring(radar(axes=[label, "B", "C"], series=[]))
-    text = [t for t in root.iter(SVG + "text") if t.find(SVG + "title") is not None
-            and t.find(SVG + "title").text == label][0]
+    text = [
+        t
+        for t in root.iter(SVG + "text")
+        if t.find(SVG + "title") is not None and t.find(SVG + "title").text == label
+    ][0]
     lines = [s.text for s in text.iter(SVG + "tspan")]
     assert 1 < len(lines) <= 3 and all(len(line) <= 40 for line in lines)
 
 
 # ---- grid ------------------------------------------------------------------------------------
 
+
 def test_grid_points_at_the_same_place_get_different_label_positions():
-    svg = grid([{"label": "A", "x": 4, "y": 4, "kind": "group", "n": 2},
-                {"label": "B", "x": 4, "y": 4, "kind": "group", "n": 2},
-                {"label": "C", "x": 4, "y": 4, "kind": "own"},
-                {"label": "D", "x": 1, "y": 1, "kind": "group", "n": 1}])
+    svg = grid(
+        [
+            {"label": "A", "x": 4, "y": 4, "kind": "group", "n": 2},
+            {"label": "B", "x": 4, "y": 4, "kind": "group", "n": 2},
+            {"label": "C", "x": 4, "y": 4, "kind": "own"},
+            {"label": "D", "x": 1, "y": 1, "kind": "group", "n": 1},
+        ]
+    )
     pos = label_positions(svg)
     assert len({pos["A"], pos["B"], pos["C"]}) == 3
-    assert svg == grid([{"label": "A", "x": 4, "y": 4, "kind": "group", "n": 2},
-                        {"label": "B", "x": 4, "y": 4, "kind": "group", "n": 2},
-                        {"label": "C", "x": 4, "y": 4, "kind": "own"},
-                        {"label": "D", "x": 1, "y": 1, "kind": "group", "n": 1}])
+    assert svg == grid(
+        [
+            {"label": "A", "x": 4, "y": 4, "kind": "group", "n": 2},
+            {"label": "B", "x": 4, "y": 4, "kind": "group", "n": 2},
+            {"label": "C", "x": 4, "y": 4, "kind": "own"},
+            {"label": "D", "x": 1, "y": 1, "kind": "group", "n": 1},
+        ]
+    )
 
 
 def test_grid_marks_group_circles_by_size_and_own_diamonds():
-    svg = grid([{"label": "A", "x": 1, "y": 5, "kind": "group", "n": 1},
-                {"label": "B", "x": 5, "y": 1, "kind": "group", "n": 9},
-                {"label": "C", "x": 3, "y": 3, "kind": "own"}], own_label="jij",
-               group_label="groep")
+    svg = grid(
+        [
+            {"label": "A", "x": 1, "y": 5, "kind": "group", "n": 1},
+            {"label": "B", "x": 5, "y": 1, "kind": "group", "n": 9},
+            {"label": "C", "x": 3, "y": 3, "kind": "own"},
+        ],
+        own_label="jij",
+        group_label="groep",
+    )
     root = ET.fromstring(svg)
     circles = [c for c in root.iter(SVG + "circle") if c.get("fill") == GROUP]
     assert float(circles[1].get("r")) > float(circles[0].get("r"))
@@ -299,29 +404,43 @@ def test_grid_without_points_has_no_legend():
 
 # ---- HTML ------------------------------------------------------------------------------------
 
+
 def test_bars_keep_the_given_order_and_scale():
-    out = bars_html([{"label": "Laag", "value": 1}, {"label": "Hoog", "value": 8, "own": True},
-                     {"label": "Nul", "value": 0}], value_label="stippen", own_marker="●")
+    out = bars_html(
+        [
+            {"label": "Laag", "value": 1},
+            {"label": "Hoog", "value": 8, "own": True},
+            {"label": "Nul", "value": 0},
+        ],
+        value_label="stippen",
+        own_marker="●",
+    )
     assert out.index("Laag") < out.index("Hoog") < out.index("Nul")
     assert re.findall(r"width:([\d.]+)%", out) == ["12.5", "100.0", "0.0"]
     assert out.count("●") == 1 and "8 stippen" in out and "1." in out and "3." in out
-    assert re.findall(r"width:([\d.]+)%", bars_html([{"label": "a", "value": 5}],
-                                                    max_value=10)) == ["50.0"]
+    assert re.findall(
+        r"width:([\d.]+)%", bars_html([{"label": "a", "value": 5}], max_value=10)
+    ) == ["50.0"]
     assert bars_html([]).startswith("<ol")
 
 
 def test_counts_show_percentages_of_the_total():
-    out = counts_html([{"label": "Ja", "count": 3, "own": True}, {"label": "Nee", "count": 1}],
-                      total=4)
+    out = counts_html(
+        [{"label": "Ja", "count": 3, "own": True}, {"label": "Nee", "count": 1}], total=4
+    )
     assert "3 (75%)" in out and "1 (25%)" in out and ">1.<" not in out
     assert ">3<" in counts_html([{"label": "Ja", "count": 3}])
 
 
 def test_raci_table_shows_gaps_own_letters_and_scrolls_by_itself():
     out = raci_table_html(
-        [("t1", "Rooster"), ("t2", "Privacy")], [("a", "ICT"), ("b", "Directie")],
-        {"t1": {"a": "R", "b": "A"}, "t2": {"a": "R"}}, own={"t1": {"a": "R", "b": "R"}},
-        gaps={"t2": "no_a"}, gap_labels={"no_a": "Geen A"})
+        [("t1", "Rooster"), ("t2", "Privacy")],
+        [("a", "ICT"), ("b", "Directie")],
+        {"t1": {"a": "R", "b": "A"}, "t2": {"a": "R"}},
+        own={"t1": {"a": "R", "b": "R"}},
+        gaps={"t2": "no_a"},
+        gap_labels={"no_a": "Geen A"},
+    )
     assert "overflow-x:auto;width:0;min-width:100%" in out  # never widens a flex parent
     assert out.count("Geen A") == 1 and "(<bdi>R</bdi>)" in out
     assert out.count("<small") == 1  # the same letter is not repeated
@@ -333,26 +452,28 @@ def test_raci_table_shows_gaps_own_letters_and_scrolls_by_itself():
 
 def test_aim_table_marks_empty_and_own_cells():
     rows = [("strategy", "Richten"), ("structure", "Inrichten"), ("operations", "Verrichten")]
-    cols = [("business", "Bedrijf"), ("information", "Informatie"),
-            ("technology", "Technologie")]
+    cols = [("business", "Bedrijf"), ("information", "Informatie"), ("technology", "Technologie")]
     cells = {"strategy:business": {"Directeur": 1, "Bestuurder": 4}}
     empty = [f"{r}:{c}" for r, _ in rows for c, _ in cols][1:]
-    out = aim_table_html(rows, cols, cells, empty=empty, own={"strategy:business"},
-                         empty_label="leeg")
+    out = aim_table_html(
+        rows, cols, cells, empty=empty, own={"strategy:business"}, empty_label="leeg"
+    )
     assert out.count("dashed") == 8 and out.count("<em") == 8
     assert out.index("Bestuurder") < out.index("Directeur") and "×4" in out
     assert out.count("box-shadow") == 1 and out.count("<td") == 9 + 1
 
 
 def test_risk_list_or_empty_text():
-    out = risk_list_html([{"title": "A", "detail": "x"}, {"title": "B", "detail": ""}],
-                         empty_text="Geen")
+    out = risk_list_html(
+        [{"title": "A", "detail": "x"}, {"title": "B", "detail": ""}], empty_text="Geen"
+    )
     assert out.count("<li") == 2 and "Geen" not in out and out.count("<br>") == 1
     assert "Geen" in risk_list_html([], empty_text="Geen")
 
 
 def test_large_html_is_bigger():
-    for small, large in [(bars_html([], large=False), bars_html([], large=True)),
-                         (risk_list_html([], empty_text="x"),
-                          risk_list_html([], empty_text="x", large=True))]:
+    for small, large in [
+        (bars_html([], large=False), bars_html([], large=True)),
+        (risk_list_html([], empty_text="x"), risk_list_html([], empty_text="x", large=True)),
+    ]:
         assert "font-size:max(1em,15px)" in small and "font-size:max(1.6em,24px)" in large

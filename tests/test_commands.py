@@ -47,11 +47,14 @@ def test_session_new_and_list(data, capsys):
     assert code in listing and "Ochtendsessie" in listing
 
 
-@pytest.mark.parametrize("command", [
-    ["export", "NOPE42", "--format", "json", "-o", "{tmp}/x.json"],
-    ["report", "NOPE42", "-o", "{tmp}/r.html"],
-    ["purge", "NOPE42", "--yes"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "NOPE42", "--format", "json", "-o", "{tmp}/x.json"],
+        ["report", "NOPE42", "-o", "{tmp}/r.html"],
+        ["purge", "NOPE42", "--yes"],
+    ],
+)
 def test_unknown_session_is_a_clear_error(data, tmp_path, capsys, command):
     """Does every command that takes a session say the code is unknown, exit 2, no traceback?"""
     argv = [part.replace("{tmp}", str(tmp_path)) for part in command]
@@ -69,14 +72,18 @@ def test_export_every_format_holds_every_answer(session_code, tmp_path, capsys):
     store.close()
     assert main(["export", session_code, "--format", "json", "-o", str(tmp_path / "e.json")]) == 0
     tables = json.loads((tmp_path / "e.json").read_text())["tables"]
-    exercise_rows = sum(len(rows) for name, rows in tables.items()
-                        if name not in ("contributions", "participants"))
+    exercise_rows = sum(
+        len(rows) for name, rows in tables.items() if name not in ("contributions", "participants")
+    )
     assert exercise_rows == len(answers)
     assert len(tables["contributions"]) == len(contributions)
     assert main(["export", session_code, "--format", "xlsx", "-o", str(tmp_path / "e.xlsx")]) == 0
     book = load_workbook(tmp_path / "e.xlsx")
-    assert sum(book[name].max_row - 1 for name in book.sheetnames
-               if name not in ("sessie", "contributions", "participants")) == len(answers)
+    assert sum(
+        book[name].max_row - 1
+        for name in book.sheetnames
+        if name not in ("sessie", "contributions", "participants")
+    ) == len(answers)
     assert main(["export", session_code, "--format", "csv", "-o", str(tmp_path / "csv")]) == 0
     files = {p.name for p in (tmp_path / "csv").glob("*.csv")}
     assert {"bestuurstafel.csv", "contributions.csv", "participants.csv"} <= files
@@ -87,8 +94,7 @@ def test_unwritable_export_path(session_code, tmp_path, capsys):
     """Is a path under a regular file refused with a message and exit code 2?"""
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    assert main(["export", session_code, "--format", "json", "-o",
-                 str(blocker / "out.json")]) == 2
+    assert main(["export", session_code, "--format", "json", "-o", str(blocker / "out.json")]) == 2
     assert "cannot write" in capsys.readouterr().err
 
 
@@ -122,9 +128,23 @@ def test_serve_refuses_a_port_in_use(data):
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "toolkit.cli", "serve", "--host", "127.0.0.1", "--port",
-             str(port), "--dashboard-port", str(port + 1)],
-            capture_output=True, text=True, timeout=120, cwd=ROOT)
+            [
+                sys.executable,
+                "-m",
+                "toolkit.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--dashboard-port",
+                str(port + 1),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
     assert result.returncode == 2
     assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
     assert "Traceback" not in result.stderr
@@ -134,7 +154,11 @@ def test_serve_refuses_an_address_of_another_machine(data):
     """Is --host with an address this machine does not have refused clearly?"""
     result = subprocess.run(
         [sys.executable, "-m", "toolkit.cli", "serve", "--host", "192.0.2.1"],
-        capture_output=True, text=True, timeout=120, cwd=ROOT)
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert result.returncode == 2
     assert "not an address of this machine" in result.stderr
 
@@ -143,7 +167,11 @@ def test_serve_refuses_an_unknown_session(data):
     """Does `serve --session` with an unknown code fail before starting anything?"""
     result = subprocess.run(
         [sys.executable, "-m", "toolkit.cli", "serve", "--session", "ZZZZZZ", "--port", "0"],
-        capture_output=True, text=True, timeout=120, cwd=ROOT)
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
     assert result.returncode == 2 and "no session with code 'ZZZZZZ'" in result.stderr
 
 
@@ -151,8 +179,13 @@ def test_serve_refuses_an_unknown_session(data):
 def test_check_measures_a_kernel_and_the_offline_pages(data):
     """Does `workshop check` measure a participant kernel, state capacity, and find the
     pages offline-safe?"""
-    result = subprocess.run([sys.executable, "-m", "toolkit.cli", "check", "--expected", "5"],
-                            capture_output=True, text=True, timeout=600, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", "check", "--expected", "5"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "participant kernel:" in out and "MB own memory (USS)" in out

@@ -117,7 +117,9 @@ def test_iframe_srcdoc_is_attribute_escaped(hostile_doc):
     frame = map_iframe(hostile_doc, title='"><script>alert(1)</script>', height='1px"')
     match = re.fullmatch(
         r'<div class="workshop-map-wrap"><iframe ([^<>]*) srcdoc="([^"<>]*)"></iframe></div>',
-        frame, re.S)
+        frame,
+        re.S,
+    )
     assert match, frame[:300]
     assert "<script" not in match.group(1)
     assert 'sandbox="allow-scripts allow-popups' in match.group(1)

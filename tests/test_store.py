@@ -587,7 +587,9 @@ def _writer(url, code, index, ready, go, results):
         store.close()
         results.put(("done", index, person.id))
     except BaseException:
-        results.put(("error", index, traceback.format_exc()))
+        failure = ("error", index, traceback.format_exc())
+        ready.put(failure)  # whichever queue the test is waiting on
+        results.put(failure)
         raise
 
 
@@ -610,6 +612,7 @@ def test_fifty_processes_writing_at_once_lose_and_double_nothing(store, store_ur
         people = {}
         for _ in range(WRITERS):
             state, index, person_id = ready.get(timeout=120)
+            assert state == "ready", person_id  # else: the writer's traceback
             people[index] = person_id
         spawned = time.monotonic() - started
         go.set()
@@ -960,6 +963,18 @@ def test_bad_url_gives_a_helpful_schema_error(url, hint):
     assert hint in str(refused.value)
 
 
+def test_plain_postgresql_url_uses_the_installed_driver(postgres):
+    """Does ``postgresql://...`` (no driver named, as PostgreSQL's own docs write it) work
+    with the psycopg driver the project installs, whatever SQLAlchemy's default is?"""
+    url = postgres.create_database("plain_url").replace("postgresql+psycopg://", "postgresql://")
+    opened = Store.open(url)
+    try:
+        session = opened.create_session("Gewone URL")
+        assert opened.get_session(session.code).title == "Gewone URL"
+    finally:
+        opened.close()
+
+
 # --- 8. purge ---------------------------------------------------------------------------------
 def test_purge_deletes_one_session_and_nothing_else(store, store_url):
     """Does purge delete a session's answers, contributions, participants and the session,
@@ -973,6 +988,8 @@ def test_purge_deletes_one_session_and_nothing_else(store, store_url):
     for i, person in enumerate(people):
         store.save_answer(person, "needs", "q1", {"text": f"{secret_text} {i}"})
         store.save_answer(person, "needs", "q2", i)
+    for i in range(40):  # enough to fill pages that the delete frees
+        store.save_answer(people[2], "long", f"l{i}", f"{secret_text} " + "lang " * 400)
     store.add_contribution(people[0], "uid-weg-1", "organisation", {"name": secret_text})
     store.add_contribution(people[1], "uid-weg-2", "relation", {"note": secret_text})
     keeper, keeper_token = store.join(kept.code, "Blijvende-Bever")
@@ -988,7 +1005,7 @@ def test_purge_deletes_one_session_and_nothing_else(store, store_url):
         assert secret_text.encode() in everything
 
     counts = store.purge(doomed.id)
-    assert counts == {"answers": 6, "contributions": 2, "participants": 3, "sessions": 1}
+    assert counts == {"answers": 46, "contributions": 2, "participants": 3, "sessions": 1}
     assert store.get_session(doomed.code) is None
     assert store.answers(doomed.id) == [] and store.contributions(doomed.id) == []
     assert store.participant_counts(doomed.id) == {"joined": 0, "active": 0}
@@ -1006,6 +1023,12 @@ def test_purge_deletes_one_session_and_nothing_else(store, store_url):
     }
 
     if is_sqlite(store_url):
+        conn = sqlite3.connect(path)
+        try:  # VACUUM ran: no free pages left behind by the delete
+            assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        finally:
+            conn.close()
         for _ in range(2):  # while the store is open, then after closing it
             files = files_of(path)
             for name, content in files.items():

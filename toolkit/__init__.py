@@ -13,14 +13,29 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _API = {
-    "load_default": "data", "load_stakeholders": "data", "load_graph_file": "data",
-    "StakeholderData": "data", "ContentError": "problems", "Problem": "problems",
-    "build_graph": "network", "filter_graph": "network", "ego_network": "network",
-    "shortest_paths": "network", "metric_table": "metrics", "what_if": "metrics",
-    "METRICS": "metrics", "organisation_profiles": "profiles", "render_map": "mapview",
-    "map_iframe": "mapview", "export_graph": "exports", "load_exercises": "exercises.loader",
-    "Store": "store", "export_session": "export", "build_report": "report",
-    "fill_demo_session": "demo", "t": "i18n",
+    "load_default": "data",
+    "load_stakeholders": "data",
+    "load_graph_file": "data",
+    "StakeholderData": "data",
+    "ContentError": "problems",
+    "Problem": "problems",
+    "build_graph": "network",
+    "filter_graph": "network",
+    "ego_network": "network",
+    "shortest_paths": "network",
+    "metric_table": "metrics",
+    "what_if": "metrics",
+    "METRICS": "metrics",
+    "organisation_profiles": "profiles",
+    "render_map": "mapview",
+    "map_iframe": "mapview",
+    "export_graph": "exports",
+    "load_exercises": "exercises.loader",
+    "Store": "store",
+    "export_session": "export",
+    "build_report": "report",
+    "fill_demo_session": "demo",
+    "t": "i18n",
 }
 
 __all__ = sorted(_API)

@@ -266,9 +266,13 @@ def _read_csv(
     if missing:
         problems.append(
             Problem(
-                name, 1, ",".join(missing), "required column missing",
+                name,
+                1,
+                ",".join(missing),
+                "required column missing",
                 "save the file with commas between the columns (it seems to use ';')"
-                if len(header) == 1 and ";" in header[0] else "add it to the header row",
+                if len(header) == 1 and ";" in header[0]
+                else "add it to the header row",
             )
         )
         return
@@ -337,8 +341,7 @@ class _Validator:
     def _choice(self, file, line, column, value, kind):
         allowed = self.vocab.ids(kind)
         if not value:
-            self._add(file, line, column, "missing value",
-                      f"fill in one of: {', '.join(allowed)}")
+            self._add(file, line, column, "missing value", f"fill in one of: {', '.join(allowed)}")
             return False
         if value not in allowed:
             shown = value if len(value) <= 40 else value[:40] + "..."

@@ -12,9 +12,14 @@ from .store import Store
 
 __all__ = ["fill_demo_session", "demo_value"]
 
-_NEEDS = ("Een gedeeld overzicht van alle applicaties", "Tijd en budget voor informatiemanagement",
-          "Voorbeelden van een informatiebeleidsplan", "Hulp bij verwerkersovereenkomsten",
-          "Een netwerk van collega-informatiemanagers", "Scholing voor schoolleiders")
+_NEEDS = (
+    "Een gedeeld overzicht van alle applicaties",
+    "Tijd en budget voor informatiemanagement",
+    "Voorbeelden van een informatiebeleidsplan",
+    "Hulp bij verwerkersovereenkomsten",
+    "Een netwerk van collega-informatiemanagers",
+    "Scholing voor schoolleiders",
+)
 
 
 def demo_value(question, rng: random.Random, exercise=None):
@@ -38,8 +43,9 @@ def demo_value(question, rng: random.Random, exercise=None):
     if kind == "grid":
         from .apps.participant.questions.matrix import grid_items
 
-        return {item: [rng.randint(1, 5), rng.randint(1, 5)]
-                for item, _ in grid_items(question, "nl")}
+        return {
+            item: [rng.randint(1, 5), rng.randint(1, 5)] for item, _ in grid_items(question, "nl")
+        }
     if kind == "raci":
         matrix = {}
         for task in question.tasks:
@@ -56,10 +62,17 @@ def demo_value(question, rng: random.Random, exercise=None):
         cells = list(AIM_CELLS)
         return {item.id: rng.choice(cells) for item in question.items}
     if kind == "flow_check":
-        return {flow["id"]: {"has": rng.choice(["yes", "yes", "no", "unknown"]),
-                             **({"agreement": rng.choice(["yes", "no", "unknown"])}
-                                if flow["processor_agreement"] == "yes" else {})}
-                for flow in load_flows(question.flows_file)}
+        return {
+            flow["id"]: {
+                "has": rng.choice(["yes", "yes", "no", "unknown"]),
+                **(
+                    {"agreement": rng.choice(["yes", "no", "unknown"])}
+                    if flow["processor_agreement"] == "yes"
+                    else {}
+                ),
+            }
+            for flow in load_flows(question.flows_file)
+        }
     return None
 
 
@@ -82,20 +95,38 @@ def fill_demo_session(store: Store, code: str, participants: int = 12, seed: int
             for question in exercise.questions:
                 if question.type == "free_text":
                     for text in rng.sample(_NEEDS, rng.randint(0, question.max_items)):
-                        store.save_answer(person, exercise.id,
-                                          f"{question.id}:{uuid.uuid4().hex[:12]}",
-                                          clean_answer(question, {"text": text}))
+                        store.save_answer(
+                            person,
+                            exercise.id,
+                            f"{question.id}:{uuid.uuid4().hex[:12]}",
+                            clean_answer(question, {"text": text}),
+                        )
                         saved += 1
                     continue
                 if question.type == "contribution":
                     if number % 4 == 0:
                         org_id = f"c-{uuid.uuid4().hex[:12]}"
-                        store.add_contribution(person, uuid.uuid4().hex, "organisation", {
-                            "id": org_id, "name": f"Regionaal netwerk {number + 1}",
-                            "type": "network", "sectors": ["po", "vo"]})
-                        store.add_contribution(person, uuid.uuid4().hex, "relation", {
-                            "source": org_id, "target": "kennisnet",
-                            "relation": "collaborates_with"})
+                        store.add_contribution(
+                            person,
+                            uuid.uuid4().hex,
+                            "organisation",
+                            {
+                                "id": org_id,
+                                "name": f"Regionaal netwerk {number + 1}",
+                                "type": "network",
+                                "sectors": ["po", "vo"],
+                            },
+                        )
+                        store.add_contribution(
+                            person,
+                            uuid.uuid4().hex,
+                            "relation",
+                            {
+                                "source": org_id,
+                                "target": "kennisnet",
+                                "relation": "collaborates_with",
+                            },
+                        )
                     continue
                 value = demo_value(question, rng, exercise)
                 if value is not None:

@@ -14,8 +14,7 @@ __all__ = ["FORMATS", "session_tables", "export_session", "neutralise", "RISKY_P
 FORMATS = ("xlsx", "csv", "json")
 RISKY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 ANSWER_COLUMNS = ("pseudonym", "question", "item", "value", "hidden", "updated_at")
-CONTRIBUTION_COLUMNS = ("pseudonym", "kind", "name_or_relation", "details", "hidden",
-                        "created_at")
+CONTRIBUTION_COLUMNS = ("pseudonym", "kind", "name_or_relation", "details", "hidden", "created_at")
 
 
 def neutralise(value):
@@ -53,29 +52,46 @@ def session_tables(store: Store, code: str) -> dict:
     titles = {e.id: e.title("nl") for e in default_exercises()}
     tables: dict[str, list[dict]] = {}
     for answer in store.answers(session.id):
-        tables.setdefault(answer.exercise, []).append({
-            "pseudonym": answer.pseudonym, "question": answer.item.split(":")[0],
-            "item": answer.item, "value": _flat(answer.value), "hidden": answer.hidden,
-            "updated_at": answer.updated_at.isoformat(timespec="seconds"),
-        })
+        tables.setdefault(answer.exercise, []).append(
+            {
+                "pseudonym": answer.pseudonym,
+                "question": answer.item.split(":")[0],
+                "item": answer.item,
+                "value": _flat(answer.value),
+                "hidden": answer.hidden,
+                "updated_at": answer.updated_at.isoformat(timespec="seconds"),
+            }
+        )
     rows = []
     for c in store.contributions(session.id):
         p = c.payload
         name = p.get("name") or f"{p.get('source')} {p.get('relation')} {p.get('target')}"
-        rows.append({"pseudonym": c.pseudonym, "kind": c.kind, "name_or_relation": name,
-                     "details": json.dumps(p, ensure_ascii=False, sort_keys=True),
-                     "hidden": c.hidden,
-                     "created_at": c.created_at.isoformat(timespec="seconds")})
+        rows.append(
+            {
+                "pseudonym": c.pseudonym,
+                "kind": c.kind,
+                "name_or_relation": name,
+                "details": json.dumps(p, ensure_ascii=False, sort_keys=True),
+                "hidden": c.hidden,
+                "created_at": c.created_at.isoformat(timespec="seconds"),
+            }
+        )
     tables["contributions"] = rows
     people = {}
     for answer in store.answers(session.id):
         people.setdefault(answer.pseudonym, 0)
         people[answer.pseudonym] += 1
     tables["participants"] = [{"pseudonym": name, "answers": n} for name, n in people.items()]
-    info = {"code": session.code, "title": session.title, "organiser": session.organiser,
-            "language": session.lang, "created_at": session.created_at.isoformat(),
-            "exercises": {k: titles.get(k, k) for k in tables
-                          if k not in ("contributions", "participants")}}
+    info = {
+        "code": session.code,
+        "title": session.title,
+        "organiser": session.organiser,
+        "language": session.lang,
+        "created_at": session.created_at.isoformat(),
+        "exercises": {
+            k: titles.get(k, k) for k in tables if k not in ("contributions", "participants")
+        },
+    }
     return {"session": info, "tables": tables}
 
 

@@ -10,6 +10,7 @@ __all__ = ["LANGUAGES", "STRINGS", "t"]
 
 LANGUAGES = ("nl", "en")
 
+
 def _merge(*tables: dict) -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
     for table in tables:

@@ -165,7 +165,7 @@ def render_map(
     False
     """
     from .metrics import metric_table
-    from .profiles import organisation_profiles
+    from .profiles import isolate_direction, organisation_profiles
 
     vocab = vocabulary or default_vocabulary()
     if table is None:
@@ -218,9 +218,8 @@ def render_map(
         entry = merged.setdefault(
             (str(u), str(v)), {"from": str(u), "to": str(v), "lines": [], "contributed": False}
         )
-        entry["lines"].append(
-            f"{graph.nodes[u].get('name', u)} {label} {graph.nodes[v].get('name', v)}{since}"
-        )
+        source, target = (isolate_direction(str(graph.nodes[x].get("name", x))) for x in (u, v))
+        entry["lines"].append(f"{source} {label} {target}{since}")
         entry["contributed"] |= bool(d.get("contributed", False))
     edges = [
         {

@@ -34,8 +34,9 @@ def _cells(path: Path, count: int | None) -> list[str]:
     return code[:count] if count else code
 
 
-def measure_notebook_kernel(notebook: str | Path, cells: int | None = 1,
-                            env: dict | None = None, timeout: float = 120) -> KernelCost:
+def measure_notebook_kernel(
+    notebook: str | Path, cells: int | None = 1, env: dict | None = None, timeout: float = 120
+) -> KernelCost:
     """Start a fresh kernel, run the first ``cells`` code cells of ``notebook`` (all when
     None), measure it. For the participant app, all cells = the app rendered its first
     screen; cell 1 alone is what a preheated kernel runs before anyone arrives.
@@ -45,31 +46,44 @@ def measure_notebook_kernel(notebook: str | Path, cells: int | None = 1,
 
     path = Path(notebook)
     with tempfile.TemporaryDirectory() as tmp:
-        kernel_env = {**os.environ, "WORKSHOP_DB": f"sqlite:///{tmp}/measure.db",
-                      **(env or {})}
+        kernel_env = {**os.environ, "WORKSHOP_DB": f"sqlite:///{tmp}/measure.db", **(env or {})}
         started = time.perf_counter()
-        manager, client = start_new_kernel(kernel_name="python3", cwd=str(path.parent),
-                                           env=kernel_env)
+        manager, client = start_new_kernel(
+            kernel_name="python3", cwd=str(path.parent), env=kernel_env
+        )
         try:
             for source in _cells(path, cells):
-                reply = client.execute_interactive(source, timeout=timeout, store_history=False,
-                                                   output_hook=lambda _msg: None)
+                reply = client.execute_interactive(
+                    source, timeout=timeout, store_history=False, output_hook=lambda _msg: None
+                )
                 if reply["content"]["status"] != "ok":
-                    raise RuntimeError(f"{path.name} failed while measuring: "
-                                       f"{reply['content'].get('ename')}")
+                    raise RuntimeError(
+                        f"{path.name} failed while measuring: {reply['content'].get('ename')}"
+                    )
             elapsed = time.perf_counter() - started
             process = psutil.Process(manager.provisioner.process.pid)
             info = process.memory_full_info()
             times = process.cpu_times()
-            return KernelCost(path.name, round(elapsed, 3), round(times.user + times.system, 3),
-                              round(info.rss / 2**20, 1), round(info.uss / 2**20, 1))
+            return KernelCost(
+                path.name,
+                round(elapsed, 3),
+                round(times.user + times.system, 3),
+                round(info.rss / 2**20, 1),
+                round(info.uss / 2**20, 1),
+            )
         finally:
             client.stop_channels()
             manager.shutdown_kernel(now=True)
 
 
-def capacity(cost: KernelCost, *, cores: int | None = None, available_mb: float | None = None,
-             server_mb: float = 250.0, reserve: float = 0.2) -> dict:
+def capacity(
+    cost: KernelCost,
+    *,
+    cores: int | None = None,
+    available_mb: float | None = None,
+    server_mb: float = 250.0,
+    reserve: float = 0.2,
+) -> dict:
     """How many participants this machine holds, by memory and by CPU for a join wave.
 
     Memory: (available - servers) x (1 - reserve) / USS per kernel. CPU: seconds of work

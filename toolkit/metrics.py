@@ -156,16 +156,9 @@ def metric_table(graph: nx.MultiDiGraph):
     frame["out_degree"] = [graph.out_degree(v) for v in nodes]
     frame["degree"] = frame["in_degree"] + frame["out_degree"]
     if n == 0:
-        for column in (
-            "betweenness",
-            "pagerank",
-            "eigenvector",
-            "core_number",
-            "constraint",
-            "effective_size",
-            "community",
-        ):
-            frame[column] = []
+        for column in METRICS:
+            if column != "degree":
+                frame[column] = []
         return frame
     k = betweenness_samples(n, undirected.number_of_edges())
     frame["betweenness"] = pd.Series(nx.betweenness_centrality(undirected, k=k, seed=SEED))

@@ -9,7 +9,11 @@ import networkx as nx
 from .metrics import METRICS
 from .vocabulary import Vocabulary, default_vocabulary
 
-__all__ = ["organisation_profiles", "metric_sentence"]
+__all__ = ["organisation_profiles", "metric_sentence", "isolate_direction"]
+
+# Explicit direction controls: embeddings and overrides (LRE RLE PDF LRO RLO), isolates.
+_DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ISOLATES, _CLOSE_ISOLATE = "\u2066\u2067\u2068", "\u2069"
 
 _SENTENCES = {
     "degree": {
@@ -98,13 +102,44 @@ def _bridge_pair(graph: nx.Graph, node, degree: dict, community: dict) -> tuple 
     return fallback
 
 
+def isolate_direction(text: str) -> str:
+    """``text`` ready to sit inside a longer plain text (a sentence, a tooltip line): when it
+    holds explicit direction controls (e.g. a right-to-left override a participant never
+    closed) it is wrapped in FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE, so its
+    controls cannot turn the surrounding words around (the plain-text form of ``<bdi>``).
+    A stray POP DIRECTIONAL ISOLATE, which would end that isolate early, is left out; it
+    has no effect on the text itself. Other texts are returned unchanged.
+
+    Examples
+    --------
+    >>> isolate_direction("Noëlle")
+    'Noëlle'
+    >>> isolate_direction("\u202eevil") == "\u2068\u202eevil\u2069"
+    True
+    >>> isolate_direction("\u2069\u202eevil") == "\u2068\u202eevil\u2069"
+    True
+    """
+    if not _DIRECTION_CONTROLS.intersection(text):
+        return text
+    kept, open_isolates = [], 0
+    for char in text:
+        if char in _ISOLATES:
+            open_isolates += 1
+        elif char == _CLOSE_ISOLATE:
+            if not open_isolates:
+                continue
+            open_isolates -= 1
+        kept.append(char)
+    return "\u2068" + "".join(kept) + "\u2069"
+
+
 def metric_sentence(metric: str, lang: str, **values) -> str:
     """Fill in the sentence of one metric.
 
     Examples
     --------
-    >>> metric_sentence("core_number", "en", name="SURF", value=3)
-    'SURF belongs to the 3-core: a group in which each member has at least 3 relations inside the group.'
+    >>> metric_sentence("core_number", "en", name="SURF", value=3)[:40]
+    'SURF belongs to the 3-core: a group in w'
     """
     return _SENTENCES[metric][lang].format(**values)
 
@@ -127,7 +162,7 @@ def organisation_profiles(
         m: table[m].round(9).rank(ascending=False, method="min")
         for m in ("degree", "betweenness", "pagerank", "eigenvector")
     }
-    names = table["name"].to_dict()
+    names = {v: isolate_direction(str(name)) for v, name in table["name"].to_dict().items()}
     ranks = {m: r.to_dict() for m, r in ranks.items()}
     degree = table["degree"].to_dict()
     community = table["community"].to_dict()
@@ -140,18 +175,9 @@ def organisation_profiles(
     for v, row in table.to_dict("index").items():
         attrs = graph.nodes[v]
         name = str(row["name"])
-        base = {"name": name, "n": n}
+        base = {"name": names[v], "n": n}  # in sentences: isolated from the words around it
         lines = []
-        for metric in (
-            "degree",
-            "betweenness",
-            "pagerank",
-            "eigenvector",
-            "core_number",
-            "constraint",
-            "effective_size",
-            "community",
-        ):
+        for metric in METRICS:
             label = METRICS[metric][lang][0]
             value = row[metric]
             if isinstance(value, float) and math.isnan(value):

@@ -14,8 +14,15 @@ REPORT_NOTEBOOK = "02_workshop_report.ipynb"
 _TEMPLATES = Path(__file__).resolve().parent / "jupyter_data" / "nbconvert" / "templates"
 
 
-def build_report(code: str, output: str | Path, *, db_url: str, lang: str = "nl",
-                 notebook: str | Path | None = None, timeout: int = 300) -> Path:
+def build_report(
+    code: str,
+    output: str | Path,
+    *,
+    db_url: str,
+    lang: str = "nl",
+    notebook: str | Path | None = None,
+    timeout: int = 300,
+) -> Path:
     """Execute the report notebook for session ``code`` and write it as HTML to ``output``.
 
     The notebook reads ``WORKSHOP_REPORT_SESSION``, ``WORKSHOP_REPORT_LANG`` and
@@ -27,13 +34,15 @@ def build_report(code: str, output: str | Path, *, db_url: str, lang: str = "nl"
 
     source = Path(notebook) if notebook else notebooks_dir() / REPORT_NOTEBOOK
     nb = nbformat.read(source, as_version=4)
-    previous = {k: os.environ.get(k) for k in ("WORKSHOP_REPORT_SESSION", "WORKSHOP_REPORT_LANG",
-                                              "WORKSHOP_DB")}
-    os.environ.update(WORKSHOP_REPORT_SESSION=code, WORKSHOP_REPORT_LANG=lang,
-                      WORKSHOP_DB=db_url)
+    previous = {
+        k: os.environ.get(k)
+        for k in ("WORKSHOP_REPORT_SESSION", "WORKSHOP_REPORT_LANG", "WORKSHOP_DB")
+    }
+    os.environ.update(WORKSHOP_REPORT_SESSION=code, WORKSHOP_REPORT_LANG=lang, WORKSHOP_DB=db_url)
     try:
         ExecutePreprocessor(timeout=timeout, kernel_name="python3").preprocess(
-            nb, {"metadata": {"path": str(source.parent)}})
+            nb, {"metadata": {"path": str(source.parent)}}
+        )
     finally:
         for key, value in previous.items():
             if value is None:
@@ -43,9 +52,13 @@ def build_report(code: str, output: str | Path, *, db_url: str, lang: str = "nl"
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     TagRemovePreprocessor(remove_cell_tags={"report-hide"}, enabled=True).preprocess(nb, {})
-    exporter = HTMLExporter(template_name="workshop-report",
-                            extra_template_basedirs=[str(_TEMPLATES)], exclude_input=True,
-                            exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="workshop-report",
+        extra_template_basedirs=[str(_TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
     body, _resources = exporter.from_notebook_node(nb)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)

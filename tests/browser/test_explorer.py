@@ -18,21 +18,38 @@ def _add_hostile_organisation(root):
     orgs = root / "datasets" / "stakeholders" / "organisations.csv"
     rels = root / "datasets" / "stakeholders" / "relations.csv"
     with orgs.open("a", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerow([
-            "hostile", HOSTILE, "network", "po;vo", '"><svg onload=window.__x=2>',
-            "</script><script>window.__x=3</script>", "https://example.org/",
-            "https://example.org/source"])
+        csv.writer(handle).writerow(
+            [
+                "hostile",
+                HOSTILE,
+                "network",
+                "po;vo",
+                '"><svg onload=window.__x=2>',
+                "</script><script>window.__x=3</script>",
+                "https://example.org/",
+                "https://example.org/source",
+            ]
+        )
     with rels.open("a", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerow([
-            "hostile", "kennisnet", "collaborates_with", "", "<b onmouseover=x>",
-            "https://example.org/source", "low"])
+        csv.writer(handle).writerow(
+            [
+                "hostile",
+                "kennisnet",
+                "collaborates_with",
+                "",
+                "<b onmouseover=x>",
+                "https://example.org/source",
+                "low",
+            ]
+        )
 
 
 @pytest.fixture
 def explorer(content_root, tmp_path):
     _add_hostile_organisation(content_root)
-    with VoilaServer({"/map": "explorer.ipynb"}, tmp_path,
-                     env={"WORKSHOP_CONTENT": str(content_root)}) as server:
+    with VoilaServer(
+        {"/map": "explorer.ipynb"}, tmp_path, env={"WORKSHOP_CONTENT": str(content_root)}
+    ) as server:
         yield server
 
 
@@ -57,27 +74,29 @@ def test_explorer_filters_profiles_escapes_and_stays_offline(explorer, open_page
     assert everything >= 36  # the shipped organisations plus the hostile one
 
     # A filter changes the map: only mbo organisations (and sector-less ones) remain.
-    page.get_by_label("Sector", exact=True).select_option(
-        label="middelbaar beroepsonderwijs")
+    page.get_by_label("Sector", exact=True).select_option(label="middelbaar beroepsonderwijs")
     page.wait_for_function(
         "n => { const f = document.querySelector('iframe.workshop-map');"
         " return f && f.srcdoc.includes('mbo-raad') && !f.srcdoc.includes('po-raad'); }",
-        arg=everything, timeout=60_000)
+        arg=everything,
+        timeout=60_000,
+    )
     frame = _map_frame(page)
     filtered = _node_count(frame)
     assert 0 < filtered < everything
 
     # Back to everything; clicking a node opens its profile panel.
-    page.get_by_label("Sector", exact=True).select_option(
-        label="Alle")
+    page.get_by_label("Sector", exact=True).select_option(label="Alle")
     page.wait_for_function(
-        "() => document.querySelector('iframe.workshop-map').srcdoc.includes('po-raad')")
+        "() => document.querySelector('iframe.workshop-map').srcdoc.includes('po-raad')"
+    )
     frame = _map_frame(page)
     point = frame.evaluate(
         "() => { const n = window.workshopMap.network; const p = n.getPositions(['kennisnet'])"
         "['kennisnet']; const d = n.canvasToDOM(p);"
         " const r = document.getElementById('map').getBoundingClientRect();"
-        " return {x: d.x + r.left, y: d.y + r.top}; }")
+        " return {x: d.x + r.left, y: d.y + r.top}; }"
+    )
     box = page.locator("iframe.workshop-map").bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     frame.wait_for_selector("#profile.open")
@@ -102,8 +121,10 @@ def test_explorer_filters_profiles_escapes_and_stays_offline(explorer, open_page
     page.wait_for_selector("text=Network explorer")
 
     assert recorder.blocked == [], f"requests to other hosts: {recorder.blocked}"
-    assert all(r.startswith(explorer.url) or r.startswith(("data:", "about:", "blob:"))
-               for r in recorder.requests)
+    assert all(
+        r.startswith(explorer.url) or r.startswith(("data:", "about:", "blob:"))
+        for r in recorder.requests
+    )
 
 
 def test_explorer_fits_a_phone(explorer, open_page):

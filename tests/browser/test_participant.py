@@ -21,10 +21,15 @@ NEED = "Noëlle's coöperatie <b>wil</b> één overzicht"
 def app(tmp_path):
     url = f"sqlite:///{tmp_path / 'workshop.db'}"
     store = Store.open(url)
-    session = store.create_session("Browsertest", organiser="Testorganisator",
-                                   exercises=[e.id for e in default_exercises()])
-    with VoilaServer({"/": "participant.ipynb"}, tmp_path, pools={"participant.ipynb": 2},
-                     env={"WORKSHOP_DB": url, "WORKSHOP_DATA": str(tmp_path)}) as server:
+    session = store.create_session(
+        "Browsertest", organiser="Testorganisator", exercises=[e.id for e in default_exercises()]
+    )
+    with VoilaServer(
+        {"/": "participant.ipynb"},
+        tmp_path,
+        pools={"participant.ipynb": 2},
+        env={"WORKSHOP_DB": url, "WORKSHOP_DATA": str(tmp_path)},
+    ) as server:
         yield server, store, session
     store.close()
 
@@ -122,7 +127,8 @@ def test_participant_answers_everything_and_finds_it_back(app, open_page):
     _open_exercise(page, 4)
     flows = page.locator(".workshop-q-flow_check")
     first_processor_flow = flows.locator(
-        ".widget-hbox", has=page.get_by_label("Verwerkersovereenkomst?")).first
+        ".widget-hbox", has=page.get_by_label("Verwerkersovereenkomst?")
+    ).first
     first_processor_flow.locator("select").nth(0).select_option(label="ja")
     first_processor_flow.locator("select").nth(1).select_option(label="nee")
     _saved(flows)

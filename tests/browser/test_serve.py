@@ -32,9 +32,14 @@ def _status(url: str) -> int:
 def _workshop(data, *args) -> subprocess.CompletedProcess:
     import os
 
-    return subprocess.run([sys.executable, "-m", "toolkit.cli", *args], cwd=ROOT,
-                          env={**os.environ, "WORKSHOP_DATA": str(data)}, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, "WORKSHOP_DATA": str(data)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _participant(open_page, join_url, level):
@@ -54,8 +59,9 @@ def test_a_whole_workshop(tmp_path, open_page):
     """Does one `workshop serve` carry a workshop: join, live dashboard, closing an exercise,
     only the right doors open, export, clean stop, restart, purge?"""
     data = tmp_path / "data"
-    serve = WorkshopServe(data, host="127.0.0.2", args=("--expected", "10", "--organiser",
-                                                        "Testorganisator"))
+    serve = WorkshopServe(
+        data, host="127.0.0.2", args=("--expected", "10", "--organiser", "Testorganisator")
+    )
     serve.start()
     try:
         assert serve.join_url.startswith(f"http://127.0.0.2:{serve.port}/?code=")
@@ -71,13 +77,15 @@ def test_a_whole_workshop(tmp_path, open_page):
         second, second_recorder = _participant(open_page, serve.join_url, 4)
         acknowledged = time.monotonic()
         dashboard.get_by_text("4 antwoorden van 2 deelnemers").or_(
-            dashboard.get_by_text("2 antwoorden van 2 deelnemers")).first.wait_for(timeout=10_000)
+            dashboard.get_by_text("2 antwoorden van 2 deelnemers")
+        ).first.wait_for(timeout=10_000)
         seen_after = time.monotonic() - acknowledged
         dashboard.get_by_text("2 deelnemers").first.wait_for()
         screenshot(dashboard, "dashboard-1600")
         (ROOT / "tests" / "_artifacts").mkdir(exist_ok=True)
         (ROOT / "tests" / "_artifacts" / "dashboard-latency.txt").write_text(
-            f"dashboard showed both answers {seen_after:.2f} s after the second was saved\n")
+            f"dashboard showed both answers {seen_after:.2f} s after the second was saved\n"
+        )
 
         # Closing the exercise on the dashboard stops further answers.
         dashboard.get_by_label("Open voor deelnemers").uncheck()
@@ -95,11 +103,18 @@ def test_a_whole_workshop(tmp_path, open_page):
         participant_base = f"http://127.0.0.2:{serve.port}"
         with pytest.raises(OSError):
             urllib.request.urlopen(f"http://127.0.0.2:{serve.dashboard_port}/", timeout=5)
-        for path in ("/voila/files/participant.ipynb", "/voila/files/../workshop-data/workshop.db",
-                     "/voila/render/facilitator.ipynb", "/voila/tree", "/voila/api/contents/",
-                     "/facilitator.ipynb", "/workshop.db", "/datasets/stakeholders/"
-                     "organisations.csv", "/voila/static/../../../../etc/passwd",
-                     "/workshop/static/../data.py"):
+        for path in (
+            "/voila/files/participant.ipynb",
+            "/voila/files/../workshop-data/workshop.db",
+            "/voila/render/facilitator.ipynb",
+            "/voila/tree",
+            "/voila/api/contents/",
+            "/facilitator.ipynb",
+            "/workshop.db",
+            "/datasets/stakeholders/organisations.csv",
+            "/voila/static/../../../../etc/passwd",
+            "/workshop/static/../data.py",
+        ):
             assert _status(participant_base + path) in (403, 404), path
         with urllib.request.urlopen(participant_base + "/map", timeout=120) as response:
             page = response.read().decode()
@@ -118,8 +133,11 @@ def test_a_whole_workshop(tmp_path, open_page):
         store.close()
 
         # A clean stop leaves no kernel behind.
-        kernels = [p for p in psutil.Process(serve.process.pid).children(recursive=True)
-                   if "ipykernel" in " ".join(p.cmdline())]
+        kernels = [
+            p
+            for p in psutil.Process(serve.process.pid).children(recursive=True)
+            if "ipykernel" in " ".join(p.cmdline())
+        ]
         assert kernels, "expected running kernels (a preheated pool)"
         assert serve.stop(signal.SIGINT) == 0
         gone, alive = psutil.wait_procs(kernels, timeout=20)

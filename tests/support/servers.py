@@ -23,8 +23,9 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
-def wait_listening(host: str, port: int, process: subprocess.Popen, timeout: float = 90,
-                   log: Path | None = None) -> None:
+def wait_listening(
+    host: str, port: int, process: subprocess.Popen, timeout: float = 90, log: Path | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -51,15 +52,32 @@ def _stop(process: subprocess.Popen, timeout: float = 20) -> None:
 class VoilaServer:
     """One workshop Voila server (``python -m toolkit.server``) on a free loopback port."""
 
-    def __init__(self, routes: dict, tmp: Path, *, pools: dict | None = None,
-                 env: dict | None = None, host: str = "127.0.0.1", max_kernels: int = 0,
-                 cull_idle_seconds: int = 0):
+    def __init__(
+        self,
+        routes: dict,
+        tmp: Path,
+        *,
+        pools: dict | None = None,
+        env: dict | None = None,
+        host: str = "127.0.0.1",
+        max_kernels: int = 0,
+        cull_idle_seconds: int = 0,
+    ):
         self.host, self.port = host, free_port(host)
         self.log = tmp / f"voila-{self.port}.log"
-        self.env = {**os.environ, "WORKSHOP_VIS_URL": "/workshop/static/vis-network.min.js?v=1",
-                    **(env or {})}
-        self.spec = ServerSpec(routes=routes, ip=host, port=self.port, pools=pools or {},
-                               max_kernels=max_kernels, cull_idle_seconds=cull_idle_seconds)
+        self.env = {
+            **os.environ,
+            "WORKSHOP_VIS_URL": "/workshop/static/vis-network.min.js?v=1",
+            **(env or {}),
+        }
+        self.spec = ServerSpec(
+            routes=routes,
+            ip=host,
+            port=self.port,
+            pools=pools or {},
+            max_kernels=max_kernels,
+            cull_idle_seconds=cull_idle_seconds,
+        )
         self.process = None
 
     @property
@@ -67,9 +85,14 @@ class VoilaServer:
         return f"http://{self.host}:{self.port}"
 
     def __enter__(self):
-        self.process = subprocess.Popen(server_command(self.spec), env=self.env,
-                                        stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
-                                        start_new_session=True, cwd=ROOT)
+        self.process = subprocess.Popen(
+            server_command(self.spec),
+            env=self.env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=ROOT,
+        )
         wait_listening(self.host, self.port, self.process, log=self.log)
         return self
 
@@ -80,8 +103,9 @@ class VoilaServer:
 class WorkshopServe:
     """``workshop serve`` as a facilitator runs it, in a subprocess with its own data folder."""
 
-    def __init__(self, data: Path, *, host: str = "127.0.0.2", args: tuple = (),
-                 env: dict | None = None):
+    def __init__(
+        self, data: Path, *, host: str = "127.0.0.2", args: tuple = (), env: dict | None = None
+    ):
         self.data = data
         self.host = host
         self.port = free_port(host)
@@ -94,15 +118,29 @@ class WorkshopServe:
 
     def start(self):
         self.data.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "toolkit.cli", "serve", "--host", self.host,
-                   "--port", str(self.port), "--dashboard-port", str(self.dashboard_port),
-                   *self.args]
-        self.process = subprocess.Popen(command, env=self.env, stdout=self.output.open("wb"),
-                                        stderr=subprocess.STDOUT, start_new_session=True,
-                                        cwd=ROOT)
+        command = [
+            sys.executable,
+            "-m",
+            "toolkit.cli",
+            "serve",
+            "--host",
+            self.host,
+            "--port",
+            str(self.port),
+            "--dashboard-port",
+            str(self.dashboard_port),
+            *self.args,
+        ]
+        self.process = subprocess.Popen(
+            command,
+            env=self.env,
+            stdout=self.output.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=ROOT,
+        )
         wait_listening(self.host, self.port, self.process, timeout=120, log=self.output)
-        wait_listening("127.0.0.1", self.dashboard_port, self.process, timeout=60,
-                       log=self.output)
+        wait_listening("127.0.0.1", self.dashboard_port, self.process, timeout=60, log=self.output)
         deadline = time.monotonic() + 30
         while "Participants join at" not in self.text() and time.monotonic() < deadline:
             time.sleep(0.2)
@@ -138,8 +176,9 @@ class WorkshopServe:
 
     def kill9(self) -> None:
         """SIGKILL the supervisor and both servers (their kernels die with them)."""
-        for line in subprocess.run(["pgrep", "-s", str(self.process.pid)], capture_output=True,
-                                   text=True).stdout.split():
+        for line in subprocess.run(
+            ["pgrep", "-s", str(self.process.pid)], capture_output=True, text=True
+        ).stdout.split():
             try:
                 os.kill(int(line), signal.SIGKILL)
             except ProcessLookupError:

@@ -261,10 +261,8 @@ class ExplorerApp:
             title="",
         )
         self.map.value = map_iframe(document, self.height, t("explorer_title", lang))
-        self.status.value = (
-            f"<small>{html.escape(t('counts', lang, orgs=len(graph), rels=graph.number_of_edges()))}"
-            "</small>"
-        )
+        counts = t("counts", lang, orgs=len(graph), rels=graph.number_of_edges())
+        self.status.value = f"<small>{html.escape(counts)}</small>"
         label, sentence = METRICS[self.size_by.value][lang]
         self.metric_help.value = f"<p><b>{html.escape(label)}</b>: {html.escape(sentence)}</p>"
         self._what_if()
@@ -300,8 +298,9 @@ class ExplorerApp:
             for _, r in risers.iterrows()
         )
         name = self.graph.nodes[removed].get("name", removed)
+        heading = t("whatif_heading", self.lang, name=name)
         self.what_if_box.value = (
-            f"<div class='workshop-whatif'><p><b>{html.escape(t('whatif_heading', self.lang, name=name))}"
+            f"<div class='workshop-whatif'><p><b>{html.escape(heading)}"
             f"</b></p><p>{html.escape(summary)}</p>"
             + (
                 f"<p>{html.escape(t('whatif_changes', self.lang))}</p><ul>{items}</ul>"

@@ -14,21 +14,25 @@ def register(commands) -> None:
     export = commands.add_parser("export", help="every answer and contribution of a session")
     export.add_argument("session", metavar="SESSION", help="the session code")
     export.add_argument("--format", required=True, choices=["xlsx", "csv", "json"])
-    export.add_argument("-o", "--output", required=True, metavar="PATH",
-                        help="output file (for csv: a folder)")
+    export.add_argument(
+        "-o", "--output", required=True, metavar="PATH", help="output file (for csv: a folder)"
+    )
     export.set_defaults(handler=_export)
 
     report = commands.add_parser("report", help="a self-contained HTML report of a session")
     report.add_argument("session", metavar="SESSION")
     report.add_argument("-o", "--output", required=True, metavar="FILE.html")
-    report.add_argument("--lang", default=None, choices=["nl", "en"],
-                        help="language (default: the session's)")
-    report.add_argument("--notebook", default=None,
-                        help="your own copy of notebooks/02_workshop_report.ipynb")
+    report.add_argument(
+        "--lang", default=None, choices=["nl", "en"], help="language (default: the session's)"
+    )
+    report.add_argument(
+        "--notebook", default=None, help="your own copy of notebooks/02_workshop_report.ipynb"
+    )
     report.set_defaults(handler=_report)
 
-    purge = commands.add_parser("purge", help="delete a session's answers, participants and "
-                                              "contributions")
+    purge = commands.add_parser(
+        "purge", help="delete a session's answers, participants and contributions"
+    )
     purge.add_argument("session", metavar="SESSION")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     purge.set_defaults(handler=_purge)
@@ -57,15 +61,20 @@ def _report(args) -> int:
     store = open_store()
     session = require_session(store, args.session)
     try:
-        path = build_report(session.code, target, db_url=database_url(),
-                            lang=args.lang or session.lang, notebook=args.notebook)
+        path = build_report(
+            session.code,
+            target,
+            db_url=database_url(),
+            lang=args.lang or session.lang,
+            notebook=args.notebook,
+        )
     except OSError as exc:
         raise CommandError(f"cannot write {target}: {exc.strerror}") from None
     except Exception as exc:  # nbconvert's CellExecutionError and friends
-        reason = (f"{exc.ename}: {exc.evalue}" if hasattr(exc, "ename")
-                  else str(exc).splitlines()[0])
-        raise CommandError(f"the report notebook failed ({reason[:300]}); open it in "
-                           "JupyterLab to see where") from None
+        reason = f"{exc.ename}: {exc.evalue}" if hasattr(exc, "ename") else str(exc).splitlines()[0]
+        raise CommandError(
+            f"the report notebook failed ({reason[:300]}); open it in JupyterLab to see where"
+        ) from None
     print(f"wrote {path}")
     return 0
 
@@ -79,9 +88,11 @@ def _purge(args) -> int:
     if not args.yes:
         if not sys.stdin.isatty():
             raise CommandError("refusing to delete without confirmation; add --yes")
-        answer = input(f"Delete session {session.code} ({session.title or 'untitled'}) with "
-                       f"its {counts['joined']} participants and all their answers? "
-                       "Type the code to confirm: ")
+        answer = input(
+            f"Delete session {session.code} ({session.title or 'untitled'}) with "
+            f"its {counts['joined']} participants and all their answers? "
+            "Type the code to confirm: "
+        )
         if answer.strip().upper() != session.code:
             print("Nothing deleted.")
             return 1
@@ -90,7 +101,10 @@ def _purge(args) -> int:
     for path in data_dir().glob(f"join-{session.code}.*"):
         path.unlink()
         removed.append(path.name)
-    print(f"Deleted session {session.code}: {deleted['answers']} answers, "
-          f"{deleted['contributions']} contributions, {deleted['participants']} participants"
-          + (f"; removed {', '.join(removed)}" if removed else "") + ".")
+    print(
+        f"Deleted session {session.code}: {deleted['answers']} answers, "
+        f"{deleted['contributions']} contributions, {deleted['participants']} participants"
+        + (f"; removed {', '.join(removed)}" if removed else "")
+        + "."
+    )
     return 0

@@ -14,22 +14,36 @@ REUSE_WITHIN = timedelta(hours=12)
 
 def register(commands) -> None:
     parser = commands.add_parser(
-        "serve", help="start the participant app (LAN) and the facilitator dashboard (local)")
+        "serve", help="start the participant app (LAN) and the facilitator dashboard (local)"
+    )
     parser.add_argument("--session", metavar="CODE", help="continue this session")
-    parser.add_argument("--new", action="store_true",
-                        help="start a new session even if a recent one exists")
-    parser.add_argument("--title", default="Workshop informatiemanagement",
-                        help="title of a new session")
-    parser.add_argument("--organiser", default="",
-                        help="who organises and is responsible for the data (join screen)")
+    parser.add_argument(
+        "--new", action="store_true", help="start a new session even if a recent one exists"
+    )
+    parser.add_argument(
+        "--title", default="Workshop informatiemanagement", help="title of a new session"
+    )
+    parser.add_argument(
+        "--organiser",
+        default="",
+        help="who organises and is responsible for the data (join screen)",
+    )
     parser.add_argument("--lang", default="nl", choices=["nl", "en"])
-    parser.add_argument("--host", default="0.0.0.0",  # noqa: S104 - the LAN is the point
-                        help="address for participants (default: all interfaces)")
+    parser.add_argument(
+        "--host",
+        default="0.0.0.0",  # noqa: S104 - the LAN is the point
+        help="address for participants (default: all interfaces)",
+    )
     parser.add_argument("--port", type=int, default=8866, help="participant port (8866)")
-    parser.add_argument("--dashboard-port", type=int, default=8867,
-                        help="dashboard port on 127.0.0.1 (8867)")
-    parser.add_argument("--expected", type=int, default=30,
-                        help="how many participants you expect (sizes the kernel pool)")
+    parser.add_argument(
+        "--dashboard-port", type=int, default=8867, help="dashboard port on 127.0.0.1 (8867)"
+    )
+    parser.add_argument(
+        "--expected",
+        type=int,
+        default=30,
+        help="how many participants you expect (sizes the kernel pool)",
+    )
     parser.set_defaults(handler=_serve)
 
 
@@ -77,8 +91,12 @@ def _choose_session(store, args):
                 created = created.replace(tzinfo=UTC)
             if datetime.now(UTC) - created < REUSE_WITHIN:
                 return recent[0], "continuing"
-    session = store.create_session(args.title, lang=args.lang, organiser=args.organiser,
-                                   exercises=[e.id for e in default_exercises()])
+    session = store.create_session(
+        args.title,
+        lang=args.lang,
+        organiser=args.organiser,
+        exercises=[e.id for e in default_exercises()],
+    )
     return session, "new"
 
 
@@ -99,10 +117,15 @@ def _serve(args) -> int:
     session, how = _choose_session(store, args)
     store.close()
     folder = data_dir()
-    env = {"WORKSHOP_DB": database_url(), "WORKSHOP_DATA": str(folder),
-           "PYTHONUNBUFFERED": "1"}
-    plan = plan_servers(code=session.code, host=args.host, port=args.port,
-                        dashboard_port=args.dashboard_port, expected=args.expected, env=env)
+    env = {"WORKSHOP_DB": database_url(), "WORKSHOP_DATA": str(folder), "PYTHONUNBUFFERED": "1"}
+    plan = plan_servers(
+        code=session.code,
+        host=args.host,
+        port=args.port,
+        dashboard_port=args.dashboard_port,
+        expected=args.expected,
+        env=env,
+    )
     qr_paths = write_qr(plan.join_url, folder, session.code)
     supervisor = Supervisor([plan.participant, plan.dashboard], folder / "logs")
     print(f"Starting the workshop servers ({how} session {session.code})...", flush=True)
@@ -124,8 +147,9 @@ def _serve(args) -> int:
         print("Stopped. All answers are in the store; `workshop serve` continues the session.")
         return 0
     supervisor.stop()
-    raise CommandError(f"the {failed} server stopped unexpectedly; see "
-                       f"{folder / 'logs' / (str(failed) + '.log')}")
+    raise CommandError(
+        f"the {failed} server stopped unexpectedly; see {folder / 'logs' / (str(failed) + '.log')}"
+    )
 
 
 def _stop(supervisor) -> None:

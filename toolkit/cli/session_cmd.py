@@ -12,11 +12,17 @@ def register(commands) -> None:
     sub = parser.add_subparsers(dest="session_command", metavar="ACTION", required=True)
     new = sub.add_parser("new", help="create a session and print its join code")
     new.add_argument("--title", default="", help="shown on the join screen")
-    new.add_argument("--organiser", default="",
-                     help="who organises (and is responsible for the data), shown to participants")
+    new.add_argument(
+        "--organiser",
+        default="",
+        help="who organises (and is responsible for the data), shown to participants",
+    )
     new.add_argument("--lang", default="nl", choices=["nl", "en"])
-    new.add_argument("--closed", action="store_true",
-                     help="start with every exercise closed (open them from the dashboard)")
+    new.add_argument(
+        "--closed",
+        action="store_true",
+        help="start with every exercise closed (open them from the dashboard)",
+    )
     new.set_defaults(handler=_new)
     listing = sub.add_parser("list", help="list sessions with their number of participants")
     listing.set_defaults(handler=_list)
@@ -27,8 +33,9 @@ def _new(args) -> int:
 
     exercises = [] if args.closed else [e.id for e in default_exercises()]
     store = open_store()
-    session = store.create_session(args.title, lang=args.lang, organiser=args.organiser,
-                                   exercises=exercises)
+    session = store.create_session(
+        args.title, lang=args.lang, organiser=args.organiser, exercises=exercises
+    )
     print(session.code)
     return 0
 
@@ -51,6 +58,7 @@ def require_session(store, code: str):
     session = store.get_session(code)
     if session is None:
         known = ", ".join(s.code for s in store.list_sessions()[:10]) or "none yet"
-        raise CommandError(f"no session with code {code!r} (known: {known}); "
-                           "`workshop session list` shows them")
+        raise CommandError(
+            f"no session with code {code!r} (known: {known}); `workshop session list` shows them"
+        )
     return session

@@ -101,11 +101,17 @@ def clean_answer(
             raise AnswerError("error_choice")
         return value
     if kind == "single_choice":
+        if not isinstance(value, str):
+            raise AnswerError("error_type")
         if value not in _ids(question.options):
             raise AnswerError("error_choice")
         return value
     if kind == "multiple_choice":
-        if not isinstance(value, list) or len(set(value)) != len(value):
+        if (
+            not isinstance(value, list)
+            or not all(isinstance(v, str) for v in value)
+            or len(set(value)) != len(value)
+        ):
             raise AnswerError("error_type")
         if not set(value) <= _ids(question.options):
             raise AnswerError("error_choice")

@@ -25,7 +25,11 @@ def clean_organisation(payload: dict, vocabulary) -> dict:
     if org_type not in vocabulary.ids("organisation_types"):
         raise AnswerError("error_choice")
     sectors = payload.get("sectors") or []
-    if not isinstance(sectors, list) or not set(sectors) <= set(vocabulary.ids("sectors")):
+    if (
+        not isinstance(sectors, list)
+        or not all(isinstance(s, str) for s in sectors)
+        or not set(sectors) <= set(vocabulary.ids("sectors"))
+    ):
         raise AnswerError("error_choice")
     org_id = str(payload.get("id", ""))
     if not org_id.startswith("c-") or len(org_id) > 40:
@@ -36,6 +40,8 @@ def clean_organisation(payload: dict, vocabulary) -> dict:
 def clean_relation(payload: dict, known_ids: set[str], vocabulary) -> dict:
     """Return a checked relation contribution ``{source, target, relation}``."""
     source, target = payload.get("source"), payload.get("target")
+    if not isinstance(source, str) or not isinstance(target, str):
+        raise AnswerError("error_choice")
     if source not in known_ids or target not in known_ids:
         raise AnswerError("error_choice")
     if source == target:

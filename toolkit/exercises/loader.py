@@ -103,7 +103,7 @@ def load_exercise(path: str | Path) -> Exercise:
             [
                 Problem(
                     name,
-                    1,
+                    root.start_mark.line + 1 if root is not None else 1,
                     None,
                     "the file must be a mapping of fields",
                     "start with 'id:', 'title:', 'questions:' ...",
@@ -164,10 +164,8 @@ def _check_references(exercise: Exercise, name: str, root) -> list[Problem]:
                     )
                 )
         if question.type == "grid" and question.organisations:
-            from ..data import load_default
-
-            known = set(load_default().ids())
-            for j, org in enumerate(question.organisations):
+            known = _dataset_ids()
+            for j, org in enumerate(question.organisations if known is not None else ()):
                 if org not in known:
                     problems.append(
                         Problem(
@@ -192,6 +190,18 @@ def _check_references(exercise: Exercise, name: str, root) -> list[Problem]:
     return problems
 
 
+def _dataset_ids() -> set[str] | None:
+    """The stakeholder dataset's organisation ids, or None when the dataset has problems of
+    its own. Its loader reports those (``workshop check`` and ``serve`` run both loaders);
+    raising them here too listed each problem twice and ended this file's checks early."""
+    from ..data import load_default
+
+    try:
+        return set(load_default().ids())
+    except ContentError:
+        return None
+
+
 def load_exercises(folder: str | Path | None = None) -> list[Exercise]:
     """Load every ``*.yaml`` in ``folder`` (default ``datasets/exercises``), sorted by order.
 
@@ -204,21 +214,23 @@ def load_exercises(folder: str | Path | None = None) -> list[Exercise]:
     ['bestuurstafel', 'professionalisering', 'behoeften']
     """
     folder = Path(folder) if folder else datasets_dir() / "exercises"
-    problems, exercises = [], []
+    problems, exercises, files = [], [], {}
     for path in sorted(folder.glob("*.yaml")):
         try:
             exercises.append(load_exercise(path))
         except ContentError as exc:
             problems.extend(exc.problems)
-    ids = [e.id for e in exercises]
-    for exercise in exercises:
-        if ids.count(exercise.id) > 1:
+        else:
+            files.setdefault(exercises[-1].id, []).append(path.name)
+    for exercise_id, names in files.items():
+        if len(names) > 1:  # one problem per id, naming every file that uses it
             problems.append(
                 Problem(
                     str(folder),
                     None,
                     "id",
-                    f"exercise id '{exercise.id}' is used by two files",
+                    f"exercise id '{exercise_id}' is used by {len(names)} files "
+                    f"({', '.join(names)})",
                     "give each exercise its own id",
                 )
             )

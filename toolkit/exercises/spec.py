@@ -83,7 +83,10 @@ class ScaleQuestion(_Question):
         if values != sorted(set(values)):
             raise ValueError("levels: level values must be unique and increasing")
         if self.target is not None and self.target not in values:
-            raise ValueError(f"target: {self.target} is not one of the levels {values}")
+            raise ValueError(
+                f"target: {self.target} is not one of the levels {values}; "
+                "use one of those values or leave 'target' out"
+            )
         return self
 
 

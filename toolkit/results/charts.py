@@ -7,8 +7,18 @@ import math
 import re
 import textwrap
 
-__all__ = ["OWN", "GROUP", "TARGET", "radar_svg", "grid_svg", "bars_html", "counts_html",
-           "raci_table_html", "aim_table_html", "risk_list_html"]
+__all__ = [
+    "OWN",
+    "GROUP",
+    "TARGET",
+    "radar_svg",
+    "grid_svg",
+    "bars_html",
+    "counts_html",
+    "raci_table_html",
+    "aim_table_html",
+    "risk_list_html",
+]
 
 OWN, GROUP, TARGET = "#d95f02", "#1b9e77", "#7570b3"
 _INK, _MUTED, _OWN_INK, _WARN_BG, _WARN_INK = "#222", "#555", "#a34700", "#fff4e5", "#8a3b00"
@@ -17,8 +27,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]
 _HALO = 'paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round"'
 _CELL = "border:1px solid #ccc;padding:.3em .45em;vertical-align:top;overflow-wrap:break-word;"
 _HEAD = _CELL + "background:#f3f3f3;text-align:left;"
-_SR_ONLY = ("position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);"
-            "white-space:nowrap")
+_SR_ONLY = (
+    "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap"
+)
 
 
 def _e(text) -> str:
@@ -28,18 +39,22 @@ def _e(text) -> str:
 
 def _short(text, n: int) -> str:
     text = " ".join(str(text).split())
-    return text if len(text) <= n else text[:n - 1].rstrip() + "…"
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
 def _wrap(text, width: int, lines: int = 3) -> list[str]:
     """Wrap at spaces and hyphens; words longer than a line are split with a hyphen."""
     width = max(6, width)
-    parts = (p if len(p) <= width else "- ".join(p[i:i + width - 1]
-                                                 for i in range(0, len(p), width - 1))
-             for p in re.split(r"(?<=-)|( )", " ".join(str(text).split())) if p)
+    parts = (
+        p
+        if len(p) <= width
+        else "- ".join(p[i : i + width - 1] for i in range(0, len(p), width - 1))
+        for p in re.split(r"(?<=-)|( )", " ".join(str(text).split()))
+        if p
+    )
     out = textwrap.wrap("".join(parts), width) or [""]
     if len(out) > lines:
-        out = out[:lines - 1] + [out[lines - 1].rstrip("-")[:width - 1] + "…"]
+        out = out[: lines - 1] + [out[lines - 1].rstrip("-")[: width - 1] + "…"]
     return out
 
 
@@ -55,39 +70,56 @@ def _label(text, n: int = 120) -> str:
 
 
 def _box(large: bool) -> str:
-    return (f"font-family:{_FONT};color:{_INK};line-height:1.35;"
-            f"font-size:{'max(1.6em,24px)' if large else 'max(1em,15px)'};")
+    return (
+        f"font-family:{_FONT};color:{_INK};line-height:1.35;"
+        f"font-size:{'max(1.6em,24px)' if large else 'max(1em,15px)'};"
+    )
 
 
 def _svg(w: float, h: float, large: bool, alt: str, body: str) -> str:
     fs, max_px = (15, 960) if large else (13, 520)
     a = _e(alt)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" '
-            f'width="100%" style="max-width:{max_px}px;height:auto;display:block;margin:0 auto" '
-            f'role="img" aria-label="{a}" font-family="{_FONT}" font-size="{fs}" '
-            f'fill="{_INK}"><title>{a}</title>{body}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" '
+        f'width="100%" style="max-width:{max_px}px;height:auto;display:block;margin:0 auto" '
+        f'role="img" aria-label="{a}" font-family="{_FONT}" font-size="{fs}" '
+        f'fill="{_INK}"><title>{a}</title>{body}</svg>'
+    )
 
 
 def _text(x, y, lines, anchor="start", tip="", attrs="", lh=0.0) -> str:
     lines = [lines] if isinstance(lines, str) else lines
-    body = _e(lines[0]) if len(lines) == 1 else "".join(
-        f'<tspan x="{x:.1f}" dy="{0 if i == 0 else lh:.1f}">{_e(s)}</tspan>'
-        for i, s in enumerate(lines))
+    body = (
+        _e(lines[0])
+        if len(lines) == 1
+        else "".join(
+            f'<tspan x="{x:.1f}" dy="{0 if i == 0 else lh:.1f}">{_e(s)}</tspan>'
+            for i, s in enumerate(lines)
+        )
+    )
     tip = f"<title>{_e(tip)}</title>" if tip else ""
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" unicode-bidi="isolate" '
-            f'{attrs}>{tip}{body}</text>')
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" unicode-bidi="isolate" '
+        f"{attrs}>{tip}{body}</text>"
+    )
 
 
 def _marker(kind: str, x: float, y: float, size: float) -> str:
     if kind == "own":
-        pts = " ".join(f"{x + dx * size:.1f},{y + dy * size:.1f}"
-                       for dx, dy in ((0, -1), (1, 0), (0, 1), (-1, 0)))
+        pts = " ".join(
+            f"{x + dx * size:.1f},{y + dy * size:.1f}"
+            for dx, dy in ((0, -1), (1, 0), (0, 1), (-1, 0))
+        )
         return f'<polygon points="{pts}" fill="{OWN}" stroke="#fff" stroke-width="1.5"/>'
     if kind == "target":
-        return (f'<line x1="{x - size:.1f}" y1="{y:.1f}" x2="{x + size:.1f}" y2="{y:.1f}" '
-                f'stroke="{TARGET}" stroke-width="2.5" stroke-dasharray="5 3"/>')
-    return (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size:.1f}" fill="{GROUP}" '
-            f'fill-opacity="0.6" stroke="{GROUP}" stroke-width="1.5"/>')
+        return (
+            f'<line x1="{x - size:.1f}" y1="{y:.1f}" x2="{x + size:.1f}" y2="{y:.1f}" '
+            f'stroke="{TARGET}" stroke-width="2.5" stroke-dasharray="5 3"/>'
+        )
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size:.1f}" fill="{GROUP}" '
+        f'fill-opacity="0.6" stroke="{GROUP}" stroke-width="1.5"/>'
+    )
 
 
 def _legend(items, y: float, w: float, fs: float) -> tuple[str, float]:
@@ -100,8 +132,10 @@ def _legend(items, y: float, w: float, fs: float) -> tuple[str, float]:
             x, row = 8.0, row + 1
         base = y + fs + row * fs * 1.6
         size = fs * (0.7 if kind == "target" else 0.5)
-        out += [_marker(kind, x + fs * 0.6, base - fs * 0.35, size),
-                _text(x + fs * 1.6, base, text, tip=label)]
+        out += [
+            _marker(kind, x + fs * 0.6, base - fs * 0.35, size),
+            _text(x + fs * 1.6, base, text, tip=label),
+        ]
         x += width + fs
     return "".join(out), ((row + 1) * fs * 1.6 + 4 if items else 0)
 
@@ -122,8 +156,17 @@ def _radar_labels(axes, r: float, w: float, fs: float, lh: float) -> list[tuple]
     return out
 
 
-def radar_svg(axes, series, *, max_value=5, min_value=1, target=None, title="",
-              large=False, target_label="doel") -> str:
+def radar_svg(
+    axes,
+    series,
+    *,
+    max_value=5,
+    min_value=1,
+    target=None,
+    title="",
+    large=False,
+    target_label="doel",
+) -> str:
     """Radar chart of scale answers: a ring per level, group and own polygons, a target.
 
     Parameters
@@ -163,40 +206,81 @@ def radar_svg(axes, series, *, max_value=5, min_value=1, target=None, title="",
         return cx + rad * math.sin(a), cy - rad * math.cos(a)
 
     def path(values, attrs):
-        pts = " ".join("{:.1f},{:.1f}".format(*xy(i, v))
-                       for i, v in enumerate(values) if v is not None)
+        pts = " ".join(
+            "{:.1f},{:.1f}".format(*xy(i, v)) for i, v in enumerate(values) if v is not None
+        )
         tag = "polygon" if pts.count(" ") > 1 else "polyline"
         return f'<{tag} points="{pts}" {attrs}/>' if " " in pts else ""
 
     levels = range(min_value, max_value + 1)
     body = [path([lv] * n, 'fill="none" stroke="#c8c8c8"') for lv in levels]
-    body += ['<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#c8c8c8"/>'
-             .format(cx, cy, *xy(i, max_value)) for i in range(n)]
+    body += [
+        '<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#c8c8c8"/>'.format(
+            cx, cy, *xy(i, max_value)
+        )
+        for i in range(n)
+    ]
     if target is not None:
         goal = [target] * n if isinstance(target, (int, float)) else list(target)
-        body.append(path(goal, f'fill="none" stroke="{TARGET}" stroke-width="2.5" '
-                               'stroke-dasharray="6 4"'))
+        body.append(
+            path(goal, f'fill="none" stroke="{TARGET}" stroke-width="2.5" stroke-dasharray="6 4"')
+        )
     for s in sorted(series, key=lambda s: s.get("kind") == "own"):
         own = s.get("kind") == "own"
         fill = 'fill="none"' if own else f'fill="{GROUP}" fill-opacity="0.25"'
-        body.append(path(s["values"], f'{fill} stroke="{OWN if own else GROUP}" '
-                                      'stroke-width="2.5" stroke-linejoin="round"'))
-        body += [_marker("own" if own else "group", *xy(i, v), 5 if own else 3.5)
-                 for i, v in enumerate(s["values"]) if v is not None]
-    body += [_text(xy(0, lv)[0] + 4, xy(0, lv)[1] + fs * 0.3, str(lv),
-                   attrs=f'font-size="{fs * 0.75:.1f}" fill="{_MUTED}" {_HALO}') for lv in levels]
-    body += [_text(cx + dx, cy + y0, lines, anchor, tip=full, lh=lh)
-             for (lines, anchor, dx, y0, _, _), full in zip(labels, axes)]
+        body.append(
+            path(
+                s["values"],
+                f'{fill} stroke="{OWN if own else GROUP}" '
+                'stroke-width="2.5" stroke-linejoin="round"',
+            )
+        )
+        body += [
+            _marker("own" if own else "group", *xy(i, v), 5 if own else 3.5)
+            for i, v in enumerate(s["values"])
+            if v is not None
+        ]
+    body += [
+        _text(
+            xy(0, lv)[0] + 4,
+            xy(0, lv)[1] + fs * 0.3,
+            str(lv),
+            attrs=f'font-size="{fs * 0.75:.1f}" fill="{_MUTED}" {_HALO}',
+        )
+        for lv in levels
+    ]
+    body += [
+        _text(cx + dx, cy + y0, lines, anchor, tip=full, lh=lh)
+        for (lines, anchor, dx, y0, _, _), full in zip(labels, axes)
+    ]
     items = [("own" if s.get("kind") == "own" else "group", s["label"]) for s in series]
     legend, h = _legend(items + [("target", target_label)] * (target is not None), bottom, w, fs)
-    alt = "; ".join([title] * bool(title) + [
-        f"{s['label']}: " + ", ".join(f"{_short(a, 40)} {_num(v)}"
-                                       for a, v in zip(axes, s["values"])) for s in series])
+    alt = "; ".join(
+        [title] * bool(title)
+        + [
+            f"{s['label']}: "
+            + ", ".join(f"{_short(a, 40)} {_num(v)}" for a, v in zip(axes, s["values"]))
+            for s in series
+        ]
+    )
     return _svg(w, bottom + h, large, alt, "".join(body) + legend)
 
 
-def grid_svg(*, x_label, y_label, x_low, x_high, y_low, y_high, quadrants, points, title="",
-             large=False, own_label="jij", group_label="groep") -> str:
+def grid_svg(
+    *,
+    x_label,
+    y_label,
+    x_low,
+    x_high,
+    y_low,
+    y_high,
+    quadrants,
+    points,
+    title="",
+    large=False,
+    own_label="jij",
+    group_label="groep",
+) -> str:
     """A 5x5 grid (e.g. power/interest, 1 = low) with faint quadrant labels and points.
 
     Parameters
@@ -230,33 +314,62 @@ def grid_svg(*, x_label, y_label, x_low, x_high, y_low, y_high, quadrants, point
     def xy(x, y):
         return (left + (min(max(x, 1), 5) - 0.5) * cell, top + (5.5 - min(max(y, 1), 5)) * cell)
 
-    body = [f'<rect x="{left}" y="{top}" width="{size}" height="{size}" fill="#fafafa" '
-            'stroke="#999"/>']
-    body += [f'<path d="M{left + k * cell:.1f} {top}v{size}M{left} {top + k * cell:.1f}'
-             f'h{size}" stroke="{"#999" if k == 2.5 else "#e2e2e2"}"/>' for k in (1, 2, 3, 4, 2.5)]
+    body = [
+        f'<rect x="{left}" y="{top}" width="{size}" height="{size}" fill="#fafafa" stroke="#999"/>'
+    ]
+    body += [
+        f'<path d="M{left + k * cell:.1f} {top}v{size}M{left} {top + k * cell:.1f}'
+        f'h{size}" stroke="{"#999" if k == 2.5 else "#e2e2e2"}"/>'
+        for k in (1, 2, 3, 4, 2.5)
+    ]
     for i, text in enumerate(quadrants[:4]):  # between the two outer rows: away from points
         lines = _wrap(text, int(size / 2.2 / (fs * 0.56)), 2)
         qx, qy = left + size * (0.25 + 0.5 * (i % 2)), top + cell * (1 + 3 * (i // 2))
-        body.append(_text(qx, qy - (len(lines) - 1) * lh / 2 + fs * 0.35, lines, "middle", text,
-                          f'fill="#6f6f6f" font-style="italic" {_HALO}', lh))
-    body += [_text(left, base, _short(x_low, half), tip=x_low, attrs=f'fill="{_MUTED}"'),
-             _text(left + size, base, _short(x_high, half), "end", x_high, f'fill="{_MUTED}"'),
-             _text(left + size / 2, base + lane, _short(x_label, 2 * half) + " →", "middle",
-                   x_label, 'font-weight="600"')]
-    for bx, txt, anchor, at, more in ((left - 6, y_low, "start", top + size, f'fill="{_MUTED}"'),
-                                      (left - 6, y_high, "end", top, f'fill="{_MUTED}"'),
-                                      (left - 6 - lane, y_label, "middle", top + size / 2,
-                                       'font-weight="600"')):
+        body.append(
+            _text(
+                qx,
+                qy - (len(lines) - 1) * lh / 2 + fs * 0.35,
+                lines,
+                "middle",
+                text,
+                f'fill="#6f6f6f" font-style="italic" {_HALO}',
+                lh,
+            )
+        )
+    body += [
+        _text(left, base, _short(x_low, half), tip=x_low, attrs=f'fill="{_MUTED}"'),
+        _text(left + size, base, _short(x_high, half), "end", x_high, f'fill="{_MUTED}"'),
+        _text(
+            left + size / 2,
+            base + lane,
+            _short(x_label, 2 * half) + " →",
+            "middle",
+            x_label,
+            'font-weight="600"',
+        ),
+    ]
+    for bx, txt, anchor, at, more in (
+        (left - 6, y_low, "start", top + size, f'fill="{_MUTED}"'),
+        (left - 6, y_high, "end", top, f'fill="{_MUTED}"'),
+        (left - 6 - lane, y_label, "middle", top + size / 2, 'font-weight="600"'),
+    ):
         shown = _short(txt, 2 * half) + " →" if anchor == "middle" else _short(txt, half)
-        body.append(_text(bx, at, shown, anchor, txt,
-                          f'transform="rotate(-90 {bx:.1f} {at:.1f})" {more}'))
+        body.append(
+            _text(bx, at, shown, anchor, txt, f'transform="rotate(-90 {bx:.1f} {at:.1f})" {more}')
+        )
     body += _grid_points(points, xy, fs, lh, w, cell)
     kinds = {p.get("kind") for p in points}
-    legend, h = _legend([(k, lab) for k, lab in (("own", own_label), ("group", group_label))
-                         if k in kinds], base + lane + 4, w, fs)
-    alt = "; ".join([title] * bool(title) + [
-        f"{x_label} ({x_low} → {x_high}), {y_label} ({y_low} → {y_high})"] + [
-        f"{_short(p['label'], 40)}: {_num(p['x'])}, {_num(p['y'])}" for p in points])
+    legend, h = _legend(
+        [(k, lab) for k, lab in (("own", own_label), ("group", group_label)) if k in kinds],
+        base + lane + 4,
+        w,
+        fs,
+    )
+    alt = "; ".join(
+        [title] * bool(title)
+        + [f"{x_label} ({x_low} → {x_high}), {y_label} ({y_low} → {y_high})"]
+        + [f"{_short(p['label'], 40)}: {_num(p['x'])}, {_num(p['y'])}" for p in points]
+    )
     return _svg(w, base + lane + 4 + h, large, alt, "".join(body) + legend)
 
 
@@ -276,8 +389,9 @@ def _grid_points(points, xy, fs, lh, w, cell) -> list[str]:
     return [m for own, m in marks if not own] + [m for own, m in marks if own] + labels
 
 
-def bars_html(rows, *, max_value=None, value_label="", own_marker="●", ranked=True,
-              large=False) -> str:
+def bars_html(
+    rows, *, max_value=None, value_label="", own_marker="●", ranked=True, large=False
+) -> str:
     """Horizontal bars as a list in the order given (e.g. the dot-vote ranking).
 
     Parameters
@@ -300,8 +414,7 @@ def bars_html(rows, *, max_value=None, value_label="", own_marker="●", ranked=
     True
     """
     top = max_value or max([r["value"] for r in rows] + [0]) or 1
-    items = "".join(_bar(i, r, top, value_label, own_marker, ranked)
-                    for i, r in enumerate(rows, 1))
+    items = "".join(_bar(i, r, top, value_label, own_marker, ranked) for i, r in enumerate(rows, 1))
     return f'<ol role="list" style="{_box(large)}list-style:none;margin:0;padding:0">{items}</ol>'
 
 
@@ -310,18 +423,24 @@ def _bar(pos, row, top, unit, marker, ranked) -> str:
     pct = max(0.0, min(100.0, 100 * row["value"] / top))
     value = row.get("value_text") or (_num(row["value"]) + (f" {unit}" if unit else ""))
     mark = f' <span style="color:{OWN}">{_e(marker)}</span>' if own else ""
-    note = (f'<span style="grid-column:{span};font-size:.85em;color:{_MUTED};'
-            f'overflow-wrap:anywhere">{_label(row["note"])}</span>' if row.get("note") else "")
-    return (f'<li style="display:grid;grid-template-columns:'
-            f'{"1.8em " if ranked else ""}minmax(0,1fr) auto;column-gap:.5em;'
-            f'align-items:baseline;margin:0 0 .6em">'
-            + (f'<span style="color:{_MUTED}">{pos}.</span>' if ranked else "")
-            + f'<span style="overflow-wrap:anywhere;font-weight:{700 if own else 400}">'
-            f'{_label(row["label"])}{mark}</span><span style="white-space:nowrap;'
-            f'font-variant-numeric:tabular-nums">{_e(value)}</span><span aria-hidden="true" '
-            f'style="grid-column:{span};display:block;height:.6em;background:#e8e8e8;'
-            f'border-radius:.3em;overflow:hidden"><span style="display:block;height:100%;'
-            f'width:{pct:.1f}%;background:{OWN if own else GROUP}"></span></span>{note}</li>')
+    note = (
+        f'<span style="grid-column:{span};font-size:.85em;color:{_MUTED};'
+        f'overflow-wrap:anywhere">{_label(row["note"])}</span>'
+        if row.get("note")
+        else ""
+    )
+    return (
+        f'<li style="display:grid;grid-template-columns:'
+        f"{'1.8em ' if ranked else ''}minmax(0,1fr) auto;column-gap:.5em;"
+        f'align-items:baseline;margin:0 0 .6em">'
+        + (f'<span style="color:{_MUTED}">{pos}.</span>' if ranked else "")
+        + f'<span style="overflow-wrap:anywhere;font-weight:{700 if own else 400}">'
+        f'{_label(row["label"])}{mark}</span><span style="white-space:nowrap;'
+        f'font-variant-numeric:tabular-nums">{_e(value)}</span><span aria-hidden="true" '
+        f'style="grid-column:{span};display:block;height:.6em;background:#e8e8e8;'
+        f'border-radius:.3em;overflow:hidden"><span style="display:block;height:100%;'
+        f'width:{pct:.1f}%;background:{OWN if own else GROUP}"></span></span>{note}</li>'
+    )
 
 
 def counts_html(rows, *, total=None, own_marker="●", large=False) -> str:
@@ -343,22 +462,43 @@ def counts_html(rows, *, total=None, own_marker="●", large=False) -> str:
     >>> "3 (75%)" in counts_html([{"label": "Ja", "count": 3, "own": True}], total=4)
     True
     """
-    bars = [{"label": r["label"], "value": r["count"], "own": r.get("own", False),
-             "value_text": f"{r['count']} ({round(100 * r['count'] / total)}%)"
-             if total else str(r["count"])} for r in rows]
-    return bars_html(bars, max_value=total or None, own_marker=own_marker, ranked=False,
-                     large=large)
+    bars = [
+        {
+            "label": r["label"],
+            "value": r["count"],
+            "own": r.get("own", False),
+            "value_text": f"{r['count']} ({round(100 * r['count'] / total)}%)"
+            if total
+            else str(r["count"]),
+        }
+        for r in rows
+    ]
+    return bars_html(
+        bars, max_value=total or None, own_marker=own_marker, ranked=False, large=large
+    )
 
 
 def _scroll(table: str, large: bool) -> str:
     """A table in its own horizontal scroller, so the page never scrolls sideways (width 0
     and min-width 100%: the table's width does not widen a flex parent such as a widget)."""
-    return (f'<div tabindex="0" style="{_box(large)}overflow-x:auto;width:0;min-width:100%;'
-            f'-webkit-overflow-scrolling:touch">{table}</div>')
+    return (
+        f'<div tabindex="0" style="{_box(large)}overflow-x:auto;width:0;min-width:100%;'
+        f'-webkit-overflow-scrolling:touch">{table}</div>'
+    )
 
 
-def raci_table_html(tasks, roles, consensus, *, gaps=None, own=None, gap_labels=None,
-                    own_label="jij", gap_header="⚠", large=False) -> str:
+def raci_table_html(
+    tasks,
+    roles,
+    consensus,
+    *,
+    gaps=None,
+    own=None,
+    gap_labels=None,
+    own_label="jij",
+    gap_header="⚠",
+    large=False,
+) -> str:
     """RACI table: the group's letter per task and role, gaps in a last warning column.
 
     Parameters
@@ -382,36 +522,59 @@ def raci_table_html(tasks, roles, consensus, *, gaps=None, own=None, gap_labels=
     True
     """
     own, gap_labels, sticky = own or {}, gap_labels or {}, "position:sticky;left:0;z-index:1;"
-    head = "".join(f'<th scope="col" style="{_HEAD}min-width:2.5em">{_label(lab, 40)}</th>'
-                   for _, lab in roles)
+    head = "".join(
+        f'<th scope="col" style="{_HEAD}min-width:2.5em">{_label(lab, 40)}</th>' for _, lab in roles
+    )
     head += f'<th scope="col" style="{_HEAD}">{_e(gap_header)}</th>' if gaps is not None else ""
     rows = []
     for tid, tlabel in tasks:
         cells = []
         for rid, _ in roles:
             group, mine = consensus.get(tid, {}).get(rid, ""), own.get(tid, {}).get(rid, "")
-            extra = (f' <small style="color:{_OWN_INK}" title="{_e(own_label)}">'
-                     f'({_label(mine, 8)})</small>' if mine and mine != group else "")
-            cells.append(f'<td style="{_CELL}text-align:center;font-weight:700;'
-                         f'white-space:nowrap">{_label(group, 8)}{extra}</td>')
+            extra = (
+                f' <small style="color:{_OWN_INK}" title="{_e(own_label)}">'
+                f"({_label(mine, 8)})</small>"
+                if mine and mine != group
+                else ""
+            )
+            cells.append(
+                f'<td style="{_CELL}text-align:center;font-weight:700;'
+                f'white-space:nowrap">{_label(group, 8)}{extra}</td>'
+            )
         code = (gaps or {}).get(tid)
         if gaps is not None and code:
-            cells.append(f'<td style="{_CELL}background:{_WARN_BG};color:{_WARN_INK};'
-                         f'border-left:4px solid {OWN};font-weight:600;min-width:9em">'
-                         f'<span aria-hidden="true">⚠ </span>'
-                         f'{_label(gap_labels.get(code, code))}</td>')
+            cells.append(
+                f'<td style="{_CELL}background:{_WARN_BG};color:{_WARN_INK};'
+                f'border-left:4px solid {OWN};font-weight:600;min-width:9em">'
+                f'<span aria-hidden="true">⚠ </span>'
+                f"{_label(gap_labels.get(code, code))}</td>"
+            )
         elif gaps is not None:
             cells.append(f'<td style="{_CELL}"></td>')
-        rows.append(f'<tr><th scope="row" style="{_HEAD}{sticky}min-width:9.5em;width:14em;'
-                    'overflow-wrap:anywhere;hyphens:auto;font-weight:600">'
-                    f'{_label(tlabel)}</th>{"".join(cells)}</tr>')
-    return _scroll(f'<table style="border-collapse:collapse"><thead><tr><td style="{sticky}'
-                   f'background:#fff"></td>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
-                   '</table>', large)
+        rows.append(
+            f'<tr><th scope="row" style="{_HEAD}{sticky}min-width:9.5em;width:14em;'
+            'overflow-wrap:anywhere;hyphens:auto;font-weight:600">'
+            f"{_label(tlabel)}</th>{''.join(cells)}</tr>"
+        )
+    return _scroll(
+        f'<table style="border-collapse:collapse"><thead><tr><td style="{sticky}'
+        f'background:#fff"></td>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+        "</table>",
+        large,
+    )
 
 
-def aim_table_html(row_labels, column_labels, cells, *, empty=(), own=None,
-                   empty_label="leeg", own_label="jij", large=False) -> str:
+def aim_table_html(
+    row_labels,
+    column_labels,
+    cells,
+    *,
+    empty=(),
+    own=None,
+    empty_label="leeg",
+    own_label="jij",
+    large=False,
+) -> str:
     """The 3x3 Amsterdam Information Model with the items the group placed per cell.
 
     Parameters
@@ -435,16 +598,20 @@ def aim_table_html(row_labels, column_labels, cells, *, empty=(), own=None,
     True
     """
     own, empty, tight = set(own or ()), set(empty), "padding:.3em;font-size:.9em;"
-    head = "".join(f'<th scope="col" style="{_HEAD}{tight}">{_label(lab, 40)}</th>'
-                   for _, lab in column_labels)
+    head = "".join(
+        f'<th scope="col" style="{_HEAD}{tight}">{_label(lab, 40)}</th>' for _, lab in column_labels
+    )
     rows = []
     for rid, rlabel in row_labels:
         tds = []
         for cid, _ in column_labels:
             key, style = f"{rid}:{cid}", _CELL + "overflow-wrap:anywhere;padding:.3em;"
             items = sorted((cells.get(key) or {}).items(), key=lambda kv: (-kv[1], str(kv[0])))
-            body = "".join(f'<li>{_label(item, 60)} <span style="color:{_MUTED};'
-                           f'white-space:nowrap">×{_num(n)}</span></li>' for item, n in items)
+            body = "".join(
+                f'<li>{_label(item, 60)} <span style="color:{_MUTED};'
+                f'white-space:nowrap">×{_num(n)}</span></li>'
+                for item, n in items
+            )
             body = f'<ul style="list-style:none;margin:0;padding:0">{body}</ul>' if body else ""
             if key in empty:
                 style += f"border:2px dashed {_OWN_INK};background:{_WARN_BG};"
@@ -454,11 +621,16 @@ def aim_table_html(row_labels, column_labels, cells, *, empty=(), own=None,
                 body = f'<span style="{_SR_ONLY}">{_e(own_label)}: </span>{body}'
             tip = f' title="{_e(own_label)}"' if key in own else ""
             tds.append(f'<td style="{style}"{tip}>{body}</td>')
-        rows.append(f'<tr><th scope="row" style="{_HEAD}{tight}overflow-wrap:anywhere">'
-                    f'{_label(rlabel, 40)}</th>{"".join(tds)}</tr>')
-    return _scroll(f'<table style="border-collapse:collapse;table-layout:fixed;width:100%;'
-                   f'min-width:20em;font-size:.9em"><thead><tr><td style="width:6.2em"></td>'
-                   f'{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>', large)
+        rows.append(
+            f'<tr><th scope="row" style="{_HEAD}{tight}overflow-wrap:anywhere">'
+            f"{_label(rlabel, 40)}</th>{''.join(tds)}</tr>"
+        )
+    return _scroll(
+        f'<table style="border-collapse:collapse;table-layout:fixed;width:100%;'
+        f'min-width:20em;font-size:.9em"><thead><tr><td style="width:6.2em"></td>'
+        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
+        large,
+    )
 
 
 def risk_list_html(risks, *, empty_text, large=False) -> str:
@@ -484,7 +656,9 @@ def risk_list_html(risks, *, empty_text, large=False) -> str:
         f'<li style="border-left:4px solid {OWN};background:{_WARN_BG};padding:.45em .7em;'
         f'margin:0 0 .5em;border-radius:0 .3em .3em 0;overflow-wrap:anywhere">'
         f'<strong style="color:{_WARN_INK}"><span aria-hidden="true">⚠ </span>'
-        f'{_label(r["title"])}</strong>'
-        + (f'<br><bdi>{_e(r["detail"])}</bdi>' if r.get("detail") else "") + "</li>"
-        for r in risks)
+        f"{_label(r['title'])}</strong>"
+        + (f"<br><bdi>{_e(r['detail'])}</bdi>" if r.get("detail") else "")
+        + "</li>"
+        for r in risks
+    )
     return f'<ul role="list" style="{_box(large)}list-style:none;margin:0;padding:0">{items}</ul>'

@@ -5,24 +5,14 @@ from __future__ import annotations
 
 import html
 
+from ..exercises.aim import aim_axis_labels
 from ..exercises.answers import AIM_CELLS
-from ..exercises.spec import AIM_COLUMNS, AIM_ROWS
 from ..i18n import t
 from . import charts
 from .aggregate import flow_risks
 
 __all__ = ["question_result_html", "exercise_result_html", "grid_item_labels"]
 
-_AIM_ROW_LABELS = {
-    "strategy": ("Strategie", "Strategy"),
-    "structure": ("Structuur", "Structure"),
-    "operations": ("Uitvoering", "Operations"),
-}
-_AIM_COLUMN_LABELS = {
-    "business": ("Business", "Business"),
-    "information": ("Informatie & communicatie", "Information & communication"),
-    "technology": ("Technologie", "Technology"),
-}
 _GAP_KEYS = {"no_a": "p_raci_no_a", "many_a": "p_raci_many_a", "no_r": "p_raci_no_r"}
 
 
@@ -159,14 +149,12 @@ def question_result_html(
         ) + _n_line(result["n"], lang)
     if kind == "aim":
         items = {x.id: x.label(lang) for x in question.items}
-        pick = 0 if lang == "nl" else 1
         cells = {
             cell: {items.get(i, i): c for i, c in counts.items()}
             for cell, counts in result["cells"].items()
         }
         return charts.aim_table_html(
-            [(r, _AIM_ROW_LABELS[r][pick]) for r in AIM_ROWS],
-            [(c, _AIM_COLUMN_LABELS[c][pick]) for c in AIM_COLUMNS],
+            *aim_axis_labels(lang),
             cells,
             empty=result["empty"],
             own=set((own or {}).values()) if with_own else None,

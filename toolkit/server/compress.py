@@ -8,8 +8,9 @@ that is a tenth of a CPU second per visitor on the single server thread, which a
 from __future__ import annotations
 
 import gzip
+import hashlib
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import tornado.web
 
@@ -31,8 +32,11 @@ class CompressedStatic:
 
     async def get(self, path, include_body=True):
         accepts = "gzip" in self.request.headers.get("Accept-Encoding", "")
-        self._use_gzip = (accepts and "Range" not in self.request.headers
-                          and path.lower().split("?")[0].endswith(_COMPRESSIBLE))
+        self._use_gzip = (
+            accepts
+            and "Range" not in self.request.headers
+            and path.lower().split("?")[0].endswith(_COMPRESSIBLE)
+        )
         return await super().get(path, include_body)
 
     def _compressed(self) -> bytes:
@@ -49,6 +53,26 @@ class CompressedStatic:
             return self._compressed()
         return super().get_content(abspath, start, end)
 
+    @classmethod
+    def get_content_version(cls, abspath) -> str:
+        """The file's hash (for ETags and ``?v=``), from its plain bytes.
+
+        Tornado computes it through the *class* (``cls.get_content(abspath)``), which the
+        instance method above cannot serve; read the file through the base class instead.
+        """
+        data = super().get_content(abspath)
+        hasher = hashlib.sha512()
+        for chunk in [data] if isinstance(data, bytes) else data:
+            hasher.update(chunk)
+        return hasher.hexdigest()
+
+    def compute_etag(self):
+        """The file's ETag, marked for the gzip variant (two encodings, two entities)."""
+        etag = super().compute_etag()
+        if etag and self._use_gzip:
+            etag = etag[:-1] + '-gz"'
+        return etag
+
     def set_extra_headers(self, path) -> None:
         super().set_extra_headers(path)
         self.set_header("Vary", "Accept-Encoding")
@@ -56,10 +80,11 @@ class CompressedStatic:
             self.set_header("Content-Encoding", "gzip")
 
 
-@lru_cache(maxsize=None)
+@cache
 def compressed_variant(handler: type) -> type:
     """``handler`` with CompressedStatic mixed in (the same class for repeated calls)."""
-    if not issubclass(handler, tornado.web.StaticFileHandler) or issubclass(handler,
-                                                                             CompressedStatic):
+    if not issubclass(handler, tornado.web.StaticFileHandler) or issubclass(
+        handler, CompressedStatic
+    ):
         return handler
     return type(f"Compressed{handler.__name__}", (CompressedStatic, handler), {})

@@ -9,7 +9,16 @@ from dataclasses import asdict, dataclass, field
 
 from ..paths import apps_dir
 
-__all__ = ["CSP", "ServerSpec", "server_command", "run", "main"]
+__all__ = [
+    "CSP",
+    "ServerSpec",
+    "server_command",
+    "run",
+    "main",
+    "private_request_logs",
+    "stop_with_supervisor",
+    "raise_open_file_limit",
+]
 
 # Every page may load and connect only to the server it came from.
 CSP = (
@@ -48,7 +57,8 @@ def log_request(handler) -> None:
     level = logging.INFO if status < 400 else logging.WARNING
     took = 1000.0 * handler.request.request_time()
     logging.getLogger("workshop.access").log(
-        level, "%d %s %s %.0fms", status, handler.request.method, handler.request.path, took)
+        level, "%d %s %s %.0fms", status, handler.request.method, handler.request.path, took
+    )
 
 
 def server_command(spec: ServerSpec) -> list[str]:
@@ -100,20 +110,110 @@ def build_config(spec: ServerSpec):
     return cfg
 
 
+SUPERVISOR_PID = "WORKSHOP_SUPERVISOR_PID"  # set by the Supervisor for its servers
+
+
+def stop_with_supervisor() -> None:
+    """Stop this server (cleanly: SIGTERM, so Voila shuts its kernels down) once the
+    supervisor that started it is gone, e.g. killed with SIGKILL.
+
+    Each server runs in its own process session, so nothing else ends it: an orphaned
+    server would keep its port and its kernels, and the next ``workshop serve`` could not
+    start. Only servers started by a Supervisor (``WORKSHOP_SUPERVISOR_PID``) watch.
+    """
+    import logging
+    import os
+    import signal
+    import threading
+    import time
+
+    value = os.environ.get(SUPERVISOR_PID, "")
+    if not value.isdigit():
+        return
+    supervisor = int(value)
+
+    def watch() -> None:
+        while os.getppid() == supervisor:
+            time.sleep(1.0)
+        logging.getLogger("workshop.server").warning(
+            "the workshop supervisor has gone; stopping this server and its kernels"
+        )
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="workshop-supervisor-watch", daemon=True).start()
+
+
+def private_request_logs() -> None:
+    """Keep client addresses and query strings out of Tornado's own warnings and errors.
+
+    Tornado summarises a request as ``METHOD URI (client address)`` when it logs an HTTP
+    error (``403 POST /voila/api/shutdown/... (10.0.0.7): ...``) or an uncaught exception,
+    and adds the request's repr (address, URI, headers) to the latter; the URI's query holds
+    join codes and resume tokens. The access log (:func:`log_request`) already leaves both
+    out; this does the same for those messages: method and path only.
+    """
+    import tornado.log
+    import tornado.web
+
+    def _request_summary(handler) -> str:
+        return f"{handler.request.method} {handler.request.path}"
+
+    def log_exception(handler, typ, value, tb) -> None:
+        if isinstance(value, tornado.web.HTTPError):
+            message = value.get_message()
+            if message:
+                tornado.log.gen_log.warning(
+                    "%d %s: %s", value.status_code, handler._request_summary(), message
+                )
+        else:
+            tornado.log.app_log.error(
+                "Uncaught exception %s", handler._request_summary(), exc_info=(typ, value, tb)
+            )
+
+    tornado.web.RequestHandler._request_summary = _request_summary
+    tornado.web.RequestHandler.log_exception = log_exception
+
+
+def raise_open_file_limit(wanted: int = 65536) -> int:
+    """Raise this process's soft limit on open files towards its hard limit; return it.
+
+    Every kernel holds about ten sockets in the server (ZeroMQ channels, its websocket),
+    so 150 participants with the pool need well over the common default of 1024; at the
+    limit ZeroMQ fails with "Too many open files" and visitors get errors. Kernels inherit
+    the raised limit. Where there is no such limit (Windows) nothing changes.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return -1
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):  # e.g. macOS refuses some values; keep what we have
+            pass
+    return soft
+
+
 def run(spec: ServerSpec) -> None:
     """Start the server in this process and block until it stops."""
+    import logging
     import os
 
     from .voila_app import WorkshopVoila
 
-    import logging
-
     logging.basicConfig(level=logging.INFO, format="[%(name)s] %(message)s")
+    limit = raise_open_file_limit()
+    logging.getLogger("workshop.server").info("open-file limit: %s", limit)
+    private_request_logs()
     os.environ.update(spec.env)
     # Preheated kernels call back to this server to learn their request; tell them where.
     os.environ["VOILA_APP_IP"] = "127.0.0.1" if spec.ip in ("0.0.0.0", "", "::") else spec.ip  # noqa: S104
     app = WorkshopVoila(config=build_config(spec))
     app.initialize([])
+    stop_with_supervisor()
     app.start()
 
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import errno
-import math
 import socket
 from dataclasses import dataclass
 
 from .launch import ServerSpec
 
-__all__ = ["ServePlan", "plan_servers", "port_problem", "lan_address", "pool_size", "kernel_cap",
-           "CULL_IDLE_SECONDS"]
+__all__ = [
+    "ServePlan",
+    "plan_servers",
+    "port_problem",
+    "lan_address",
+    "pool_size",
+    "kernel_cap",
+    "CULL_IDLE_SECONDS",
+]
 
 CULL_IDLE_SECONDS = 900  # a disconnected participant kernel is shut down after 15 minutes
 VIS_URL = "/workshop/static/vis-network.min.js?v=9.1.2"
@@ -64,8 +70,10 @@ def port_problem(host: str, port: int) -> str | None:
             sock.bind((host, port))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                return (f"port {port} on {host} is already in use (another workshop server?); "
-                        f"stop that program or choose another port")
+                return (
+                    f"port {port} on {host} is already in use (another workshop server?); "
+                    f"stop that program or choose another port"
+                )
             if exc.errno in (errno.EADDRNOTAVAIL, errno.EINVAL):
                 return f"{host} is not an address of this machine; check --host"
             if exc.errno == errno.EACCES:
@@ -82,20 +90,36 @@ class ServePlan:
     dashboard_url: str
 
 
-def plan_servers(*, code: str, host: str, port: int, dashboard_port: int, expected: int,
-                 env: dict[str, str]) -> ServePlan:
+def plan_servers(
+    *, code: str, host: str, port: int, dashboard_port: int, expected: int, env: dict[str, str]
+) -> ServePlan:
     """The two servers: participants on ``host`` (the LAN), the dashboard on 127.0.0.1."""
     public = lan_address() if host in ("0.0.0.0", "", "::") else host  # noqa: S104
     shown = f"[{public}]" if ":" in public else public
     join_url = f"http://{shown}:{port}/?code={code}"
-    shared = {**env, "WORKSHOP_SESSION": code, "WORKSHOP_JOIN_URL": join_url,
-              "WORKSHOP_VIS_URL": VIS_URL}
+    shared = {
+        **env,
+        "WORKSHOP_SESSION": code,
+        "WORKSHOP_JOIN_URL": join_url,
+        "WORKSHOP_VIS_URL": VIS_URL,
+    }
     participant = ServerSpec(
-        routes={"/": "participant.ipynb", "/map": "explorer.ipynb"}, ip=host or "0.0.0.0",  # noqa: S104
-        port=port, pools={"participant.ipynb": pool_size(expected)},
-        cull_idle_seconds=CULL_IDLE_SECONDS, max_kernels=kernel_cap(expected), env=shared,
-        role="participant")
+        routes={"/": "participant.ipynb", "/map": "explorer.ipynb"},
+        ip=host or "0.0.0.0",  # noqa: S104
+        port=port,
+        pools={"participant.ipynb": pool_size(expected)},
+        cull_idle_seconds=CULL_IDLE_SECONDS,
+        max_kernels=kernel_cap(expected),
+        env=shared,
+        role="participant",
+    )
     dashboard = ServerSpec(
-        routes={"/": "facilitator.ipynb", "/map": "explorer.ipynb"}, ip="127.0.0.1",
-        port=dashboard_port, pools={}, cull_idle_seconds=0, env=shared, role="dashboard")
+        routes={"/": "facilitator.ipynb", "/map": "explorer.ipynb"},
+        ip="127.0.0.1",
+        port=dashboard_port,
+        pools={},
+        cull_idle_seconds=0,
+        env=shared,
+        role="dashboard",
+    )
     return ServePlan(participant, dashboard, join_url, f"http://127.0.0.1:{dashboard_port}/")

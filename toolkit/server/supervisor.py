@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from .launch import ServerSpec, server_command
+from .launch import SUPERVISOR_PID, ServerSpec, server_command
 
 __all__ = ["Supervisor", "ServerFailed"]
 
@@ -43,10 +43,15 @@ class Supervisor:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for spec in self.specs:
             log = (self.log_dir / f"{spec.role}.log").open("ab")
-            env = {**os.environ, **spec.env}
+            # The server stops by itself when this process goes (even by SIGKILL).
+            env = {**os.environ, **spec.env, SUPERVISOR_PID: str(os.getpid())}
             self.processes[spec.role] = subprocess.Popen(
-                server_command(spec), stdout=log, stderr=subprocess.STDOUT, env=env,
-                start_new_session=True)
+                server_command(spec),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         waiting = list(self.specs)
         while waiting:
@@ -54,15 +59,19 @@ class Supervisor:
                 process = self.processes[spec.role]
                 if process.poll() is not None:
                     self.stop()
-                    raise ServerFailed(f"the {spec.role} server stopped during start-up "
-                                       f"(exit code {process.returncode}); see "
-                                       f"{self.log_dir / (spec.role + '.log')}")
+                    raise ServerFailed(
+                        f"the {spec.role} server stopped during start-up "
+                        f"(exit code {process.returncode}); see "
+                        f"{self.log_dir / (spec.role + '.log')}"
+                    )
                 if _reachable(spec):
                     waiting.remove(spec)
             if waiting and time.monotonic() > deadline:
                 self.stop()
-                raise ServerFailed(f"the {waiting[0].role} server did not start within "
-                                   f"{timeout:.0f} s; see {self.log_dir}")
+                raise ServerFailed(
+                    f"the {waiting[0].role} server did not start within "
+                    f"{timeout:.0f} s; see {self.log_dir}"
+                )
             time.sleep(0.2)
 
     def wait(self) -> str | None:

@@ -9,20 +9,67 @@ from pathlib import Path
 import tornado.web
 from traitlets import Dict, Integer, Unicode
 from voila.app import Voila
+from voila.static_file_handler import TemplateStaticFileHandler
 
 __all__ = ["WorkshopVoila", "JUPYTER_DATA", "VIS_ROUTE"]
 
 STAGGER_SECONDS = 0.5  # between two pool kernels starting (about a core-second each)
 JUPYTER_DATA = Path(__file__).resolve().parent.parent / "jupyter_data"
 VIS_ROUTE = "/workshop/static/vis-network.min.js"
+ZMQ_SOCKETS = 16384  # ZeroMQ sockets for all kernels together (ZeroMQ's default: 1023)
 
 # Voila routes a participant server never needs: directory tree, arbitrary notebook
-# rendering, the contents API and raw files (notebooks, database, datasets).
-_BLOCKED = re.compile(r"/voila/(tree|render|files|api/contents)|^/?\(\.\*\)$|^/?$")
+# rendering, the contents API and raw files (notebooks, database, datasets), and Jupyter's
+# login/logout pages (a workshop has no accounts; without Jupyter's page templates the
+# logout page answers every visitor with a 500 and a traceback in the log).
+_BLOCKED = re.compile(r"/voila/(tree|render|files|api/contents)|^/?\(\.\*\)$|^/?$|/log(in|out)$")
+_TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")  # not '.' or '..'
 
 
 class VersionedStatic(tornado.web.StaticFileHandler):
     """Static files; cached for a year when requested with ``?v=`` (the apps always do)."""
+
+
+class TemplateStatic(TemplateStaticFileHandler):
+    """Voila's template files, ``/voila/templates/<template>/static/<file>``; any other
+    path, an unknown template or a path that leaves the template's folder is a 404.
+
+    Voila's own handler asserts the path's shape, so a visitor's ``/voila/templates/x`` or
+    ``.../static/../../x`` became a 500 with a traceback in the server log, and it looked
+    a template named ``..`` up outside the templates folder.
+    """
+
+    def parse_url_path(self, url_path: str) -> str:
+        template, _, rest = url_path.partition("/")
+        normal = os.path.normpath(url_path).split(os.sep, 2)
+        if (
+            not _TEMPLATE_NAME.fullmatch(template)
+            or not rest.startswith("static/")
+            or len(normal) != 3
+            or normal[:2] != [template, "static"]
+        ):
+            raise tornado.web.HTTPError(404)
+        try:
+            return super().parse_url_path(url_path)
+        except ValueError:  # no template of that name
+            raise tornado.web.HTTPError(404) from None
+
+
+def _page_handler():
+    """Voila's page handler that also gives the page its ``_xsrf`` cookie.
+
+    The page's unload beacon (``POST /voila/api/shutdown/<kernel>``) sends that cookie's
+    value; without the cookie every beacon got a 403 and a closed or reloaded tab's kernel
+    stayed until the idle cull. Only the page that owns a kernel knows its id.
+    """
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class WorkshopPage(TornadoVoilaHandler):
+        async def get(self, path=None):
+            self.xsrf_token  # noqa: B018 - reading it sets the cookie
+            return await super().get(path)
+
+    return WorkshopPage
 
 
 class WorkshopVoila(Voila):
@@ -35,10 +82,12 @@ class WorkshopVoila(Voila):
 
     name = "workshop-voila"
     routes = Dict(Unicode(), config=True, help="URL path -> notebook relative to root_dir")
-    pool_sizes = Dict(Integer(), config=True,
-                      help="notebook -> preheated kernels (filled at a steady pace)")
-    max_kernels = Integer(0, config=True,
-                          help="At most this many kernels (pooled + in use); 0: no limit")
+    pool_sizes = Dict(
+        Integer(), config=True, help="notebook -> preheated kernels (filled at a steady pace)"
+    )
+    max_kernels = Integer(
+        0, config=True, help="At most this many kernels (pooled + in use); 0: no limit"
+    )
     extra_handlers = Dict(config=True, help="URL pattern -> (handler class, kwargs)")
 
     def initialize(self, argv=None):
@@ -52,6 +101,7 @@ class WorkshopVoila(Voila):
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
+        self._allow_many_sockets()
         self._pace_pool()
         settings["compress_response"] = True  # read by tornado.web.Application's __init__
         settings["xsrf_cookies"] = False
@@ -59,7 +109,6 @@ class WorkshopVoila(Voila):
 
     def init_handlers(self) -> list:
         from jupyter_server.utils import url_path_join
-        from voila.tornado.handler import TornadoVoilaHandler
 
         from .compress import compressed_variant
 
@@ -68,7 +117,8 @@ class WorkshopVoila(Voila):
             if _BLOCKED.search(_pattern(handler)):
                 continue
             if isinstance(handler, tuple) and len(handler) >= 2:
-                handler = (handler[0], compressed_variant(handler[1]), *handler[2:])
+                served = TemplateStatic if handler[1] is TemplateStaticFileHandler else handler[1]
+                handler = (handler[0], compressed_variant(served), *handler[2:])
             kept.append(handler)
         vis_dir = _vis_dir()
         kept.append(
@@ -80,11 +130,12 @@ class WorkshopVoila(Voila):
         )
         for pattern, (handler, kwargs) in self.extra_handlers.items():
             kept.append((url_path_join(self.server_url, pattern), handler, kwargs))
+        page = _page_handler()
         for route, notebook in self.routes.items():
             kept.append(
                 (
                     url_path_join(self.server_url, route),
-                    TornadoVoilaHandler,
+                    page,
                     {
                         "notebook_path": notebook,
                         "template_paths": self.template_paths,
@@ -95,6 +146,17 @@ class WorkshopVoila(Voila):
             )
         return kept
 
+    def _allow_many_sockets(self) -> None:
+        """Let the kernels' shared ZeroMQ context hold ``ZMQ_SOCKETS`` sockets.
+
+        Every kernel costs the server about eight sockets (its channels, a client per
+        websocket, the preheat run); ZeroMQ's default of 1023 per context ran out near 120
+        kernels and the next arrivals failed with "Too many open files". The limit applies
+        when the context makes its first socket, so this runs before any kernel starts.
+        """
+        import zmq
+
+        self.kernel_manager.context.set(zmq.MAX_SOCKETS, ZMQ_SOCKETS)
 
     def _pace_pool(self) -> None:
         """Fill the preheated pools a kernel at a time, ``STAGGER_SECONDS`` apart, and refill
@@ -122,9 +184,14 @@ class WorkshopVoila(Voila):
             try:
                 for step in range(start, size):
                     manager.kernel_pools_config = {
-                        **configured, notebook_name: {**wanted, "pool_size": step + 1}}
-                    original(delay=base + (step - start) * STAGGER_SECONDS,
-                             notebook_name=notebook_name, **kwargs)
+                        **configured,
+                        notebook_name: {**wanted, "pool_size": step + 1},
+                    }
+                    original(
+                        delay=base + (step - start) * STAGGER_SECONDS,
+                        notebook_name=notebook_name,
+                        **kwargs,
+                    )
             finally:
                 manager.kernel_pools_config = configured
 

@@ -14,9 +14,23 @@ from ..paths import data_dir
 from .errors import SchemaError, StoreUnavailable
 from .schema import SCHEMA_VERSION, meta, metadata
 
-__all__ = ["database_url", "make_engine", "prepare_schema", "BUSY_TIMEOUT_MS"]
+__all__ = ["database_url", "make_engine", "prepare_schema", "BUSY_TIMEOUT_MS", "busy_timeout_ms"]
 
-BUSY_TIMEOUT_MS = 15_000
+BUSY_TIMEOUT_MS = 15_000  # default; WORKSHOP_BUSY_TIMEOUT_MS overrides it (busy_timeout_ms)
+
+
+def busy_timeout_ms() -> int:
+    """How long (milliseconds) a SQLite writer waits for a lock before it gives up.
+
+    ``WORKSHOP_BUSY_TIMEOUT_MS`` overrides the default of 15000 (15 s), read when an engine
+    is created. Tests set it low (e.g. 500) to see a locked database fail fast; a workshop
+    keeps the default, so a writer rides out another writer's lock instead of failing.
+    A value that is not a non-negative whole number is ignored (the default is used).
+    """
+    raw = os.environ.get("WORKSHOP_BUSY_TIMEOUT_MS", "").strip()
+    if raw.isdigit():
+        return int(raw)
+    return BUSY_TIMEOUT_MS
 
 
 def database_url(url: str | None = None) -> str:
@@ -34,7 +48,7 @@ def database_url(url: str | None = None) -> str:
     return f"sqlite:///{data_dir() / 'workshop.db'}"
 
 
-def _create_engine(url: str, **kwargs) -> Engine:
+def _create_engine(url, **kwargs) -> Engine:
     """``create_engine``, with a missing or unknown database driver as a SchemaError."""
     try:
         return create_engine(url, **kwargs)
@@ -64,8 +78,9 @@ def make_engine(url: str) -> Engine:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        timeout_ms = busy_timeout_ms()
         engine = _create_engine(
-            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, pool_pre_ping=False
+            url, connect_args={"timeout": timeout_ms / 1000}, pool_pre_ping=False
         )
 
         @event.listens_for(engine, "connect")
@@ -75,7 +90,7 @@ def make_engine(url: str) -> Engine:
             # WAL is switched on by prepare_schema, once the file is known to be ours: a
             # foreign or newer database must be refused without being changed.
             cursor.execute("PRAGMA synchronous=FULL")
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
@@ -86,7 +101,9 @@ def make_engine(url: str) -> Engine:
 
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return _create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        if parsed.drivername == "postgresql":  # no driver named: the one we install
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return _create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=5)
     raise SchemaError(
         f"unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL"
     )

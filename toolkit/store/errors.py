@@ -28,8 +28,10 @@ class StoreUnavailable(StoreError):
         text = str(getattr(exc, "orig", exc)).lower()
         if "locked" in text or "busy" in text:
             reason = "the database is busy (locked by another writer)"
-        elif "disk" in text or "full" in text or "no space" in text:
+        elif "full" in text or "no space" in text:
             reason = "the disk is full"
+        elif "i/o error" in text:
+            reason = "the database file could not be read or written (disk I/O error)"
         elif "readonly" in text or "read-only" in text:
             reason = "the database file is read-only"
         elif "connect" in text or "server closed" in text or "terminat" in text:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,37 @@ ACTIVE_WINDOW = timedelta(minutes=2)
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _plain_text(value, limit: int | None = None) -> bool:
+    """True for usable text (an id, a pseudonym): a str, not blank, at most ``limit``
+    characters, without control characters or lone surrogates (PostgreSQL refuses NUL and
+    UTF-8 has no surrogates: the write would fail as if the database were unavailable).
+
+    Examples
+    --------
+    >>> _plain_text("needs:a1"), _plain_text(" "), _plain_text("q\\x00"), _plain_text(7)
+    (True, False, False, False)
+    """
+    return (
+        isinstance(value, str)
+        and bool(value.strip())
+        and (limit is None or len(value) <= limit)
+        and not any(unicodedata.category(c) in ("Cc", "Cs") for c in value)
+    )
+
+
+def _encode(value, what: str) -> str:
+    """``value`` as compact JSON; NotAllowed when it is not plain JSON (NaN, infinity, a
+    set, bytes, a lone surrogate, a cycle, absurd nesting) or over MAX_VALUE_BYTES."""
+    try:
+        encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        size = len(encoded.encode("utf-8"))
+    except (TypeError, ValueError, RecursionError) as exc:  # UnicodeError is a ValueError
+        raise NotAllowed(f"{what} is not plain JSON ({type(exc).__name__})") from None
+    if size > MAX_VALUE_BYTES:
+        raise NotAllowed(f"{what} too large ({size} bytes)")
+    return encoded
 
 
 def hash_token(token: str) -> str:
@@ -237,6 +269,8 @@ class Store:
     # --- participants -----------------------------------------------------------------------
     def join(self, code: str, pseudonym: str) -> tuple[Participant, str]:
         """Add a participant to a session; return them and their secret resume token."""
+        if not _plain_text(pseudonym):
+            raise NotAllowed("a pseudonym is text without control characters")
         session = self.get_session(code)
         if session is None:
             raise NotAllowed(f"no session with code {code!r}")
@@ -269,6 +303,8 @@ class Store:
         return Participant(row.id, row.session_id, row.pseudonym)
 
     def rename(self, person: Participant, pseudonym: str) -> Participant:
+        if not _plain_text(pseudonym):
+            raise NotAllowed("a pseudonym is text without control characters")
         self._run_write(
             lambda conn: conn.execute(
                 update(participants)
@@ -307,14 +343,16 @@ class Store:
         contribution, a participant or a session setting changes (for live refresh)."""
         hidden = func.coalesce(func.sum(case((answers.c.hidden, 1), else_=0)), 0)
         statements = [
-            select(func.count(), func.max(answers.c.updated_at), hidden)
-            .where(answers.c.session_id == session_id),
-            select(func.count(), func.coalesce(func.sum(case((contributions.c.hidden, 1),
-                                                              else_=0)), 0))
-            .where(contributions.c.session_id == session_id),
+            select(func.count(), func.max(answers.c.updated_at), hidden).where(
+                answers.c.session_id == session_id
+            ),
+            select(
+                func.count(), func.coalesce(func.sum(case((contributions.c.hidden, 1), else_=0)), 0)
+            ).where(contributions.c.session_id == session_id),
             select(func.count()).where(participants.c.session_id == session_id),
-            select(sessions.c.open_exercises, sessions.c.results_visible,
-                   sessions.c.free_text_visible).where(sessions.c.id == session_id),
+            select(
+                sessions.c.open_exercises, sessions.c.results_visible, sessions.c.free_text_visible
+            ).where(sessions.c.id == session_id),
         ]
         try:
             with self.engine.connect() as conn:
@@ -327,10 +365,11 @@ class Store:
         hidden = func.coalesce(func.sum(case((answers.c.hidden, 1), else_=0)), 0)
         statements = [
             select(func.count(), func.max(answers.c.updated_at), hidden).where(
-                answers.c.session_id == session_id, answers.c.exercise == exercise),
-            select(func.count(), func.coalesce(func.sum(case((contributions.c.hidden, 1),
-                                                              else_=0)), 0))
-            .where(contributions.c.session_id == session_id),
+                answers.c.session_id == session_id, answers.c.exercise == exercise
+            ),
+            select(
+                func.count(), func.coalesce(func.sum(case((contributions.c.hidden, 1), else_=0)), 0)
+            ).where(contributions.c.session_id == session_id),
         ]
         try:
             with self.engine.connect() as conn:
@@ -341,11 +380,9 @@ class Store:
     # --- answers ----------------------------------------------------------------------------
     def save_answer(self, person: Participant, exercise: str, item: str, value) -> None:
         """Store (or replace) the participant's answer to one item. Retrying is harmless."""
-        encoded = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        if len(encoded.encode("utf-8")) > MAX_VALUE_BYTES:
-            raise NotAllowed(f"answer too large ({len(encoded)} characters)")
-        if not exercise or len(exercise) > 64 or not item or len(item) > 160:
+        if not _plain_text(exercise, 64) or not _plain_text(item, 160):
             raise NotAllowed("unknown exercise or item")
+        encoded = _encode(value, "answer")
         now = _now()
         insert = self._insert(answers).values(
             session_id=person.session_id,
@@ -426,9 +463,9 @@ class Store:
         stored once."""
         if kind not in ("organisation", "relation"):
             raise NotAllowed(f"unknown contribution kind {kind!r}")
-        encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        if len(encoded.encode("utf-8")) > MAX_VALUE_BYTES or not uid or len(uid) > 40:
-            raise NotAllowed("contribution too large or without id")
+        if not _plain_text(uid, 40):
+            raise NotAllowed("contribution without a usable id")
+        encoded = _encode(payload, "contribution")
         statement = (
             self._insert(contributions)
             .values(

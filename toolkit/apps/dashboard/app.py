@@ -38,8 +38,7 @@ def qr_svg(url: str, scale: int = 4) -> str:
     """
     import segno
 
-    return segno.make(url, error="m").svg_inline(scale=scale, border=2, dark="#000",
-                                                 light="#fff")
+    return segno.make(url, error="m").svg_inline(scale=scale, border=2, dark="#000", light="#fff")
 
 
 class DashboardApp:
@@ -56,8 +55,13 @@ class DashboardApp:
     False
     """
 
-    def __init__(self, store: Store | None = None, code: str | None = None,
-                 join_url: str | None = None, lang: str = "nl"):
+    def __init__(
+        self,
+        store: Store | None = None,
+        code: str | None = None,
+        join_url: str | None = None,
+        lang: str = "nl",
+    ):
         self.store = store or Store.open()
         code = code or os.environ.get("WORKSHOP_SESSION", "")
         self.session = self.store.get_session(code) if code else None
@@ -72,8 +76,9 @@ class DashboardApp:
         self._fingerprint = None
         self._task = None
         self._building = False
-        self.language = widgets.ToggleButtons(options=[("NL", "nl"), ("EN", "en")], value=lang,
-                                              style={"button_width": "4em"})
+        self.language = widgets.ToggleButtons(
+            options=[("NL", "nl"), ("EN", "en")], value=lang, style={"button_width": "4em"}
+        )
         self.large = widgets.ToggleButton(value=False)
         self.big_qr = widgets.ToggleButton(value=False)
         self.header = widgets.HTML(layout=widgets.Layout(width="100%"))
@@ -81,29 +86,45 @@ class DashboardApp:
         self.tabs = widgets.ToggleButtons(style={"button_width": "auto"})
         self.is_open = widgets.Checkbox(indent=False, layout=widgets.Layout(width="auto"))
         self.results_visible = widgets.Checkbox(indent=False, layout=widgets.Layout(width="auto"))
-        self.free_text_visible = widgets.Checkbox(indent=False,
-                                                  layout=widgets.Layout(width="auto"))
+        self.free_text_visible = widgets.Checkbox(indent=False, layout=widgets.Layout(width="auto"))
         self.summary = widgets.HTML()
         self.result = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.moderation = widgets.VBox(layout=widgets.Layout(width="100%"))
         self.map_box = widgets.VBox(layout=widgets.Layout(width="100%"))
         self.updated = widgets.HTML()
-        for control, handler in ((self.language, self._on_language), (self.large, self._on_large),
-                                 (self.big_qr, lambda _c: self._render_header()),
-                                 (self.tabs, self._on_tab), (self.is_open, self._on_open),
-                                 (self.results_visible, self._on_visibility),
-                                 (self.free_text_visible, self._on_visibility)):
+        for control, handler in (
+            (self.language, self._on_language),
+            (self.large, self._on_large),
+            (self.big_qr, lambda _c: self._render_header()),
+            (self.tabs, self._on_tab),
+            (self.is_open, self._on_open),
+            (self.results_visible, self._on_visibility),
+            (self.free_text_visible, self._on_visibility),
+        ):
             control.observe(handler, names="value")
-        self.controls = widgets.HBox([self.is_open, self.results_visible, self.free_text_visible],
-                                     layout=widgets.Layout(flex_flow="row wrap"))
-        self.body = widgets.VBox([self.controls, self.summary, self.result, self.moderation,
-                                  self.map_box], layout=widgets.Layout(width="100%"))
-        self.widget = widgets.VBox([
-            widgets.HBox([self.header, widgets.VBox([self.language, self.large, self.big_qr])],
-                         layout=widgets.Layout(width="100%", flex_flow="row nowrap",
-                                               justify_content="space-between")),
-            self.counts, self.tabs, self.body, self.updated,
-        ], layout=widgets.Layout(width="100%", max_width="1800px", margin="0 auto"))
+        self.controls = widgets.HBox(
+            [self.is_open, self.results_visible, self.free_text_visible],
+            layout=widgets.Layout(flex_flow="row wrap"),
+        )
+        self.body = widgets.VBox(
+            [self.controls, self.summary, self.result, self.moderation, self.map_box],
+            layout=widgets.Layout(width="100%"),
+        )
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox(
+                    [self.header, widgets.VBox([self.language, self.large, self.big_qr])],
+                    layout=widgets.Layout(
+                        width="100%", flex_flow="row nowrap", justify_content="space-between"
+                    ),
+                ),
+                self.counts,
+                self.tabs,
+                self.body,
+                self.updated,
+            ],
+            layout=widgets.Layout(width="100%", max_width="1800px", margin="0 auto"),
+        )
         self.widget.add_class("workshop-dashboard")
         self._relabel()
         self.refresh(force=True)
@@ -118,7 +139,8 @@ class DashboardApp:
         self.results_visible.description = t("d_results_visible", lang)
         self.free_text_visible.description = t("d_free_text_visible", lang)
         self.tabs.options = [(e.title(lang), e.id) for e in self.exercises] + [
-            (t("d_map", lang), _MAP)]
+            (t("d_map", lang), _MAP)
+        ]
         self.tabs.value = self.selected
         self._building = False
         self._render_header()
@@ -140,7 +162,8 @@ class DashboardApp:
             f"<b class='workshop-join-url'>{link}</b></p>"
             f"<p style='font-size:1.6em;margin:.2em 0'>{_h(t('d_code', lang))}: "
             f"<b class='workshop-code' style='letter-spacing:.12em'>{_h(session.code)}</b></p>"
-            "</div></div>")
+            "</div></div>"
+        )
 
     # --- events -------------------------------------------------------------------------
     def _on_language(self, change) -> None:
@@ -185,8 +208,10 @@ class DashboardApp:
         if self._building:
             return
         self.session = self.store.update_session(
-            self.session.id, results_visible=bool(self.results_visible.value),
-            free_text_visible=bool(self.free_text_visible.value))
+            self.session.id,
+            results_visible=bool(self.results_visible.value),
+            free_text_visible=bool(self.free_text_visible.value),
+        )
         self.refresh(force=True)
 
     # --- drawing ------------------------------------------------------------------------
@@ -210,8 +235,10 @@ class DashboardApp:
     def _draw(self) -> None:
         lang, session = self.lang, self.session
         counts = self.store.participant_counts(session.id)
-        self.counts.value = (f"<p class='workshop-counts' style='font-size:1.3em'><b>"
-                             f"{_h(t('d_joined', lang, **counts))}</b></p>")
+        self.counts.value = (
+            f"<p class='workshop-counts' style='font-size:1.3em'><b>"
+            f"{_h(t('d_joined', lang, **counts))}</b></p>"
+        )
         self._building = True
         self.results_visible.value = session.results_visible
         self.free_text_visible.value = session.free_text_visible
@@ -228,14 +255,15 @@ class DashboardApp:
         exercise = next(e for e in self.exercises if e.id == self.selected)
         answers = self.store.answers(session.id, exercise=exercise.id)
         people = len({a.participant_id for a in answers})
-        self.summary.value = (f"<p>{_h(t('d_answers', lang, n=len(answers), people=people))}"
-                              "</p>")
-        results = aggregate_exercise(exercise, answers, None, lang=lang, include_hidden=False,
-                                     free_text_visible=True)
+        self.summary.value = f"<p>{_h(t('d_answers', lang, n=len(answers), people=people))}</p>"
+        results = aggregate_exercise(
+            exercise, answers, None, lang=lang, include_hidden=False, free_text_visible=True
+        )
         if any(q.type == "flow_check" for q in exercise.questions) and self.flows is None:
             self.flows = list(load_flows())
-        self.result.value = exercise_result_html(exercise, results, lang, large=self.large.value,
-                                                 with_own=False, flows=self.flows)
+        self.result.value = exercise_result_html(
+            exercise, results, lang, large=self.large.value, with_own=False, flows=self.flows
+        )
         self._draw_moderation(exercise, answers)
 
     def _draw_moderation(self, exercise, answers) -> None:
@@ -250,16 +278,30 @@ class DashboardApp:
             return
         rows = [widgets.HTML(f"<h3>{_h(t('d_moderation', lang))}</h3>")]
         for answer in texts:
-            rows.append(self._moderation_row(answer.value.get("text", ""), answer.pseudonym,
-                                             answer.hidden,
-                                             lambda hide, a=answer: self.store.set_answer_hidden(
-                                                 self.session.id, a.id, hide)))
+            rows.append(
+                self._moderation_row(
+                    answer.value.get("text", ""),
+                    answer.pseudonym,
+                    answer.hidden,
+                    lambda hide, a=answer: self.store.set_answer_hidden(
+                        self.session.id, a.id, hide
+                    ),
+                )
+            )
         for c in additions:
-            label = c.payload.get("name") or (f"{c.payload.get('source')} → "
-                                              f"{c.payload.get('target')}")
-            rows.append(self._moderation_row(label, c.pseudonym, c.hidden,
-                                             lambda hide, c=c: self.store.set_contribution_hidden(
-                                                 self.session.id, c.id, hide)))
+            label = c.payload.get("name") or (
+                f"{c.payload.get('source')} → {c.payload.get('target')}"
+            )
+            rows.append(
+                self._moderation_row(
+                    label,
+                    c.pseudonym,
+                    c.hidden,
+                    lambda hide, c=c: self.store.set_contribution_hidden(
+                        self.session.id, c.id, hide
+                    ),
+                )
+            )
         if len(rows) == 1:
             rows.append(widgets.HTML(f"<p>{_h(t('d_nothing_to_moderate', lang))}</p>"))
         self.moderation.children = rows
@@ -268,11 +310,17 @@ class DashboardApp:
         lang = self.lang
         state = f" <i>({_h(t('d_hidden', lang))})</i>" if hidden else ""
         style = "text-decoration:line-through;color:#777" if hidden else ""
-        label = widgets.HTML(f"<span style='{style}'>{_h(text)}</span> "
-                             f"<small>— {_h(pseudonym)}</small>{state}",
-                             layout=widgets.Layout(flex="1 1 20em", min_width="0"))
-        toggle = widgets.Button(description=t("d_show" if hidden else "d_hide", lang),
-                                layout=widgets.Layout(width="auto"))
+        # <bdi>: a direction override a participant leaves open stays inside their text
+        # (it would otherwise turn the pseudonym after it around).
+        label = widgets.HTML(
+            f"<bdi style='{style}'>{_h(text)}</bdi> "
+            f"<small>— <bdi>{_h(pseudonym)}</bdi></small>{state}",
+            layout=widgets.Layout(flex="1 1 20em", min_width="0"),
+        )
+        toggle = widgets.Button(
+            description=t("d_show" if hidden else "d_hide", lang),
+            layout=widgets.Layout(width="auto"),
+        )
         toggle.add_class("workshop-moderate")
 
         def click(_b):
@@ -284,8 +332,9 @@ class DashboardApp:
             self.refresh(force=True)
 
         toggle.on_click(click)
-        return widgets.HBox([label, toggle], layout=widgets.Layout(width="100%",
-                                                                   align_items="center"))
+        return widgets.HBox(
+            [label, toggle], layout=widgets.Layout(width="100%", align_items="center")
+        )
 
     def _draw_map(self) -> None:
         from ...data import load_default
@@ -299,11 +348,14 @@ class DashboardApp:
         data = merge_contributions(load_default(), contributions)
         orgs = sum(1 for o in data.organisations if o.get("contributed"))
         rels = sum(1 for r in data.relations if r.get("contributed"))
-        document = render_map(build_graph(data), lang=lang, vis_js_url=vis_js_url_from_env(),
-                              title=t("d_map", lang))
+        document = render_map(
+            build_graph(data), lang=lang, vis_js_url=vis_js_url_from_env(), title=t("d_map", lang)
+        )
         self.map_box.children = [
-            widgets.HTML(f"<p style='font-size:1.2em'><b>"
-                         f"{_h(t('d_additions', lang, orgs=orgs, rels=rels))}</b></p>"),
+            widgets.HTML(
+                f"<p style='font-size:1.2em'><b>"
+                f"{_h(t('d_additions', lang, orgs=orgs, rels=rels))}</b></p>"
+            ),
             widgets.HTML(map_iframe(document, "75vh", t("d_map", lang))),
         ]
 
@@ -333,5 +385,7 @@ class DashboardApp:
         if fingerprint != self._fingerprint:
             self._fingerprint = fingerprint
             counts = self.store.participant_counts(self.session.id)
-            self.counts.value = (f"<p class='workshop-counts' style='font-size:1.3em'><b>"
-                                 f"{_h(t('d_joined', self.lang, **counts))}</b></p>")
+            self.counts.value = (
+                f"<p class='workshop-counts' style='font-size:1.3em'><b>"
+                f"{_h(t('d_joined', self.lang, **counts))}</b></p>"
+            )

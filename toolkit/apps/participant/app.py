@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import html
-import random
 import logging
 import os
+import random
 from urllib.parse import urlencode
 
 import ipywidgets as widgets
@@ -15,7 +15,7 @@ from ...exercises.loader import default_exercises
 from ...i18n import t
 from ...store import NotAllowed, Store, StoreUnavailable
 from ..widgets_util import close_tree
-from .context import Context
+from .context import Context, log_to_server, note_available, note_unavailable
 from .pseudonyms import clean_pseudonym, suggest_pseudonym
 from .screens import ExerciseScreen, JoinScreen, MapScreen, OverviewScreen
 
@@ -43,6 +43,7 @@ class ParticipantApp:
     """
 
     def __init__(self, store: Store | None = None, lang: str = "nl"):
+        log_to_server()
         self.store = store or Store.open()
         self.exercises = list(default_exercises())
         self.lang = lang
@@ -50,15 +51,20 @@ class ParticipantApp:
         self.screen = None
         self.base_url = ""
         self.suggested_pseudonym = suggest_pseudonym()
-        self.language = widgets.ToggleButtons(options=[("NL", "nl"), ("EN", "en")], value=lang,
-                                              style={"button_width": "4em"})
+        self.language = widgets.ToggleButtons(
+            options=[("NL", "nl"), ("EN", "en")], value=lang, style={"button_width": "4em"}
+        )
         self.language.observe(self._on_language, names="value")
         self.bridge = widgets.HTML(layout=widgets.Layout(height="0px", overflow="hidden"))
         self.body = widgets.VBox(layout=widgets.Layout(width="100%"))
-        self.widget = widgets.VBox([
-            widgets.HBox([self.language], layout=widgets.Layout(justify_content="flex-end")),
-            self.body, self.bridge,
-        ], layout=widgets.Layout(width="100%", max_width="760px", margin="0 auto"))
+        self.widget = widgets.VBox(
+            [
+                widgets.HBox([self.language], layout=widgets.Layout(justify_content="flex-end")),
+                self.body,
+                self.bridge,
+            ],
+            layout=widgets.Layout(width="100%", max_width="760px", margin="0 auto"),
+        )
         self.widget.add_class("workshop-participant")
         self._task = None
         self._ticks = 0
@@ -93,8 +99,9 @@ class ParticipantApp:
         """Show the join screen for ``code`` (or ask for a code)."""
         code = (code or "").strip().upper()
         session = self.store.get_session(code) if code else None
-        error = "" if session or quiet or not code else t("p_code_unknown", self.lang,
-                                                           code=code[:12])
+        error = (
+            "" if session or quiet or not code else t("p_code_unknown", self.lang, code=code[:12])
+        )
         self._show(JoinScreen(self, code, session, error))
 
     def join(self, code: str, pseudonym: str) -> None:
@@ -102,15 +109,24 @@ class ParticipantApp:
         name = clean_pseudonym(pseudonym)
         screen = self.screen
         if name is None:
-            screen.message.value = (f"<p class='workshop-error' role='alert'>"
-                                    f"{html.escape(t('error_pseudonym', self.lang))}</p>")
+            screen.message.value = (
+                f"<p class='workshop-error' role='alert'>"
+                f"{html.escape(t('error_pseudonym', self.lang))}</p>"
+            )
             return
         try:
             person, token = self.store.join(code, name)
         except (NotAllowed, StoreUnavailable) as exc:
-            reason = (t("p_code_unknown", self.lang, code=code) if isinstance(exc, NotAllowed)
-                      else t("p_not_saved", self.lang, reason=t("error_unavailable", self.lang)))
-            screen.message.value = f"<p class='workshop-error' role='alert'>{html.escape(reason)}</p>"
+            if isinstance(exc, StoreUnavailable):
+                note_unavailable("join not saved", exc)
+            reason = (
+                t("p_code_unknown", self.lang, code=code)
+                if isinstance(exc, NotAllowed)
+                else t("p_not_saved", self.lang, reason=t("error_unavailable", self.lang))
+            )
+            screen.message.value = (
+                f"<p class='workshop-error' role='alert'>{html.escape(reason)}</p>"
+            )
             return
         self._enter(code, person, token)
 
@@ -125,9 +141,11 @@ class ParticipantApp:
         """'Not you?': drop the identity in this browser and show the join screen."""
         code = self.ctx.session.code if self.ctx else ""
         query = "?" + urlencode({"code": code, "new": "1"})
-        self.bridge.value = (f"<span class='workshop-resume' hidden data-forget='1' "
-                             f"data-code='{html.escape(code)}' "
-                             f"data-query='{html.escape(query)}'></span>")
+        self.bridge.value = (
+            f"<span class='workshop-resume' hidden data-forget='1' "
+            f"data-code='{html.escape(code)}' "
+            f"data-query='{html.escape(query)}'></span>"
+        )
         self.ctx = None
         self.suggested_pseudonym = suggest_pseudonym()
         self.find_session(code)
@@ -180,9 +198,11 @@ class ParticipantApp:
         ctx = self.ctx
         query = "?" + urlencode({"code": ctx.session.code, "t": ctx.token, "lang": self.lang})
         ctx.resume_url = f"{self.base_url}{query}"
-        self.bridge.value = (f"<span class='workshop-resume' hidden "
-                             f"data-code='{html.escape(ctx.session.code)}' "
-                             f"data-query='{html.escape(query)}'></span>")
+        self.bridge.value = (
+            f"<span class='workshop-resume' hidden "
+            f"data-code='{html.escape(ctx.session.code)}' "
+            f"data-query='{html.escape(query)}'></span>"
+        )
 
     # --- live refresh -----------------------------------------------------------------------
     def _start_refresh(self) -> None:
@@ -198,8 +218,12 @@ class ParticipantApp:
             await asyncio.sleep(REFRESH_SECONDS * random.uniform(0.75, 1.25))
             try:
                 self.tick()
+            except StoreUnavailable as exc:  # an outage: one line, not a traceback per tick
+                note_unavailable("group results not refreshed", exc, kind="read")
             except Exception:  # keep refreshing; a failure here must not end the app
                 log.exception("refresh failed")
+            else:
+                note_available(kind="read")
 
     def tick(self) -> None:
         """One refresh: session state, the visible results, and a periodic 'still here'."""

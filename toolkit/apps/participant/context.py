@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import html
+import io
 import logging
+import os
+import sys
 from dataclasses import dataclass, field
 
 import ipywidgets as widgets
@@ -12,9 +15,55 @@ from ...exercises.answers import AnswerError, clean_answer
 from ...i18n import t
 from ...store import NotAllowed, Participant, SessionInfo, Store, StoreUnavailable
 
-__all__ = ["Context", "SaveStatus"]
+__all__ = ["Context", "SaveStatus", "log_to_server", "note_unavailable", "note_available"]
 
 log = logging.getLogger("workshop.participant")
+_outage = {"write": False, "read": False}  # an outage is logged once, not once per retry
+
+
+def log_to_server() -> None:
+    """In a kernel, write this app's log lines to the server's log (once per process).
+
+    ipykernel turns ``sys.stderr`` into a stream to the page, so without this a warning
+    would reach neither the server log nor the facilitator. ipykernel keeps a copy of the
+    process's real stderr (inherited from the server: its log file) when it redirects file
+    descriptor 2, and leaves descriptor 2 alone when it does not (e.g. under pytest); write
+    there. Outside a kernel this does nothing.
+    """
+    if getattr(log, "_to_server", False):
+        return
+    original = getattr(sys.stderr, "_original_stdstream_copy", None)
+    if original is None:
+        if type(sys.stderr).__module__ != "ipykernel.iostream":
+            return  # not in a kernel: leave logging to whoever runs us
+        original = 2
+    stream = io.TextIOWrapper(
+        io.FileIO(os.dup(original), "w"), encoding="utf-8", errors="replace", write_through=True
+    )
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("[%(name)s] %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False  # not also into the page's stderr
+    log._to_server = True
+
+
+def note_unavailable(what: str, exc: Exception, kind: str = "write") -> None:
+    """Log that the store refused a write (or, ``kind="read"``, a refresh): once per outage,
+    without a traceback or any client detail; retries during the same outage add no lines."""
+    if _outage[kind]:
+        return
+    _outage[kind] = True
+    log.warning(
+        "%s: %s (not logged again until the store works again)", what, getattr(exc, "reason", exc)
+    )
+
+
+def note_available(kind: str = "write") -> None:
+    """A write (or read) worked: end a logged outage with one line, so the next is logged."""
+    if _outage[kind]:
+        _outage[kind] = False
+        log.info("the store works again (%s)", "saving" if kind == "write" else "reading")
 
 
 class SaveStatus:
@@ -110,7 +159,7 @@ class Context:
         try:
             self.store.save_answer(self.person, exercise.id, item, cleaned)
         except StoreUnavailable as exc:
-            log.warning("answer not saved: %s", getattr(exc, "reason", exc))
+            note_unavailable("answer not saved", exc)
             status.show(
                 "error",
                 t("p_not_saved", lang, reason=t("error_unavailable", lang)),
@@ -121,6 +170,7 @@ class Context:
         except NotAllowed:
             status.show("error", t("error_type", lang))
             return False
+        note_available()
         status.show("ok", t("p_saved", lang))
         return True
 
@@ -132,7 +182,8 @@ class Context:
             return False
         try:
             self.store.delete_answer(self.person, exercise.id, item)
-        except StoreUnavailable:
+        except StoreUnavailable as exc:
+            note_unavailable("answer not removed", exc)
             status.show(
                 "error",
                 t("p_not_saved", self.lang, reason=t("error_unavailable", self.lang)),
@@ -140,5 +191,6 @@ class Context:
                 retry_label=t("p_retry", self.lang),
             )
             return False
+        note_available()
         status.show("ok", t("p_saved", self.lang))
         return True

@@ -6,10 +6,34 @@ import secrets
 
 __all__ = ["suggest_pseudonym", "clean_pseudonym"]
 
-_ADJECTIVES = ("Vrolijke", "Snelle", "Slimme", "Rustige", "Dappere", "Nieuwsgierige",
-               "Heldere", "Stille", "Vlotte", "Wijze", "Zonnige", "Kalme")
-_ANIMALS = ("Vos", "Uil", "Das", "Reiger", "Egel", "Otter", "Specht", "Haas", "Meeuw",
-            "Bever", "Lepelaar", "Zeehond")
+_ADJECTIVES = (
+    "Vrolijke",
+    "Snelle",
+    "Slimme",
+    "Rustige",
+    "Dappere",
+    "Nieuwsgierige",
+    "Heldere",
+    "Stille",
+    "Vlotte",
+    "Wijze",
+    "Zonnige",
+    "Kalme",
+)
+_ANIMALS = (
+    "Vos",
+    "Uil",
+    "Das",
+    "Reiger",
+    "Egel",
+    "Otter",
+    "Specht",
+    "Haas",
+    "Meeuw",
+    "Bever",
+    "Lepelaar",
+    "Zeehond",
+)
 
 
 def suggest_pseudonym() -> str:
@@ -20,8 +44,7 @@ def suggest_pseudonym() -> str:
     >>> len(suggest_pseudonym().split()) == 3
     True
     """
-    return (f"{secrets.choice(_ADJECTIVES)} {secrets.choice(_ANIMALS)} "
-            f"{10 + secrets.randbelow(90)}")
+    return f"{secrets.choice(_ADJECTIVES)} {secrets.choice(_ANIMALS)} {10 + secrets.randbelow(90)}"
 
 
 def clean_pseudonym(text: str) -> str | None:

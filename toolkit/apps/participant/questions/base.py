@@ -7,7 +7,6 @@ import html
 import ipywidgets as widgets
 
 from ...widgets_util import static_html
-
 from ..context import Context, SaveStatus
 
 __all__ = ["QuestionView", "wide", "prompt_html"]

@@ -6,9 +6,8 @@ import html
 
 import ipywidgets as widgets
 
-from ...widgets_util import static_html
-
 from ....i18n import t
+from ...widgets_util import static_html
 from .base import QuestionView
 
 __all__ = ["ScaleView", "SingleChoiceView", "MultipleChoiceView"]

@@ -7,13 +7,13 @@ import uuid
 
 import ipywidgets as widgets
 
-from ...widgets_util import static_html
-
 from ....data import load_default
 from ....exercises.answers import AnswerError
 from ....exercises.contributions import clean_organisation, clean_relation
 from ....i18n import t
 from ....store import StoreUnavailable
+from ...widgets_util import static_html
+from ..context import note_available, note_unavailable
 from .base import QuestionView, wide
 
 __all__ = ["ContributionView"]
@@ -113,14 +113,16 @@ class ContributionView(QuestionView):
         rows = []
         names = self._session_orgs()
         for c in self.own:
+            # <bdi> per name: a direction override in one name cannot turn the line around
             if c["kind"] == "organisation":
-                text = c["payload"]["name"]
+                text = f"<bdi>{html.escape(c['payload']['name'])}</bdi>"
             else:
                 p = c["payload"]
+                relation = self.vocab.label("relation_types", p["relation"], self.lang)
                 text = (
-                    f"{names.get(p['source'], '?')} "
-                    f"{self.vocab.label('relation_types', p['relation'], self.lang)} "
-                    f"{names.get(p['target'], '?')}"
+                    f"<bdi>{html.escape(names.get(p['source'], '?'))}</bdi> "
+                    f"{html.escape(relation)} "
+                    f"<bdi>{html.escape(names.get(p['target'], '?'))}</bdi>"
                 )
             remove = widgets.Button(
                 description=t("p_remove", self.lang), layout=widgets.Layout(width="auto")
@@ -130,7 +132,7 @@ class ContributionView(QuestionView):
                 widgets.HBox(
                     [
                         widgets.HTML(
-                            f"<span>{html.escape(text)}</span>",
+                            f"<span>{text}</span>",
                             layout=widgets.Layout(flex="1 1 12em", min_width="0"),
                         ),
                         remove,
@@ -168,7 +170,8 @@ class ContributionView(QuestionView):
         uid = uuid.uuid4().hex
         try:
             self.ctx.store.add_contribution(self.ctx.person, uid, kind, payload)
-        except StoreUnavailable:
+        except StoreUnavailable as exc:
+            note_unavailable("map addition not saved", exc)
             self.status.show(
                 "error",
                 t("p_not_saved", self.lang, reason=t("error_unavailable", self.lang)),
@@ -176,6 +179,7 @@ class ContributionView(QuestionView):
                 retry_label=t("p_retry", self.lang),
             )
             return False
+        note_available()
         self.own.append({"uid": uid, "kind": kind, "payload": payload})
         self.status.show("ok", t("p_saved", self.lang))
         self._refresh_choices()
@@ -218,11 +222,13 @@ class ContributionView(QuestionView):
     def _remove(self, uid):
         try:
             self.ctx.store.remove_contribution(self.ctx.person, uid)
-        except StoreUnavailable:
+        except StoreUnavailable as exc:
+            note_unavailable("map addition not removed", exc)
             self.status.show(
                 "error", t("p_not_saved", self.lang, reason=t("error_unavailable", self.lang))
             )
             return
+        note_available()
         self.own = [c for c in self.own if c["uid"] != uid]
         self.status.show("ok", t("p_saved", self.lang))
         self._refresh_choices()

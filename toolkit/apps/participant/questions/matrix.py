@@ -7,32 +7,14 @@ import html
 
 import ipywidgets as widgets
 
-from ...widgets_util import static_html
-
+from ....exercises.aim import aim_cell_label
 from ....exercises.answers import AIM_CELLS, raci_problems
 from ....flows import load_flows
 from ....i18n import t
+from ...widgets_util import static_html
 from .base import QuestionView, wide
 
 __all__ = ["RaciView", "AimView", "GridView", "FlowCheckView", "aim_cell_label", "grid_items"]
-
-_AIM_ROWS = {
-    "strategy": ("Strategie", "Strategy"),
-    "structure": ("Structuur", "Structure"),
-    "operations": ("Uitvoering", "Operations"),
-}
-_AIM_COLUMNS = {
-    "business": ("Business", "Business"),
-    "information": ("Informatie & communicatie", "Information & communication"),
-    "technology": ("Technologie", "Technology"),
-}
-
-
-def aim_cell_label(cell: str, lang: str) -> str:
-    """'strategy:information' -> 'Strategie × Informatie & communicatie'."""
-    row, column = cell.split(":")
-    pick = 0 if lang == "nl" else 1
-    return f"{_AIM_ROWS[row][pick]} × {_AIM_COLUMNS[column][pick]}"
 
 
 def grid_items(question, lang: str) -> list[tuple[str, str]]:

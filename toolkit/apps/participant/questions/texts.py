@@ -7,11 +7,10 @@ import uuid
 
 import ipywidgets as widgets
 
-from ...widgets_util import static_html
-
 from ....exercises.answers import AnswerError, clean_text, need_key
 from ....i18n import t
 from ....results.aggregate import dot_vote_options
+from ...widgets_util import static_html
 from .base import QuestionView
 
 __all__ = ["FreeTextView", "DotVoteView"]
@@ -95,7 +94,7 @@ class FreeTextView(QuestionView):
             )
             remove.on_click(lambda _b, item=item: self._remove(item))
             label = widgets.HTML(
-                f"<span class='workshop-own-text'>{html.escape(text)}</span>",
+                f"<bdi class='workshop-own-text'>{html.escape(text)}</bdi>",
                 layout=widgets.Layout(flex="1 1 12em", min_width="0"),
             )
             rows.append(
@@ -163,10 +162,9 @@ class DotVoteView(QuestionView):
             n = self.counts.get(key, 0)
             label.value = f"<b>{'●' * n or '·'}</b>" if n <= 5 else f"<b>{n}</b>"
         used = sum(self.counts.values())
-        self.left.value = (
-            f"<p><b>{html.escape(t('p_dots_left', self.lang, n=self.question.budget - used, budget=self.question.budget))}"
-            "</b></p>"
-        )
+        budget = self.question.budget
+        dots_left = t("p_dots_left", self.lang, n=budget - used, budget=budget)
+        self.left.value = f"<p><b>{html.escape(dots_left)}</b></p>"
 
     def _step(self, key, delta):
         q = self.question
