@@ -1040,6 +1040,46 @@ def test_purge_deletes_one_session_and_nothing_else(store, store_url):
 
 
 # --- 9. store outage --------------------------------------------------------------------------
+_GATE_HOLDER = """
+import sys, time
+from toolkit.store.gate import WriteGate
+gate = WriteGate(sys.argv[1], timeout=5)
+with gate.hold():
+    print("held", flush=True)
+    time.sleep(120)
+"""
+
+
+def test_sqlite_writers_queue_on_a_lock_that_dies_with_its_holder(tmp_path, monkeypatch):
+    """While another process holds the SQLite file's writer lock, does a write wait, then
+    give up with StoreUnavailable (nothing written)? And when that process is killed with
+    SIGKILL, does its lock go with it, so the next write goes through at once?"""
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_MS", 300)
+    path = tmp_path / "workshop.db"
+    store = Store.open(f"sqlite:///{path}")
+    holder = None
+    try:
+        session = store.create_session("Rij")
+        person, _ = store.join(session.code, "Wachtende")
+        holder = subprocess.Popen(
+            [sys.executable, "-c", _GATE_HOLDER, f"{path}-writer.lock"],
+            stdout=subprocess.PIPE, text=True)
+        assert holder.stdout.readline().strip() == "held"
+        for attempt in range(2):  # the second attempt finds the first one's wait abandoned
+            with pytest.raises(StoreUnavailable) as refused:
+                store.save_answer(person, "needs", f"q{attempt}", "in de rij")
+            assert "busy" in str(refused.value) and "try again" in str(refused.value)
+        assert store.answers(session.id) == []  # readers are not held up
+        holder.kill()
+        holder.wait(10)
+        store.save_answer(person, "needs", "q0", "na de rij")
+        assert [(a.item, a.value) for a in store.answers(session.id)] == [("q0", "na de rij")]
+    finally:
+        if holder is not None and holder.poll() is None:
+            holder.kill()
+        store.close()
+
+
 def test_locked_sqlite_database_gives_store_unavailable(tmp_path, monkeypatch):
     """When another connection holds SQLite's write lock, does a write fail with
     StoreUnavailable within the busy timeout, write nothing, and succeed once the lock

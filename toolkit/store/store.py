@@ -14,8 +14,9 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from .engine import database_url, make_engine, prepare_schema
+from .engine import busy_timeout_ms, database_url, make_engine, prepare_schema
 from .errors import NotAllowed, StoreUnavailable
+from .gate import write_gate
 from .schema import answers, contributions, participants, sessions
 
 __all__ = [
@@ -156,6 +157,8 @@ class Store:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        sqlite_file = engine.url.database if engine.dialect.name == "sqlite" else None
+        self._gate = write_gate(sqlite_file, busy_timeout_ms() / 1000)
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -170,6 +173,7 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+        self._gate.close()
 
     # --- plumbing ---------------------------------------------------------------------------
     def _write(self):
@@ -178,8 +182,10 @@ class Store:
     def _run_write(self, work):
         """Run ``work(conn)`` in one write transaction; map outages to StoreUnavailable."""
         try:
-            with self._write() as conn, conn.begin():
+            with self._gate.hold(), self._write() as conn, conn.begin():
                 return work(conn)
+        except TimeoutError:
+            raise StoreUnavailable.from_exception(TimeoutError("database is locked")) from None
         except (OperationalError, DBAPIError) as exc:
             if isinstance(exc, IntegrityError):
                 raise
