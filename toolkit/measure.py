@@ -34,6 +34,15 @@ def _cells(path: Path, count: int | None) -> list[str]:
     return code[:count] if count else code
 
 
+# Run after the cells: wait until an app started with ``start_when_requested`` has built
+# its first screen (it does so in the background, after its cell returned).
+_SETTLE = """
+_starting = getattr(globals().get("app"), "_starting", None)
+if _starting is not None:
+    await _starting
+"""
+
+
 def measure_notebook_kernel(
     notebook: str | Path, cells: int | None = 1, env: dict | None = None, timeout: float = 120
 ) -> KernelCost:
@@ -52,7 +61,7 @@ def measure_notebook_kernel(
             kernel_name="python3", cwd=str(path.parent), env=kernel_env
         )
         try:
-            for source in _cells(path, cells):
+            for source in [*_cells(path, cells), _SETTLE]:
                 reply = client.execute_interactive(
                     source, timeout=timeout, store_history=False, output_hook=lambda _msg: None
                 )

@@ -16,6 +16,9 @@ __all__ = ["WorkshopVoila", "JUPYTER_DATA", "VIS_ROUTE"]
 STAGGER_SECONDS = 0.5  # between two pool kernels starting (about a core-second each)
 JUPYTER_DATA = Path(__file__).resolve().parent.parent / "jupyter_data"
 VIS_ROUTE = "/workshop/static/vis-network.min.js"
+# Refill the pool when fewer than 1/REFILL_BELOW of it is left: starting a kernel takes
+# about a CPU second, which participants arriving in a wave need more.
+REFILL_BELOW = 4
 ZMQ_SOCKETS = 16384  # ZeroMQ sockets for all kernels together (ZeroMQ's default: 1023)
 
 # Voila routes a participant server never needs: directory tree, arbitrary notebook
@@ -159,8 +162,9 @@ class WorkshopVoila(Voila):
         self.kernel_manager.context.set(zmq.MAX_SOCKETS, ZMQ_SOCKETS)
 
     def _pace_pool(self) -> None:
-        """Fill the preheated pools a kernel at a time, ``STAGGER_SECONDS`` apart, and refill
-        only while pooled + used kernels stay under ``max_kernels``.
+        """Fill the preheated pools a kernel at a time, ``STAGGER_SECONDS`` apart; refill once
+        a pool runs low (under a quarter left), and only while pooled + used kernels stay
+        under ``max_kernels``.
 
         Voila starts a whole pool at once; 150 kernels starting together on two cores take
         minutes and run into Voila's 60-second start timeout. Paced, each starts in about a
@@ -180,6 +184,8 @@ class WorkshopVoila(Voila):
                 in_use = max(0, len(manager.list_kernel_ids()) - pooled)
                 size = min(size, max(0, cap - in_use))
             start = len(manager._pools.get(notebook_name, []))
+            if delay is None and start >= max(1, size // REFILL_BELOW):
+                return  # a kernel was just taken: refill once the pool runs low, not now
             base = manager.fill_delay if delay is None else delay
             try:
                 for step in range(start, size):
