@@ -38,6 +38,8 @@ class Sampler(threading.Thread):
         self.peak_mb = 0.0
         self.running = True
         self.cpu_start = self._cpu()
+        self.server_cpu_start = self._server_cpu()
+        self.kernels_seen: set[int] = set()
 
     def _processes(self):
         try:
@@ -55,10 +57,19 @@ class Sampler(threading.Thread):
                 pass
         return total
 
+    def _server_cpu(self) -> float:
+        try:
+            t = self.root.cpu_times()
+            return t.user + t.system
+        except psutil.NoSuchProcess:
+            return 0.0
+
     def run(self):
         while self.running:
             rss = 0
-            for p in self._processes():
+            processes = self._processes()
+            self.kernels_seen.update(p.pid for p in processes[1:])
+            for p in processes:
                 try:
                     rss += p.memory_info().rss
                 except psutil.NoSuchProcess:
@@ -71,6 +82,8 @@ class Sampler(threading.Thread):
         self.join(5)
         return {
             "server_cpu_seconds": round(self._cpu() - self.cpu_start, 1),
+            "server_process_cpu_seconds": round(self._server_cpu() - self.server_cpu_start, 1),
+            "kernel_processes_seen": len(self.kernels_seen),
             "peak_memory_mb": round(self.peak_mb),
         }
 
