@@ -43,16 +43,26 @@ def _short(text, n: int) -> str:
 
 
 def _wrap(text, width: int, lines: int = 3) -> list[str]:
-    """Wrap at spaces and hyphens; words longer than a line are split with a hyphen."""
+    """Wrap at spaces and hyphens; words longer than a line are split with a hyphen, except
+    a word only a little longer (the width is an estimate: "Infrastructuur" stays whole).
+
+    Examples
+    --------
+    >>> _wrap("Infrastructuur", 13)
+    ['Infrastructuur']
+    >>> _wrap("Informatiebeveiligingsbeleid", 13)
+    ['Informatiebe-', 'veiligingsbe-', 'leid']
+    """
     width = max(6, width)
+    keep = width + max(2, width // 6)  # a word up to this long is not split
     parts = (
         p
-        if len(p) <= width
+        if len(p) <= keep
         else "- ".join(p[i : i + width - 1] for i in range(0, len(p), width - 1))
         for p in re.split(r"(?<=-)|( )", " ".join(str(text).split()))
         if p
     )
-    out = textwrap.wrap("".join(parts), width) or [""]
+    out = textwrap.wrap("".join(parts), width, break_long_words=False) or [""]
     if len(out) > lines:
         out = out[: lines - 1] + [out[lines - 1].rstrip("-")[: width - 1] + "…"]
     return out

@@ -22,6 +22,7 @@ from .screens import ExerciseScreen, JoinScreen, MapScreen, OverviewScreen
 __all__ = ["ParticipantApp", "REFRESH_SECONDS"]
 
 log = logging.getLogger("workshop.participant")
+SAVED_REDRAW_SECONDS = 0.6  # after a save: own answer in the results (saves coalesced)
 REFRESH_SECONDS = 4.0  # group results are recomputed only when they changed
 TOUCH_EVERY = 15  # refreshes between 'still here' marks (about a minute)
 
@@ -67,6 +68,7 @@ class ParticipantApp:
         )
         self.widget.add_class("workshop-participant")
         self._task = None
+        self._soon = None  # a pending redraw after saving
         self._ticks = 0
 
     # --- start ------------------------------------------------------------------------------
@@ -173,6 +175,7 @@ class ParticipantApp:
     def _enter(self, code: str, person, token: str, returning: bool = False) -> None:
         session = self.store.get_session(code)
         self.ctx = Context(self.store, session, person, token, self.lang)
+        self.ctx.on_saved = self.refresh_soon
         self.ctx.cache["returning"] = returning
         self._update_bridge()
         self.show_overview()
@@ -264,6 +267,32 @@ class ParticipantApp:
                 log.exception("refresh failed")
             else:
                 note_available(kind="read")
+
+    def refresh_soon(self) -> None:
+        """Redraw the results shortly after an answer was saved, so it shows next to the
+        group's at once; quick successive answers share one redraw (``SAVED_REDRAW_SECONDS``).
+        Outside a running kernel loop (scripts, tests) it redraws right away."""
+        if self._soon is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            self._redraw()
+            return
+        self._soon = loop.call_later(SAVED_REDRAW_SECONDS, self._redraw)
+
+    def _redraw(self) -> None:
+        self._soon = None
+        screen = self.screen
+        if isinstance(screen, ExerciseScreen):
+            try:
+                screen.refresh()
+            except StoreUnavailable as exc:
+                note_unavailable("results not redrawn", exc, kind="read")
+            except Exception:  # the refresh loop tries again; never end the app
+                log.exception("redraw after saving failed")
 
     def tick(self) -> None:
         """One refresh: session state, the visible results, and a periodic 'still here'."""

@@ -7,6 +7,7 @@ import io
 import logging
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import ipywidgets as widgets
@@ -103,6 +104,12 @@ class Context:
     lang: str = "nl"
     resume_url: str = ""
     cache: dict = field(default_factory=dict)
+    on_saved: Callable[[], None] | None = None  # after a save or removal went through
+
+    def saved(self) -> None:
+        """Tell the app that an answer was saved or removed (it redraws the results)."""
+        if self.on_saved is not None:
+            self.on_saved()
 
     def refresh_session(self) -> SessionInfo | None:
         """Re-read the session (open exercises, visibility); None when it was purged."""
@@ -172,6 +179,7 @@ class Context:
             return False
         note_available()
         status.show("ok", t("p_saved", lang))
+        self.saved()
         return True
 
     def delete(self, exercise, item: str, status: SaveStatus) -> bool:
@@ -193,4 +201,5 @@ class Context:
             return False
         note_available()
         status.show("ok", t("p_saved", self.lang))
+        self.saved()
         return True

@@ -182,6 +182,7 @@ class ContributionView(QuestionView):
         note_available()
         self.own.append({"uid": uid, "kind": kind, "payload": payload})
         self.status.show("ok", t("p_saved", self.lang))
+        self.ctx.saved()
         self._refresh_choices()
         self._render()
         return True
@@ -231,5 +232,6 @@ class ContributionView(QuestionView):
         note_available()
         self.own = [c for c in self.own if c["uid"] != uid]
         self.status.show("ok", t("p_saved", self.lang))
+        self.ctx.saved()
         self._refresh_choices()
         self._render()
