@@ -20,8 +20,9 @@ __all__ = ["run"]
 PACED_RATE = 4.0  # answers a second per writer in the paced load
 
 
-def _writer(url: str, code: str, count: int, start, finish, results, bare: bool,
-            rate: float) -> None:
+def _writer(
+    url: str, code: str, count: int, start, finish, results, bare: bool, rate: float
+) -> None:
     import random
 
     from sqlalchemy import text
@@ -131,10 +132,20 @@ def run(quick: bool) -> dict:
                 for writers in (1, 10, 50):
                     for load, rate in (("paced", PACED_RATE), ("saturated", 0.0)):
                         name = f"w{writers}_{load}"
-                        store = _round(_fresh_url(server, backend, tmp, name), writers, count,
-                                       bare=False, rate=rate)
-                        bare = _round(_fresh_url(server, backend, tmp, f"bare_{name}"), writers,
-                                      count, bare=True, rate=rate)
+                        store = _round(
+                            _fresh_url(server, backend, tmp, name),
+                            writers,
+                            count,
+                            bare=False,
+                            rate=rate,
+                        )
+                        bare = _round(
+                            _fresh_url(server, backend, tmp, f"bare_{name}"),
+                            writers,
+                            count,
+                            bare=True,
+                            rate=rate,
+                        )
                         store["load"] = load
                         store["rate_per_writer"] = rate or None
                         store["baseline_insert_per_second"] = bare["answers_per_second"]

@@ -135,30 +135,34 @@ class Participant:
             async with websockets.connect(url, max_size=2**26, open_timeout=timeout) as ws:
                 self.ws = ws
                 reader = asyncio.create_task(self._reader())
-                control = uuid.uuid4().hex
-                await ws.send(
-                    self._message(
-                        "comm_open",
-                        {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
-                        metadata={"version": "1.0.0"},
-                    )
-                )
-                await self._send(control, {"method": "request_states"})
-                join = await self._until(lambda: self._with_class("workshop-join"), timeout)
-                self.outcome.tti = time.monotonic() - started
-                await self._send(join[0], {"method": "custom", "content": {"event": "click"}})
-                opener = await self._until(
-                    lambda: self._with_class("workshop-open-exercise"), timeout
-                )
-                await self._send(opener[0], {"method": "custom", "content": {"event": "click"}})
-                await self._until(lambda: self._with_class("workshop-exercise"), timeout)
-                scales = sorted(self._with_class("workshop-scale"))
-                await self._answer(scales, timeout)
-                reader.cancel()
+                try:
+                    await self._visit(ws, started, timeout)
+                finally:
+                    reader.cancel()  # also after a failure: no stray reader task
                 await ws.close()
         except Exception as exc:  # every failure is a result to report, not a crash
             self.outcome.error = f"{type(exc).__name__}: {exc}"[:200]
         return self.outcome
+
+    async def _visit(self, ws, started: float, timeout: float) -> None:
+        """Join, open the first exercise and answer (the websocket is open)."""
+        control = uuid.uuid4().hex
+        await ws.send(
+            self._message(
+                "comm_open",
+                {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                metadata={"version": "1.0.0"},
+            )
+        )
+        await self._send(control, {"method": "request_states"})
+        join = await self._until(lambda: self._with_class("workshop-join"), timeout)
+        self.outcome.tti = time.monotonic() - started
+        await self._send(join[0], {"method": "custom", "content": {"event": "click"}})
+        opener = await self._until(lambda: self._with_class("workshop-open-exercise"), timeout)
+        await self._send(opener[0], {"method": "custom", "content": {"event": "click"}})
+        await self._until(lambda: self._with_class("workshop-exercise"), timeout)
+        scales = sorted(self._with_class("workshop-scale"))
+        await self._answer(scales, timeout)
 
     async def _answer(self, scales: list[str], timeout: float) -> None:
         statuses = self._with_class("workshop-save-status")

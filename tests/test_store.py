@@ -1063,7 +1063,9 @@ def test_sqlite_writers_queue_on_a_lock_that_dies_with_its_holder(tmp_path, monk
         person, _ = store.join(session.code, "Wachtende")
         holder = subprocess.Popen(
             [sys.executable, "-c", _GATE_HOLDER, f"{path}-writer.lock"],
-            stdout=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert holder.stdout.readline().strip() == "held"
         for attempt in range(2):  # the second attempt finds the first one's wait abandoned
             with pytest.raises(StoreUnavailable) as refused:
