@@ -133,12 +133,15 @@ def _rows(results: dict) -> list[str]:
                 f"{_fmt(entry['click_to_profile_s']['p50'] * 1000, 0)} ms | | |"
             )
     store = results.get("store", {}).get("figures", {})
-    for key in sorted(store):
+    rounds = {k: v for k, v in store.items() if isinstance(v, dict)}
+    for key in sorted(rounds, key=lambda k: (k.split("_")[0], rounds[k].get("writers", 0), k)):
         s = store[key]
         if not isinstance(s, dict) or "latency_ms" not in s:
             continue
+        backend = "SQLite" if key.startswith("sqlite") else "PostgreSQL"
+        load = s.get("load", "saturated")
         rows.append(
-            f"| Store {key.replace('_w', ', ').replace('sqlite', 'SQLite')} writers: "
+            f"| Store {backend}, {s['writers']} writers, {load}: "
             f"answers/s, p99 | {s['answers_per_second']}/s, {s['latency_ms']['p99']} ms "
             f"({s['stored']}/{s['answers']} stored) | {s['baseline_insert_per_second']}/s, "
             f"{s['baseline_p99_ms']} ms (bare INSERT) | "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from pathlib import Path
 
 import tornado.web
@@ -106,6 +107,7 @@ class WorkshopVoila(Voila):
         settings = super().init_settings()
         self._allow_many_sockets()
         self._pace_pool()
+        self._cull_when_disconnected()
         settings["compress_response"] = True  # read by tornado.web.Application's __init__
         settings["xsrf_cookies"] = False
         return settings
@@ -148,6 +150,50 @@ class WorkshopVoila(Voila):
                 )
             )
         return kept
+
+    def _cull_when_disconnected(self) -> None:
+        """Cull a kernel once no page has been connected to it for the idle timeout, even
+        when it is not idle.
+
+        Jupyter culls only kernels without activity, and a participant kernel whose page has
+        gone stays active: it redraws the group results whenever others answer. In a
+        30-minute soak those kernels were never culled (385 of them, until memory ran out).
+        A page that comes back after its kernel was culled offers a reload, which resumes
+        from the store. Pooled kernels are never connected and are left alone.
+        """
+        manager = self.kernel_manager
+        timeout = getattr(manager, "cull_idle_timeout", 0)
+        if not timeout or not hasattr(manager, "_pools"):
+            return
+        original = manager.cull_kernel_if_idle
+        alone_since: dict[str, float] = {}  # kernel id -> first seen without a page
+
+        def pooled(kernel_id: str) -> bool:
+            for pool in manager._pools.values():
+                for task in pool:
+                    ready = task.done() and not task.cancelled() and task.exception() is None
+                    if ready and task.result().get("kernel_id") == kernel_id:
+                        return True
+            return False
+
+        async def cull_kernel_if_idle(kernel_id: str):
+            for gone in set(alone_since) - set(manager.list_kernel_ids()):
+                del alone_since[gone]
+            if not pooled(kernel_id):
+                if manager._kernel_connections.get(kernel_id, 0):
+                    alone_since.pop(kernel_id, None)
+                else:
+                    now = time.monotonic()
+                    if now - alone_since.setdefault(kernel_id, now) > timeout:
+                        self.log.info(
+                            "Culling kernel %s: no page connected for %d s", kernel_id, timeout
+                        )
+                        del alone_since[kernel_id]
+                        await manager.shutdown_kernel(kernel_id)
+                        return None
+            return await original(kernel_id)
+
+        manager.cull_kernel_if_idle = cull_kernel_if_idle
 
     def _allow_many_sockets(self) -> None:
         """Let the kernels' shared ZeroMQ context hold ``ZMQ_SOCKETS`` sockets.

@@ -1,0 +1,53 @@
+"""Kernels whose page has gone are culled, even while they keep redrawing group results.
+
+Jupyter culls only kernels without activity; a participant kernel keeps redrawing the group
+results while others answer, so without the server's own rule its kernel stayed until the
+server ran out of memory (the 30-minute soak in ``bench/``).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.support.servers import VoilaServer
+from tests.test_doors import EXERCISES, Wire, _raw_get
+from toolkit.store import Store
+
+pytestmark = pytest.mark.server
+
+
+def test_a_kernel_without_its_page_is_culled_while_others_answer(tmp_path):
+    """With a 5-second cull timeout: is the kernel of a page that went away shut down while
+    another participant keeps answering the same exercise (so the orphan keeps redrawing),
+    and does the connected participant's kernel stay?"""
+    db = tmp_path / "workshop.db"
+    store = Store.open(f"sqlite:///{db}")
+    session = store.create_session("Opruimen", exercises=list(EXERCISES))
+    store.close()
+    with VoilaServer(
+        {"/": "participant.ipynb"},
+        tmp_path,
+        pools={"participant.ipynb": 2},
+        cull_idle_seconds=5,
+        env={"WORKSHOP_DB": f"sqlite:///{db}", "WORKSHOP_DATA": str(tmp_path)},
+    ) as server:
+        gone = Wire(server.url, f"?code={session.code}")
+        gone.join()
+        gone.open_exercise("bestuurstafel")
+        orphan = gone.kernel
+        gone.close()
+        with Wire(server.url, f"?code={session.code}") as busy:
+            busy.join()
+            busy.open_exercise("bestuurstafel")
+            scale = sorted(busy.with_class("workshop-scale"))[0]
+            deadline = time.monotonic() + 120
+            level = 0
+            while _raw_get(server.port, f"/api/kernels/{orphan}")[0] != 404:
+                assert time.monotonic() < deadline, "the kernel without a page still runs"
+                busy.update(scale, {"index": level % 5})  # the orphan redraws the radar
+                level += 1
+                time.sleep(1.5)
+            assert _raw_get(server.port, f"/api/kernels/{busy.kernel}")[0] == 200
+        assert "no page connected" in server.log.read_text(errors="replace")
