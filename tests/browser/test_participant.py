@@ -10,6 +10,7 @@ import pytest
 from tests.browser.conftest import screenshot
 from tests.support.servers import VoilaServer
 from toolkit.exercises.loader import default_exercises
+from toolkit.results.charts import OWN
 from toolkit.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -80,6 +81,8 @@ def test_participant_answers_everything_and_finds_it_back(app, open_page):
         scales.nth(i).locator(".widget-radio-box label").nth(i % 5).click()
         _saved(scales.nth(i))
     page.wait_for_selector(".workshop-results svg")
+    # the own answers are drawn next to the group's after saving
+    page.wait_for_selector(f".workshop-results svg polygon[fill='{OWN}']")
     screenshot(page, "participant-bestuurstafel-390")
     _back(page)
 
