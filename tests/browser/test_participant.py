@@ -81,8 +81,11 @@ def test_participant_answers_everything_and_finds_it_back(app, open_page):
         scales.nth(i).locator(".widget-radio-box label").nth(i % 5).click()
         _saved(scales.nth(i))
     page.wait_for_selector(".workshop-results svg")
-    # the own answers are drawn next to the group's after saving
-    page.wait_for_selector(f".workshop-results svg polygon[fill='{OWN}']")
+    # the own answers are drawn next to the group's after saving (beyond the legend's mark)
+    page.wait_for_function(
+        f"() => document.querySelectorAll(\".workshop-results svg polygon[fill='{OWN}']\")"
+        ".length > 1"
+    )
     screenshot(page, "participant-bestuurstafel-390")
     _back(page)
 
