@@ -11,9 +11,8 @@ import time
 
 import pytest
 
-from tests.support.servers import VoilaServer
+from tests.support.servers import participant_server
 from tests.test_doors import EXERCISES, Wire, _raw_get
-from toolkit.store import Store
 
 pytestmark = pytest.mark.server
 
@@ -22,17 +21,14 @@ def test_a_kernel_without_its_page_is_culled_while_others_answer(tmp_path):
     """With a 5-second cull timeout: is the kernel of a page that went away shut down while
     another participant keeps answering the same exercise (so the orphan keeps redrawing),
     and does the connected participant's kernel stay?"""
-    db = tmp_path / "workshop.db"
-    store = Store.open(f"sqlite:///{db}")
-    session = store.create_session("Opruimen", exercises=list(EXERCISES))
-    store.close()
-    with VoilaServer(
-        {"/": "participant.ipynb"},
+    with participant_server(
         tmp_path,
+        "Opruimen",
+        EXERCISES,
+        routes={"/": "participant.ipynb"},
         pools={"participant.ipynb": 2},
         cull_idle_seconds=5,
-        env={"WORKSHOP_DB": f"sqlite:///{db}", "WORKSHOP_DATA": str(tmp_path)},
-    ) as server:
+    ) as (server, session, _):
         gone = Wire(server.url, f"?code={session.code}")
         gone.join()
         gone.open_exercise("bestuurstafel")

@@ -29,7 +29,7 @@ import httpx
 import pytest
 import websocket
 
-from tests.support.servers import VoilaServer
+from tests.support.servers import participant_server
 from toolkit.exercises.loader import default_exercises
 from toolkit.i18n import t
 from toolkit.store import Store
@@ -292,18 +292,8 @@ def answers(db: Path, session_id: int) -> list[tuple]:
 def served(tmp_path_factory):
     """A participant server as `workshop serve` runs it (participant app at /, map at /map,
     a preheated pool) on a SQLite store holding one session with every exercise open."""
-    tmp = tmp_path_factory.mktemp("doors")
-    db = tmp / "workshop.db"
-    store = Store.open(f"sqlite:///{db}")
-    session = store.create_session("Deuren", organiser="Testorganisator", exercises=list(EXERCISES))
-    store.close()
-    with VoilaServer(
-        {"/": "participant.ipynb", "/map": "explorer.ipynb"},
-        tmp,
-        pools={"participant.ipynb": 1},
-        env={"WORKSHOP_DB": f"sqlite:///{db}", "WORKSHOP_DATA": str(tmp)},
-    ) as server:
-        yield server, session, db
+    with participant_server(tmp_path_factory.mktemp("doors"), "Deuren", EXERCISES) as served:
+        yield served
 
 
 def _raw_get(port: int, path: str, method: str = "GET") -> tuple[int, bytes]:

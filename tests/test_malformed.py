@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.servers import ROOT, VoilaServer, free_port
+from tests.support.servers import ROOT, free_port, participant_server
 from tests.test_doors import EXERCISES, Wire, answers
 from toolkit.i18n import t
 from toolkit.store import NotAllowed, Store
@@ -37,20 +37,8 @@ VOTES = next(q for q in BEHOEFTEN.questions if q.type == "dot_vote")
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """A participant server (preheated pool) on a SQLite store with one open session."""
-    tmp = tmp_path_factory.mktemp("malformed")
-    db = tmp / "workshop.db"
-    store = Store.open(f"sqlite:///{db}")
-    session = store.create_session(
-        "Misvormd", organiser="Testorganisator", exercises=list(EXERCISES)
-    )
-    store.close()
-    with VoilaServer(
-        {"/": "participant.ipynb", "/map": "explorer.ipynb"},
-        tmp,
-        pools={"participant.ipynb": 1},
-        env={"WORKSHOP_DB": f"sqlite:///{db}", "WORKSHOP_DATA": str(tmp)},
-    ) as server:
-        yield server, session, db
+    with participant_server(tmp_path_factory.mktemp("malformed"), "Misvormd", EXERCISES) as served:
+        yield served
 
 
 def _fresh_session(db: Path):

@@ -8,11 +8,12 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from toolkit.server.launch import ServerSpec, server_command
 
-__all__ = ["free_port", "wait_listening", "VoilaServer", "WorkshopServe"]
+__all__ = ["free_port", "wait_listening", "VoilaServer", "WorkshopServe", "participant_server"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,6 +48,35 @@ def _stop(process: subprocess.Popen, timeout: float = 20) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(5)
+
+
+@contextmanager
+def participant_server(
+    tmp: Path,
+    title: str,
+    exercises,
+    *,
+    routes: dict | None = None,
+    pools: dict | None = None,
+    **kwargs,
+):
+    """A participant server as `workshop serve` runs it (participant app at /, map at /map,
+    a preheated pool of one) on a new SQLite store in ``tmp`` holding one session, titled
+    ``title``, with ``exercises`` open. Yields ``(server, session, database path)``."""
+    from toolkit.store import Store
+
+    db = tmp / "workshop.db"
+    store = Store.open(f"sqlite:///{db}")
+    session = store.create_session(title, organiser="Testorganisator", exercises=list(exercises))
+    store.close()
+    with VoilaServer(
+        routes or {"/": "participant.ipynb", "/map": "explorer.ipynb"},
+        tmp,
+        pools=pools or {"participant.ipynb": 1},
+        env={"WORKSHOP_DB": f"sqlite:///{db}", "WORKSHOP_DATA": str(tmp)},
+        **kwargs,
+    ) as server:
+        yield server, session, db
 
 
 class VoilaServer:
