@@ -169,21 +169,24 @@ class Participant:
         for number in range(self.answers):
             radio = scales[number % len(scales)]
             level = number % 5
-            before = {sid: self._status_text(sid) for sid in statuses}
-            await self._send(
-                radio, {"method": "update", "state": {"index": level}, "buffer_paths": []}
-            )
-            self.outcome.sent += 1
-            await self._until(
-                lambda before=before: any(
-                    "workshop-status-ok" in self._status_text(sid)
-                    and self._status_text(sid) != before[sid]
-                    for sid in statuses
-                ),
-                timeout,
-            )
+            await self._choose(radio, level, statuses, timeout)
             self.outcome.acknowledged += 1
             self.outcome.answers[number % len(scales)] = level + 1
+
+    async def _choose(self, radio: str, level: int, statuses: list[str], timeout: float) -> None:
+        """Pick ``level`` (0-based) on the radio buttons ``radio``; wait until one of the
+        ``statuses`` newly says "saved" (the app's acknowledgement)."""
+        before = {sid: self._status_text(sid) for sid in statuses}
+        await self._send(radio, {"method": "update", "state": {"index": level}, "buffer_paths": []})
+        self.outcome.sent += 1
+        await self._until(
+            lambda before=before: any(
+                "workshop-status-ok" in self._status_text(sid)
+                and self._status_text(sid) != before[sid]
+                for sid in statuses
+            ),
+            timeout,
+        )
 
     def _status_text(self, status_box: str) -> str:
         children = self.models.get(status_box, {}).get("children", [])

@@ -154,20 +154,8 @@ class RecordingParticipant(Participant):
         for number in range(self.answers):
             radio = scales[number % len(scales)]
             level = number % 5
-            before = {sid: self._status_text(sid) for sid in statuses}
             self.pending = (questions[radio], level + 1)
-            await self._send(
-                radio, {"method": "update", "state": {"index": level}, "buffer_paths": []}
-            )
-            self.outcome.sent += 1
-            await self._until(
-                lambda before=before: any(
-                    "workshop-status-ok" in self._status_text(sid)
-                    and self._status_text(sid) != before[sid]
-                    for sid in statuses
-                ),
-                timeout,
-            )
+            await self._choose(radio, level, statuses, timeout)
             self.acked[questions[radio]] = level + 1
             self.pending = None
             self.outcome.acknowledged += 1
