@@ -18,25 +18,27 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.hostile import (
+    COOP,
+    IMG,
+    JINJA,
+    JS_URL,
+    LONG,
+    NOELLE,
+    PAYLOADS,
+    RTL,
+    SCRIPT,
+    SVG,
+    TEMPLATE,
+    ZERO_WIDTH,
+)
 from toolkit.cli import main as workshop
 from toolkit.exercises.answers import need_key
 from toolkit.store import Store
 
-SCRIPT = "<script>window.__x=1</script>"
-IMG = "<img src=x onerror=window.__x=2>"
-JS_URL = "javascript:window.__x=3"
-SVG = '"><svg onload=window.__x=4>'
-JINJA = "{{7*7}}"
-TEMPLATE = "${7*7}"
-LONG = ("Lang verhaal " * 385)[:4996] + "eind"
-RTL = "\u202eevil\u202c"
-ZERO_WIDTH = "a\u200bb"
-NOELLE, COOP = "Noëlle", "coöperatie"
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"]
-PAYLOADS = [SCRIPT, IMG, JS_URL, SVG, JINJA, TEMPLATE, LONG, RTL, ZERO_WIDTH, NOELLE, COOP]
 EVERYTHING = PAYLOADS + FORMULAS
 RISKY = ("=", "+", "-", "@")
-assert len(LONG) == 5000
 
 # One participant per pseudonym; each writes one need and adds one organisation.
 PSEUDONYMS = [SCRIPT, IMG, SVG, JINJA, TEMPLATE, f"{RTL} {ZERO_WIDTH}", NOELLE, *FORMULAS]

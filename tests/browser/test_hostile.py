@@ -12,26 +12,27 @@ import re
 import pytest
 
 from tests.browser.conftest import screenshot
+from tests.support.hostile import (
+    COOP,
+    IMG,
+    JINJA,
+    JS_URL,
+    LONG,
+    NOELLE,
+    RTL,
+    SCRIPT,
+    SVG,
+    TEMPLATE,
+    ZERO_WIDTH,
+)
 from tests.support.servers import WorkshopServe
 from toolkit.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
-SCRIPT = "<script>window.__x=1</script>"
-IMG = "<img src=x onerror=window.__x=2>"
-JS_URL = "javascript:window.__x=3"
-SVG = '"><svg onload=window.__x=4>'
-JINJA = "{{7*7}}"
-TEMPLATE = "${7*7}"
-LONG = ("Lang verhaal " * 385)[:4996] + "eind"  # 5,000 characters
-RTL = "\u202eevil\u202c"
-ZERO_WIDTH = "a\u200bb"
-NOELLE, COOP = "Noëlle", "coöperatie"
 # Beyond the list: a right-to-left override that is never closed must not turn the text
 # after it around (a pseudonym after a need, the target of a relation).
 OPEN_RTL = "\u202eRLO zonder einde"
-assert len(LONG) == 5000
-
 # Participants' pseudonyms, needs (exercise 3) and organisations (exercise 4).
 FIRST, SECOND = IMG, SVG
 NEEDS_FIRST = [f"{SCRIPT} {NOELLE}", f"{IMG} {COOP}", JS_URL]
