@@ -16,6 +16,7 @@ from ...i18n import t
 from ...results.aggregate import aggregate_exercise
 from ...results.views import exercise_result_html
 from ...store import Store, StoreUnavailable
+from ..loop import running_loop
 
 __all__ = ["DashboardApp", "REFRESH_SECONDS", "qr_svg"]
 
@@ -362,11 +363,8 @@ class DashboardApp:
     # --- live refresh -------------------------------------------------------------------
     def start(self) -> None:
         """Refresh every second while the kernel lives (in Voila or JupyterLab)."""
-        try:
-            loop = asyncio.get_event_loop()
-        except RuntimeError:
-            return
-        if self._task is None and loop.is_running():
+        loop = running_loop()
+        if self._task is None and loop is not None:
             self._task = loop.create_task(self._loop())
 
     async def _loop(self) -> None:

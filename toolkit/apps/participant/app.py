@@ -14,6 +14,7 @@ import ipywidgets as widgets
 from ...exercises.loader import default_exercises
 from ...i18n import t
 from ...store import NotAllowed, Store, StoreUnavailable
+from ..loop import running_loop
 from ..widgets_util import close_tree
 from .context import Context, log_to_server, note_available, note_unavailable
 from .pseudonyms import clean_pseudonym, suggest_pseudonym
@@ -86,16 +87,8 @@ class ParticipantApp:
         from ..request import query_params
 
         read = read_params or query_params
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
+        loop = running_loop()
         if loop is None:
-            try:
-                loop = asyncio.get_event_loop()
-            except RuntimeError:
-                loop = None
-        if loop is None or not loop.is_running():
             self.start(read())
             return
 
@@ -249,11 +242,8 @@ class ParticipantApp:
 
     # --- live refresh -----------------------------------------------------------------------
     def _start_refresh(self) -> None:
-        try:
-            loop = asyncio.get_event_loop()
-        except RuntimeError:
-            return
-        if self._task is None and loop.is_running():
+        loop = running_loop()
+        if self._task is None and loop is not None:
             self._task = loop.create_task(self._refresh_loop())
 
     async def _refresh_loop(self) -> None:
@@ -274,10 +264,7 @@ class ParticipantApp:
         Outside a running kernel loop (scripts, tests) it redraws right away."""
         if self._soon is not None:
             return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
+        loop = running_loop()
         if loop is None:
             self._redraw()
             return
