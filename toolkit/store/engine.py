@@ -76,7 +76,9 @@ def make_engine(url: str) -> Engine:
         ) from None
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
-        if database and database != ":memory:":
+        # A plain path gets its folder; a SQLite URI ("file:...?uri=true") names an
+        # existing file and must not become a folder named "file:" here.
+        if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         timeout_ms = busy_timeout_ms()
         engine = _create_engine(
