@@ -57,6 +57,37 @@ DASHBOARD = {
     },
     "d_exports": {"nl": "Exporteren", "en": "Export"},
     "d_updated": {"nl": "Bijgewerkt om {time}", "en": "Updated at {time}"},
+    # the workshop report (notebooks/02_workshop_report.ipynb)
+    "r_header": {
+        "nl": "**{title}** · sessie `{code}` · {date} · {n} deelnemers",
+        "en": "**{title}** · session `{code}` · {date} · {n} participants",
+    },
+    "r_header_one": {
+        "nl": "**{title}** · sessie `{code}` · {date} · 1 deelnemer",
+        "en": "**{title}** · session `{code}` · {date} · 1 participant",
+    },
+    "r_results": {"nl": "Resultaten per oefening", "en": "Results per exercise"},
+    "r_results_note": {
+        "nl": "Samenvattingen van de groep; antwoorden die de begeleider verborg, staan er niet in.",
+        "en": "Group aggregates; answers the facilitator hid are left out.",
+    },
+    "r_map": {
+        "nl": "De netwerkkaart met de toevoegingen van de deelnemers",
+        "en": "The stakeholder map with the participants' additions",
+    },
+    "r_map_note": {
+        "nl": "Gestippelde organisaties en relaties met een gouden rand zijn tijdens de workshop "
+        "toegevoegd.",
+        "en": "Dashed, gold-edged organisations and relations were added during the workshop.",
+    },
+    "r_added": {
+        "nl": "Toegevoegd door deelnemers: organisaties {n}.",
+        "en": "Added by participants: organisations {n}.",
+    },
+    "r_privacy": {
+        "nl": "Dit verslag bevat alleen samenvattingen en toevoegingen onder schuilnaam.",
+        "en": "This report holds aggregates and pseudonymous additions only.",
+    },
     "d_store_down": {
         "nl": "De opslag is even niet bereikbaar; het dashboard probeert het opnieuw.",
         "en": "The store is not reachable right now; the dashboard keeps trying.",
