@@ -203,7 +203,7 @@ def _add_organisations(page, names, *, check_long: bool = False) -> None:
 
 _REMOVE_BUTTONS = (
     "n => [...document.querySelectorAll('.workshop-q-contribution button')]"
-    ".filter(b => b.textContent.trim() === 'Verwijder').length === n"
+    ".filter(b => b.textContent.trim() === 'Verwijderen').length === n"
 )
 
 
