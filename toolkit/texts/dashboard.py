@@ -68,7 +68,8 @@ DASHBOARD = {
     },
     "r_results": {"nl": "Resultaten per oefening", "en": "Results per exercise"},
     "r_results_note": {
-        "nl": "Samenvattingen van de groep; antwoorden die de begeleider verborg, staan er niet in.",
+        "nl": "Samenvattingen van de groep; antwoorden die de begeleider verborg, staan er "
+        "niet in.",
         "en": "Group aggregates; answers the facilitator hid are left out.",
     },
     "r_map": {
