@@ -182,9 +182,10 @@ def test_no_address_or_token_is_kept_and_purge_leaves_nothing(tmp_path, monkeypa
         for kept_or_not in (
             "schuilnaam",
             "je antwoorden",
-            "Geen naam, e-mailadres of IP-adres",
-            "verantwoordelijk",
+            "Geen echte naam, e-mailadres of IP-adres",
+            "verwerkingsverantwoordelijke",
             "verwijdert de ruwe antwoorden",
+            "Noem geen leerlingen of collega's in open antwoorden",
         ):
             assert kept_or_not in join_screen, kept_or_not
         assert seen["blocked"] == []

@@ -189,7 +189,7 @@ def _add_organisations(page, names, *, check_long: bool = False) -> None:
     question = page.locator(".workshop-q-contribution")
     field = question.get_by_label("Naam")
     add = question.get_by_role("button", name="Toevoegen").first
-    removes = question.get_by_role("button", name="Verwijder")
+    removes = question.get_by_role("button", name="Verwijderen")
     before = removes.count()
     if check_long:
         field.fill(LONG)
@@ -203,7 +203,7 @@ def _add_organisations(page, names, *, check_long: bool = False) -> None:
 
 _REMOVE_BUTTONS = (
     "n => [...document.querySelectorAll('.workshop-q-contribution button')]"
-    ".filter(b => b.textContent.trim() === 'Verwijder').length === n"
+    ".filter(b => b.textContent.trim() === 'Verwijderen').length === n"
 )
 
 
@@ -323,7 +323,7 @@ def test_hostile_texts_stay_text_everywhere(tmp_path, open_page):
         dashboard, dash_recorder = open_page(1400, 1000)
         dashboard.goto(serve.dashboard_url)
         dashboard.wait_for_selector(".workshop-dashboard")
-        dashboard.get_by_label("Vrije teksten zichtbaar voor de groep").check()
+        dashboard.get_by_label("Open antwoorden zichtbaar voor de groep").check()
 
         # First participant: a too-long pseudonym is refused, a hostile one accepted.
         first, first_recorder = _join(open_page, serve.join_url, FIRST, check_long=True)
@@ -409,7 +409,7 @@ def test_hostile_texts_stay_text_everywhere(tmp_path, open_page):
         row = dashboard.locator(".widget-hbox", has=moderate).filter(has_text=HIDDEN_NEED)
         row.locator(".workshop-moderate").click()
         row.get_by_text("(verborgen)").wait_for()
-        assert row.locator(".workshop-moderate").inner_text() == "Toon"
+        assert row.locator(".workshop-moderate").inner_text() == "Tonen"
 
         # The hidden need leaves the second participant's group list and dot vote.
         _back(second)
@@ -467,7 +467,7 @@ def test_hostile_texts_stay_text_everywhere(tmp_path, open_page):
 
         # The participant's map screen.
         _back(first)
-        first.get_by_role("button", name="Bekijk de netwerkkaart").click()
+        first.get_by_role("button", name="Netwerkkaart bekijken").click()
         first.wait_for_selector(".workshop-map-screen")
         _check_map(first, ORGS_FIRST + ORGS_SECOND)
         _inspect(first, first_recorder, expect=[COOP], where="first: map")

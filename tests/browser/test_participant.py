@@ -147,7 +147,7 @@ def test_participant_answers_everything_and_finds_it_back(app, open_page):
     page.reload()
     page.wait_for_selector(".workshop-overview")
     assert "Welkom terug" in page.inner_text(".workshop-overview")
-    assert page.inner_text(".workshop-overview").count("beantwoord") == 5
+    assert page.inner_text(".workshop-overview").count("beantwoord") == 6
     _open_exercise(page, 0)
     checked = page.locator(".workshop-q-scale input:checked")
     assert checked.count() == 4

@@ -25,6 +25,11 @@ REFRESH_SECONDS = 1.0
 _MAP = "__map__"
 
 
+def _joined_key(counts: dict) -> str:
+    """The text key for the participant count: singular for exactly one participant."""
+    return "d_joined_one" if counts.get("joined") == 1 else "d_joined"
+
+
 def _h(text) -> str:
     return html.escape(str(text), quote=True)
 
@@ -238,7 +243,7 @@ class DashboardApp:
         counts = self.store.participant_counts(session.id)
         self.counts.value = (
             f"<p class='workshop-counts' style='font-size:1.3em'><b>"
-            f"{_h(t('d_joined', lang, **counts))}</b></p>"
+            f"{_h(t(_joined_key(counts), lang, **counts))}</b></p>"
         )
         self._building = True
         self.results_visible.value = session.results_visible
@@ -256,7 +261,10 @@ class DashboardApp:
         exercise = next(e for e in self.exercises if e.id == self.selected)
         answers = self.store.answers(session.id, exercise=exercise.id)
         people = len({a.participant_id for a in answers})
-        self.summary.value = f"<p>{_h(t('d_answers', lang, n=len(answers), people=people))}</p>"
+        key = "d_answers"
+        if people == 1:
+            key = "d_answers_one" if len(answers) == 1 else "d_answers_one_person"
+        self.summary.value = f"<p>{_h(t(key, lang, n=len(answers), people=people))}</p>"
         results = aggregate_exercise(
             exercise, answers, None, lang=lang, include_hidden=False, free_text_visible=True
         )
@@ -385,5 +393,5 @@ class DashboardApp:
             counts = self.store.participant_counts(self.session.id)
             self.counts.value = (
                 f"<p class='workshop-counts' style='font-size:1.3em'><b>"
-                f"{_h(t('d_joined', self.lang, **counts))}</b></p>"
+                f"{_h(t(_joined_key(counts), self.lang, **counts))}</b></p>"
             )
