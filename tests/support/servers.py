@@ -13,7 +13,14 @@ from pathlib import Path
 
 from toolkit.server.launch import ServerSpec, server_command
 
-__all__ = ["free_port", "wait_listening", "VoilaServer", "WorkshopServe", "participant_server"]
+__all__ = [
+    "free_port",
+    "wait_listening",
+    "VoilaServer",
+    "WebServer",
+    "WorkshopServe",
+    "participant_server",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,17 +58,9 @@ def _stop(process: subprocess.Popen, timeout: float = 20) -> None:
 
 
 @contextmanager
-def participant_server(
-    tmp: Path,
-    title: str,
-    exercises,
-    *,
-    routes: dict | None = None,
-    pools: dict | None = None,
-    **kwargs,
-):
-    """A participant server as `workshop serve` runs it (participant app at /, map at /map,
-    a preheated pool of one) on a new SQLite store in ``tmp`` holding one session, titled
+def participant_server(tmp: Path, title: str, exercises, *, host: str = "127.0.0.1", env=None):
+    """The participant web app as `workshop serve` runs it (``python -m toolkit.server``
+    with a ``web`` spec) on a new SQLite store in ``tmp`` holding one session, titled
     ``title``, with ``exercises`` open. Yields ``(server, session, database path)``."""
     from toolkit.store import Store
 
@@ -69,14 +68,47 @@ def participant_server(
     store = Store.open(f"sqlite:///{db}")
     session = store.create_session(title, organiser="Testorganisator", exercises=list(exercises))
     store.close()
-    with VoilaServer(
-        routes or {"/": "participant.ipynb", "/map": "explorer.ipynb"},
-        tmp,
-        pools=pools or {"participant.ipynb": 1},
-        env={"WORKSHOP_DB": f"sqlite:///{db}", "WORKSHOP_DATA": str(tmp)},
-        **kwargs,
-    ) as server:
+    with WebServer(tmp, session.code, db=f"sqlite:///{db}", host=host, env=env) as server:
         yield server, session, db
+
+
+class WebServer:
+    """One participant web server (``python -m toolkit.server``, kind ``web``) on a free
+    port of ``host``, for the session ``code``."""
+
+    def __init__(self, tmp: Path, code: str, *, db: str, host: str = "127.0.0.1", env=None):
+        self.host, self.port = host, free_port(host)
+        self.code = code
+        self.log = tmp / f"web-{self.port}.log"
+        self.env = {**os.environ, "WORKSHOP_DB": db, "WORKSHOP_DATA": str(tmp), **(env or {})}
+        self.spec = ServerSpec(
+            routes={},
+            ip=host,
+            port=self.port,
+            env={"WORKSHOP_DB": db, "WORKSHOP_DATA": str(tmp)},
+            kind="web",
+            session=code,
+        )
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            server_command(self.spec),
+            env=self.env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=ROOT,
+        )
+        wait_listening(self.host, self.port, self.process, log=self.log)
+        return self
+
+    def __exit__(self, *exc):
+        _stop(self.process)
 
 
 class VoilaServer:
@@ -87,11 +119,10 @@ class VoilaServer:
         routes: dict,
         tmp: Path,
         *,
-        pools: dict | None = None,
         env: dict | None = None,
         host: str = "127.0.0.1",
-        max_kernels: int = 0,
-        cull_idle_seconds: int = 0,
+        presenter: bool = False,
+        session: str = "",
     ):
         self.host, self.port = host, free_port(host)
         self.log = tmp / f"voila-{self.port}.log"
@@ -101,12 +132,7 @@ class VoilaServer:
             **(env or {}),
         }
         self.spec = ServerSpec(
-            routes=routes,
-            ip=host,
-            port=self.port,
-            pools=pools or {},
-            max_kernels=max_kernels,
-            cull_idle_seconds=cull_idle_seconds,
+            routes=routes, ip=host, port=self.port, presenter=presenter, session=session
         )
         self.process = None
 
@@ -188,7 +214,7 @@ class WorkshopServe:
 
     @property
     def code(self) -> str:
-        return self.join_url.rsplit("code=", 1)[1]
+        return self.join_url.rstrip("/").rsplit("/", 1)[1]
 
     @property
     def dashboard_url(self) -> str:

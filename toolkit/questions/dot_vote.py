@@ -104,11 +104,13 @@ class DotVote(QuestionType):
             if key not in allowed:
                 raise AnswerError("error_choice")
             if question.max_per_option and count > question.max_per_option:
-                raise AnswerError("error_per_option", limit=question.max_per_option)
+                one = "_one" if question.max_per_option == 1 else ""
+                raise AnswerError("error_per_option" + one, limit=question.max_per_option)
             cleaned[key] = count
         used = sum(cleaned.values())
         if used > question.budget:
-            raise AnswerError("error_budget", used=used, budget=question.budget)
+            one = "_one" if question.budget == 1 else ""
+            raise AnswerError("error_budget" + one, used=used, budget=question.budget)
         return cleaned
 
     def from_form(self, question, form, check):

@@ -34,7 +34,11 @@ EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-
 
 @dataclass
 class ServerSpec:
-    """What one server serves and how: routes, address, kernel pool and culling."""
+    """What one server serves and how.
+
+    ``kind`` ``"web"`` is the participant web app (``toolkit.web``: no kernels, ``routes``
+    unused); ``"voila"`` a Voila server of the notebooks in ``routes`` (the dashboard).
+    """
 
     routes: dict[str, str]
     ip: str = "127.0.0.1"
@@ -44,6 +48,9 @@ class ServerSpec:
     max_kernels: int = 0
     env: dict[str, str] = field(default_factory=dict)
     role: str = "participant"
+    kind: str = "voila"
+    session: str = ""  # the session code the server is for (web: the bare address's default)
+    presenter: bool = False  # voila: also serve the presenter view (/presenter)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -85,6 +92,10 @@ def build_config(spec: ServerSpec):
         "log_function": log_request,
     }
     cfg.WorkshopVoila.routes = dict(spec.routes)
+    if spec.presenter:
+        from ..web.presenter import presenter_handlers
+
+        cfg.WorkshopVoila.extra_handlers = presenter_handlers(spec.session)
     vc = cfg.VoilaConfiguration
     vc.template = "workshop"
     vc.theme = "light"
@@ -201,6 +212,25 @@ def run(spec: ServerSpec) -> None:
     """Start the server in this process and block until it stops."""
     import logging
     import os
+
+    if spec.kind == "web":
+        from ..web.server import main as web_main
+
+        os.environ.update(spec.env)
+        raise_open_file_limit()
+        stop_with_supervisor()
+        web_main(
+            [
+                "--host",
+                spec.ip,
+                "--port",
+                str(spec.port),
+                "--session",
+                spec.session,
+                *(["--db", spec.env["WORKSHOP_DB"]] if spec.env.get("WORKSHOP_DB") else []),
+            ]
+        )
+        return
 
     from .voila_app import WorkshopVoila
 

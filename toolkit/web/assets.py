@@ -23,7 +23,7 @@ def _hash(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
-def asset_url(name: str) -> str:
+def asset_url(name: str, prefix: str = "/static") -> str:
     """The address of a static file with its content hash (a new address per version).
 
     Examples
@@ -32,4 +32,4 @@ def asset_url(name: str) -> str:
     True
     """
     folder = vis_dir() if name == "vis-network.min.js" else STATIC
-    return f"/static/{name}?v={_hash(str(folder / name))}"
+    return f"{prefix}/{name}?v={_hash(str(folder / name))}"

@@ -40,6 +40,8 @@ class Base(tornado.web.RequestHandler):
     """Language from ``?lang=`` (remembered in a cookie), the session's or Dutch; security
     headers; every error as a short page (or JSON for the script), never a traceback."""
 
+    static_prefix = "/static"
+
     def initialize(self, site):
         self.site = site
         self.hub = site.hub
@@ -80,7 +82,7 @@ class Base(tornado.web.RequestHandler):
         html = self.site.env.get_template(template).render(
             t=self.t,
             lang=self.lang,
-            static=asset_url,
+            static=lambda name: asset_url(name, self.static_prefix),
             xsrf=lambda: Markup(self.xsrf_form_html()),  # noqa: S704 - Tornado's own tag
             here=self.request.path,
             lang_url=self.lang_url,

@@ -12,10 +12,12 @@ from .live import Stream
 
 __all__ = ["EventsPage", "open_stream"]
 
-_SCREENS = ("", "map", "presenter")
+_SCREENS = ("", "map")
 
 
-async def open_stream(handler, session_id: int, screen: str, lang: str) -> None:
+async def open_stream(
+    handler, session_id: int, screen: str, lang: str, presenter: bool = False
+) -> None:
     """Hold ``handler``'s response open as an event stream until the client goes; one
     place of the per-client and total caps for as long as it lasts."""
     site = handler.site
@@ -28,7 +30,7 @@ async def open_stream(handler, session_id: int, screen: str, lang: str) -> None:
         handler.set_header("X-Accel-Buffering", "no")  # nginx: pass events on at once
         handler.write(b"retry: 2000\n\n")
         await handler.flush()
-        stream = Stream(handler, session_id, screen, lang)
+        stream = Stream(handler, session_id, screen, lang, presenter)
         handler.done = asyncio.get_running_loop().create_future()
         site.hub.add(stream)
         try:
@@ -49,7 +51,7 @@ class EventsPage(SessionPage):
         if self.person is None:
             raise tornado.web.HTTPError(403)
         screen = self.get_query_argument("screen", "")
-        if screen not in _SCREENS[:2] and not (
+        if screen not in _SCREENS and not (
             screen.startswith("e/") and self.site.exercise(screen[2:]) is not None
         ):
             raise tornado.web.HTTPError(400)

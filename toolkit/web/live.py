@@ -45,7 +45,8 @@ def _digest(text: str) -> int:
 class Stream:
     """One open event stream: a page of a participant (or the presenter view).
 
-    ``screen`` is ``e/<exercise>``, ``map``, ``""`` (overview) or ``presenter``. Writes never
+    ``screen`` is ``e/<exercise>``, ``map`` or ``""`` (overview); ``presenter`` marks the
+    projector's view (large charts, the participant count). Writes never
     pile up: while the previous message is still on its way to a slow client, newer ones are
     not queued; the stream is marked stale and gets one fresh snapshot once it is clear.
     """
@@ -54,6 +55,7 @@ class Stream:
     session_id: int
     screen: str
     lang: str
+    presenter: bool = False
     sent: dict = field(default_factory=dict)  # block -> digest of what this page shows
     busy: bool = False
     stale: bool = False
@@ -201,7 +203,7 @@ class Hub:
         wanted = {s.exercise_id for s in streams if s.exercise_id}
         if ROOM not in scopes:
             wanted = {e for e in wanted if e in scopes or (MAP in scopes and self._has_map(e))}
-        presenters = [s for s in streams if s.screen == "presenter"]
+        presenters = [s for s in streams if s.presenter]
         if presenters and (scopes - {MAP}):
             counts = await self.site.run(self.site.store.participant_counts, session.id)
             for stream in presenters:
@@ -224,12 +226,14 @@ class Hub:
         exercise = self.site.exercise(exercise_id)
         if exercise is None:
             return
-        by_lang: dict[str, list[Stream]] = {}
+        by_view: dict[tuple, list[Stream]] = {}
         for stream in streams:
             if stream.exercise_id == exercise_id:
-                by_lang.setdefault(stream.lang, []).append(stream)
-        for lang, group in by_lang.items():
-            blocks = await self.site.run(self.site.results.get, session, exercise, lang, versions)
+                by_view.setdefault((stream.lang, stream.presenter), []).append(stream)
+        for (lang, large), group in by_view.items():
+            blocks = await self.site.run(
+                self.site.results.get, session, exercise, lang, versions, 0.0, large
+            )
             digests = {block: _digest(html) for block, html in blocks.html.items()}
             messages: dict[frozenset, bytes] = {}
             for stream in group:

@@ -105,16 +105,25 @@ class Results:
             tuple(sorted((session.room.get("approval") or {}).items())),
         )
 
-    def get(self, session, exercise, lang: str, versions: dict, max_age: float = 0.0) -> Blocks:
+    def get(
+        self,
+        session,
+        exercise,
+        lang: str,
+        versions: dict,
+        max_age: float = 0.0,
+        large: bool = False,
+    ) -> Blocks:
         """The blocks for ``session`` as of ``versions`` (blocking: call from a worker
         thread); concurrent calls for the same key compute once.
 
         With ``max_age``, blocks computed less than that many seconds ago are good enough
         even when the counters moved since: pages and acknowledgements use it, so that a
         room answering at full speed costs one aggregation per interval, not one per answer
-        (the live stream brings every page up to date within a poll).
+        (the live stream brings every page up to date within a poll). ``large``: drawn for
+        the projector.
         """
-        key = (session.id, exercise.id, lang)
+        key = (session.id, exercise.id, lang, large)
         version = self.version_of(session, exercise, versions)
         cached = self._cache.get(key)
         if cached is not None and (
@@ -131,16 +140,16 @@ class Results:
             cached = self._cache.get(key)
             if cached is not None and cached.version == version:
                 return cached
-            blocks = self._compute(session, exercise, lang, version)
+            blocks = self._compute(session, exercise, lang, version, large)
             self._cache[key] = blocks
             return blocks
 
-    def _compute(self, session, exercise, lang, version) -> Blocks:
+    def _compute(self, session, exercise, lang, version, large=False) -> Blocks:
         answers = self.store.answers(session.id, exercise=exercise.id)
         contributions = self.store.contributions(session.id) if _has_map_part(exercise) else ()
         view = View.of(session)
         groups = group_results(exercise, answers, view, self.content, lang, contributions)
-        ui = Ui(lang=lang, content=self.content)
+        ui = Ui(lang=lang, large=large, content=self.content)
         html = {}
         if not session.results_visible:
             hidden = f"<p class='results-hidden'>{ui.e(ui.t('p_results_hidden'))}</p>"

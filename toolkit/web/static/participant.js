@@ -282,6 +282,12 @@
     if (banner) { banner.hidden = open; }
   }
   function applyRoom(room) {
+    if (main.dataset.presenter) {
+      if ((room.current || "") !== exercise) { location.reload(); return; }
+      var big = $("[data-countdown]");
+      if (big) { big.dataset.ends = room.countdown_ends || ""; tick(); }
+      return;
+    }
     if (exercise) { setOpen(room.open.indexOf(exercise) >= 0); }
     $$("[data-exercise-card]").forEach(function (card) {
       var open = room.open.indexOf(card.dataset.exerciseCard) >= 0;
