@@ -110,7 +110,12 @@ def measure_participant_server(participants: int = 60, answers: int = 3) -> Part
             base_rss = process.memory_info().rss
             join_cpu, answer_cpu, rss, acks = asyncio.run(
                 _run_participants(
-                    f"http://127.0.0.1:{port}", code, participants, answers, process, server.terminate
+                    f"http://127.0.0.1:{port}",
+                    code,
+                    participants,
+                    answers,
+                    process,
+                    server.terminate,
                 )
             )
         finally:

@@ -99,6 +99,7 @@ class Ui:
     large: bool = False
     disabled: bool = False
     content: object = None
+    own: bool = True  # False where nobody's own answer is laid over (projector, dashboard)
 
     def t(self, key: str, **values) -> str:
         from ..i18n import t

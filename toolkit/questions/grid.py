@@ -144,7 +144,7 @@ class Grid(QuestionType):
             points=points,
             title=q.prompt(lang),
             large=ui.large,
-            own_label=ui.t("p_you"),
+            own_label=ui.t("p_you") if ui.own else "",
             group_label=ui.t("p_group"),
             layer=layer,
         )
@@ -164,7 +164,8 @@ class Grid(QuestionType):
             if i in group["items"]
         ]
         legend = "".join(
-            f"<li><b class='num'>{number}</b> <bdi>{ui.e(label)}</bdi>"
+            f"<li{'' if i in group['items'] else ' class=unplaced'}><b class='num'>{number}</b> "
+            f"<bdi>{ui.e(label)}</bdi>"
             + (
                 f" <small>({charts._num(group['items'][i]['mean'][0])}, "
                 f"{charts._num(group['items'][i]['mean'][1])}; n = {group['items'][i]['n']})"

@@ -457,7 +457,8 @@ def numbered_grid_svg(
     frame, xy, (w, base, lane, fs, lh, cell) = _grid_frame(
         x_label, y_label, x_low, x_high, y_low, y_high, quadrants, large
     )
-    legend, h = _legend([("own", own_label), ("group", group_label)], base + lane + 4, w, fs)
+    kinds = [("own", own_label)] * bool(own_label) + [("group", group_label)]
+    legend, h = _legend(kinds, base + lane + 4, w, fs)
     height = base + lane + 4 + h
     drawn = [p for p in points if layer == "all" or (p.get("kind") == "own") == (layer == "own")]
     seen, marks = {}, []

@@ -97,7 +97,7 @@ def question_result_html(
     exercise, question, result: dict, lang: str = "nl", *, large: bool = False, with_own=True
 ) -> str:
     """HTML for one question's group result (with the own answer in ``result["own"]``)."""
-    ui = Ui(lang=lang, large=large, content=Content())
+    ui = Ui(lang=lang, large=large, content=Content(), own=with_own)
     kind = question_type(question)
     group = kind.group_html(exercise, question, result, ui)
     if not with_own:
@@ -110,7 +110,7 @@ def exercise_result_html(
 ) -> str:
     """HTML of every result of an exercise: the radar for three or more scale questions,
     then a block per other question."""
-    ui = Ui(lang=lang, large=large, content=Content())
+    ui = Ui(lang=lang, large=large, content=Content(), own=with_own)
     parts = []
     if _scales(exercise):
         own = {q.id: results[q.id].get("own") for q in _scales(exercise)}

@@ -121,7 +121,7 @@ class Results:
         even when the counters moved since: pages and acknowledgements use it, so that a
         room answering at full speed costs one aggregation per interval, not one per answer
         (the live stream brings every page up to date within a poll). ``large``: drawn for
-        the projector.
+        the projector (no own layer goes over it).
         """
         key = (session.id, exercise.id, lang, large)
         version = self.version_of(session, exercise, versions)
@@ -149,7 +149,7 @@ class Results:
         contributions = self.store.contributions(session.id) if _has_map_part(exercise) else ()
         view = View.of(session)
         groups = group_results(exercise, answers, view, self.content, lang, contributions)
-        ui = Ui(lang=lang, large=large, content=self.content)
+        ui = Ui(lang=lang, large=large, content=self.content, own=not large)
         html = {}
         if not session.results_visible:
             hidden = f"<p class='results-hidden'>{ui.e(ui.t('p_results_hidden'))}</p>"

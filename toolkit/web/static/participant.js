@@ -336,7 +336,7 @@
         if (layer) { layer.innerHTML = data.blocks[block]; }
       });
       var count = $("[data-responses]");
-      if (count) { count.textContent = fill(count.dataset.template, { n: data.n }); }
+      if (count) { count.textContent = fill(data.n === 1 && count.dataset.one ? count.dataset.one : count.dataset.template, { n: data.n }); }
     });
     source.addEventListener("map", function () {
       var frame = $("[data-map]");
@@ -344,7 +344,8 @@
     });
     source.addEventListener("people", function (event) {
       var people = $("[data-people]");
-      if (people) { people.textContent = fill(people.dataset.template, JSON.parse(event.data)); }
+      var counts = JSON.parse(event.data);
+      if (people) { people.textContent = fill(counts.joined === 1 && people.dataset.one ? people.dataset.one : people.dataset.template, counts); }
     });
     source.onopen = function () { online = true; showNet(); flush(); };
     source.onerror = function () {
