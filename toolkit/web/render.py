@@ -16,7 +16,7 @@ from ..questions.contribution import OWN_CONTRIBUTIONS
 from ..questions.free_text import new_item
 from ..results.aggregate import group_results
 from ..results.views import radar_html, stack
-from ..store.store import MAP, ROOM
+from ..store.store import GONE, MAP, ROOM
 
 __all__ = ["environment", "question_form", "Results", "Blocks", "RADAR", "own_blocks"]
 
@@ -82,6 +82,30 @@ class Blocks:
     computed_at: float = field(default_factory=time.monotonic)
 
 
+class AnswerSet:
+    """One exercise's answers in memory, brought up to date with the rows written since the
+    last read (their ``revision``); read whole again when answers were removed."""
+
+    def __init__(self):
+        self.rows: dict[tuple, object] = {}
+        self.revision = -1
+        self.gone = -1
+
+    def refresh(self, store, session_id: int, exercise_id: str, versions: dict) -> list:
+        gone = versions.get((session_id, GONE + exercise_id), 0)
+        if gone != self.gone or self.revision < 0:
+            rows = store.answer_rows(session_id, exercise_id)
+            self.rows = {(r.participant_id, r.item): r for r in rows}
+            self.gone = gone
+        elif versions.get((session_id, exercise_id), 0) > self.revision:
+            rows = store.answer_rows(session_id, exercise_id, after=self.revision)
+            self.rows.update({(r.participant_id, r.item): r for r in rows})
+        else:
+            rows = []
+        self.revision = max([self.revision, 0, *(r.revision for r in rows)])
+        return sorted(self.rows.values(), key=lambda r: r.id)
+
+
 class Results:
     """Group results per (session, exercise, language), recomputed only when the store's
     change counters for them moved; shared by every page and live stream of a process."""
@@ -89,6 +113,7 @@ class Results:
     def __init__(self, store, content):
         self.store, self.content = store, content
         self._cache: dict[tuple, Blocks] = {}
+        self._answers: dict[tuple, AnswerSet] = {}
         self._locks: dict[tuple, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -140,12 +165,15 @@ class Results:
             cached = self._cache.get(key)
             if cached is not None and cached.version == version:
                 return cached
-            blocks = self._compute(session, exercise, lang, version, large)
+            answers = self._answers.setdefault((session.id, exercise.id), AnswerSet())
+            rows = answers.refresh(self.store, session.id, exercise.id, versions)
+            blocks = self._compute(session, exercise, lang, version, large, rows)
             self._cache[key] = blocks
             return blocks
 
-    def _compute(self, session, exercise, lang, version, large=False) -> Blocks:
-        answers = self.store.answers(session.id, exercise=exercise.id)
+    def _compute(self, session, exercise, lang, version, large=False, answers=None) -> Blocks:
+        if answers is None:
+            answers = self.store.answer_rows(session.id, exercise.id)
         contributions = self.store.contributions(session.id) if _has_map_part(exercise) else ()
         view = View.of(session)
         groups = group_results(exercise, answers, view, self.content, lang, contributions)
@@ -163,6 +191,14 @@ class Results:
         people = {a.participant_id for a in answers} | {c.participant_id for c in contributions}
         return Blocks(version, groups, html, len(people))
 
+    def latest(self, session, exercise, lang: str, large: bool = False) -> Blocks:
+        """The last blocks computed for this key, whatever changed since (computed now if
+        there are none): for what needs labels and options, not the newest counts."""
+        cached = self._cache.get((session.id, exercise.id, lang, large))
+        if cached is not None:
+            return cached
+        return self.get(session, exercise, lang, self.store.versions([session.id]), 0.0, large)
+
     @staticmethod
     def block_ids(exercise) -> list[str]:
         """The result blocks of an exercise, in page order."""
@@ -175,16 +211,20 @@ class Results:
         ]
 
 
-def own_blocks(exercise, own: dict, blocks: Blocks, ui: Ui) -> dict[str, str]:
-    """The participant's own layer of each result block (cheap: no aggregation)."""
+def own_blocks(exercise, own: dict, blocks: Blocks, ui: Ui, only=None) -> dict[str, str]:
+    """The participant's own layer of each result block (cheap: no aggregation); with
+    ``only`` (a question), just the block(s) that question's answer shows in."""
     out = {}
-    if _uses_radar(exercise):
+    radar = _uses_radar(exercise)
+    if radar and (only is None or only.type == "scale"):
         values = {q.id: own.get(q.id) for q in exercise.questions if q.type == "scale"}
         out[RADAR] = (
             radar_html(exercise, blocks.groups, ui, values, "own") if any(values.values()) else ""
         )
     for q in exercise.questions:
-        if q.id in blocks.html or q.id in Results.block_ids(exercise):
+        if only is not None and q is not only:
+            continue
+        if q.id in Results.block_ids(exercise):
             kind = question_type(q)
             out[q.id] = kind.own_html(exercise, q, kind.own(q, own), blocks.groups[q.id], ui)
     return out
