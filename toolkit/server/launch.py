@@ -51,6 +51,7 @@ class ServerSpec:
     kind: str = "voila"
     session: str = ""  # the session code the server is for (web: the bare address's default)
     presenter: bool = False  # voila: also serve the presenter view (/presenter)
+    workers: int = 1  # web: participant processes sharing the port
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -227,6 +228,8 @@ def run(spec: ServerSpec) -> None:
                 str(spec.port),
                 "--session",
                 spec.session,
+                "--workers",
+                str(spec.workers),
                 *(["--db", spec.env["WORKSHOP_DB"]] if spec.env.get("WORKSHOP_DB") else []),
             ]
         )
