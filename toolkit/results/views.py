@@ -30,15 +30,19 @@ def results_css() -> str:
 
 
 def stack(group: str, own: str) -> str:
-    """The group's result with the participant's own answer in a layer over or after it.
+    """The group's result with the participant's own answer after it, or laid over it when
+    the own answer is a chart of the same size (``overlay``).
 
     Examples
     --------
     >>> stack("<p>g</p>", "")
     "<div class='stack'><div class='group-layer'><p>g</p></div><div class='own-layer'></div></div>"
+    >>> stack("<svg/>", "<svg/>").startswith("<div class='stack overlay'>")
+    True
     """
+    kind = "stack overlay" if own.startswith("<svg") else "stack"
     return (
-        f"<div class='stack'><div class='group-layer'>{group}</div>"
+        f"<div class='{kind}'><div class='group-layer'>{group}</div>"
         f"<div class='own-layer'>{own}</div></div>"
     )
 

@@ -18,7 +18,15 @@ from ..results.aggregate import group_results
 from ..results.views import radar_html, stack
 from ..store.store import GONE, MAP, ROOM
 
-__all__ = ["environment", "question_form", "Results", "Blocks", "RADAR", "own_blocks"]
+__all__ = [
+    "environment",
+    "question_form",
+    "Results",
+    "Blocks",
+    "RADAR",
+    "own_blocks",
+    "compute_blocks",
+]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 RADAR = "_radar"  # the block of an exercise's scale questions drawn as one radar
@@ -175,21 +183,16 @@ class Results:
         if answers is None:
             answers = self.store.answer_rows(session.id, exercise.id)
         contributions = self.store.contributions(session.id) if _has_map_part(exercise) else ()
-        view = View.of(session)
-        groups = group_results(exercise, answers, view, self.content, lang, contributions)
         ui = Ui(lang=lang, large=large, content=self.content, own=not large)
-        html = {}
-        if not session.results_visible:
-            hidden = f"<p class='results-hidden'>{ui.e(ui.t('p_results_hidden'))}</p>"
-            html = {block: hidden for block in self.block_ids(exercise)}
-        else:
-            if _uses_radar(exercise):
-                html[RADAR] = radar_html(exercise, groups, ui, None, "group")
-            for q in exercise.questions:
-                if q.id in self.block_ids(exercise):
-                    html[q.id] = question_type(q).group_html(exercise, q, groups[q.id], ui)
-        people = {a.participant_id for a in answers} | {c.participant_id for c in contributions}
-        return Blocks(version, groups, html, len(people))
+        return compute_blocks(
+            exercise,
+            answers,
+            View.of(session),
+            ui,
+            contributions=contributions,
+            results_visible=session.results_visible,
+            version=version,
+        )
 
     def latest(self, session, exercise, lang: str, large: bool = False) -> Blocks:
         """The last blocks computed for this key, whatever changed since (computed now if
@@ -209,6 +212,32 @@ class Results:
             for q in exercise.questions
             if question_type(q).has_result and not (radar and q.type == "scale")
         ]
+
+
+def compute_blocks(
+    exercise,
+    answers,
+    view: View,
+    ui: Ui,
+    *,
+    contributions=(),
+    results_visible: bool = True,
+    version: tuple = (),
+) -> Blocks:
+    """Aggregate an exercise's answers once and draw each result block's group layer."""
+    groups = group_results(exercise, answers, view, ui.content, ui.lang, contributions)
+    html = {}
+    if not results_visible:
+        hidden = f"<p class='results-hidden'>{ui.e(ui.t('p_results_hidden'))}</p>"
+        html = {block: hidden for block in Results.block_ids(exercise)}
+    else:
+        if _uses_radar(exercise):
+            html[RADAR] = radar_html(exercise, groups, ui, None, "group")
+        for q in exercise.questions:
+            if q.id in Results.block_ids(exercise):
+                html[q.id] = question_type(q).group_html(exercise, q, groups[q.id], ui)
+    people = {a.participant_id for a in answers} | {c.participant_id for c in contributions}
+    return Blocks(version, groups, html, len(people))
 
 
 def own_blocks(exercise, own: dict, blocks: Blocks, ui: Ui, only=None) -> dict[str, str]:
