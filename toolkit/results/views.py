@@ -70,16 +70,14 @@ def radar_html(exercise, results: dict, ui: Ui, own: dict | None = None, layer="
     axes = [(q.short or q.prompt)(lang) for q in scales]
     series = [
         {
-            "label": ui.t("p_you"),
-            "values": [(own or {}).get(q.id) for q in scales],
-            "kind": "own",
-        },
-        {
             "label": ui.t("p_group"),
             "values": [results[q.id]["mean"] for q in scales],
             "kind": "group",
         },
     ]
+    if ui.own:  # the legend explains the own layer only where one is laid over
+        own_values = [(own or {}).get(q.id) for q in scales]
+        series.insert(0, {"label": ui.t("p_you"), "values": own_values, "kind": "own"})
     chart = charts.radar_svg(
         axes,
         series,
