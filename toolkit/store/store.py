@@ -516,7 +516,10 @@ class Store:
             ).where(contributions.c.session_id == session_id),
             select(func.count()).where(participants.c.session_id == session_id),
             select(
-                sessions.c.open_exercises, sessions.c.results_visible, sessions.c.free_text_visible
+                sessions.c.open_exercises,
+                sessions.c.results_visible,
+                sessions.c.free_text_visible,
+                sessions.c.room,
             ).where(sessions.c.id == session_id),
         ]
         try:
