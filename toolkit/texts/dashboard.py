@@ -33,6 +33,18 @@ DASHBOARD = {
     "d_after_approval": {"nl": "Na goedkeuring", "en": "After approval"},
     "d_approve": {"nl": "Goedkeuren", "en": "Approve"},
     "d_mark_answered": {"nl": "Beantwoord", "en": "Answered"},
+    "d_step_previous": {"nl": "← Vorige stap", "en": "← Previous step"},
+    "d_step_next": {"nl": "Volgende stap →", "en": "Next step →"},
+    "d_step": {
+        "nl": "Stap {i} van {n}: {title} · gepland {planned} min · bezig {elapsed}",
+        "en": "Step {i} of {n}: {title} · planned {planned} min · running {elapsed}",
+    },
+    "d_step_none": {
+        "nl": "Programma van {n} stappen; kies Volgende stap om te beginnen",
+        "en": "A programme of {n} steps; choose Next step to begin",
+    },
+    "d_results_show": {"nl": "Resultaten tonen", "en": "Show results"},
+    "d_results_hide": {"nl": "Resultaten verbergen", "en": "Hide results"},
     "d_waiting": {"nl": "wacht op goedkeuring", "en": "waiting for approval"},
     "d_show_qr": {"nl": "Grote QR-code", "en": "Large QR code"},
     "d_exercise_open": {"nl": "Open voor deelnemers", "en": "Open to participants"},

@@ -36,7 +36,7 @@ class AnswerPage(ExercisePage):
         self.redirect(self.url(f"e/{exercise_id}#q-{question_id}"), status=303)
 
     async def post(self, code: str, exercise_id: str, question_id: str) -> None:
-        exercise = self.site.exercise(exercise_id)
+        exercise = self.site.exercise(exercise_id, self.session)
         try:
             question = exercise.question(question_id) if exercise else None
         except KeyError:
@@ -130,7 +130,8 @@ class AnswerPage(ExercisePage):
         from .mapframe import visible_additions
 
         names = organisation_names(
-            site.content, [*visible_additions(self.session, site.exercises, everyone), *mine]
+            site.content,
+            [*visible_additions(self.session, site.exercises_of(self.session), everyone), *mine],
         )
         check = Check(own={**own, OWN_CONTRIBUTIONS: mine})
         change = question_type(question).change(question, form, check, site.content, names)

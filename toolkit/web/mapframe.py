@@ -43,7 +43,7 @@ def render_session_map(site, session, lang: str, vis_url: str) -> str:
 
     contributions = site.store.contributions(session.id)
     data = merge_contributions(
-        site.content.data, visible_additions(session, site.exercises, contributions)
+        site.content.data, visible_additions(session, site.exercises_of(session), contributions)
     )
     return render_map(
         build_graph(data), lang=lang, vis_js_url=vis_url, title=t("explorer_title", lang)
