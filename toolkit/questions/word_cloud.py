@@ -67,11 +67,19 @@ def cloud_svg(words: list[tuple[str, int]], *, title: str, large: bool = False) 
     from ..results.charts import GROUP, _e, _svg
 
     w, h = 640, 340
+    words = words[:60]
     top = max((c for _, c in words), default=1)
+
+    def base(count: int) -> float:
+        return 14 + 34 * math.sqrt(count / top)
+
+    # Many words: all sizes shrink together, so that every word has room.
+    area = sum(len(word) * base(c) * 0.58 * base(c) * 1.15 for word, c in words) or 1
+    scale = min(1.0, math.sqrt(0.42 * w * h / area))
     placed, parts = [], []
     palette = (GROUP, "#1d4e89", "#7a4b00", "#5b3a8a", "#1d2733")
-    for rank, (word, count) in enumerate(words[:60]):
-        size = 14 + 34 * math.sqrt(count / top)
+    for rank, (word, count) in enumerate(words):
+        size = max(9.0, base(count) * scale)
         bw, bh = len(word) * size * 0.58 + 6, size * 1.15
         for step in range(2000):
             angle = 0.35 * step
@@ -88,7 +96,7 @@ def cloud_svg(words: list[tuple[str, int]], *, title: str, large: bool = False) 
                     f"<title>{_e(word)}: {count}</title>{_e(word)}</text>"
                 )
                 break
-    alt = title + ": " + ", ".join(f"{word} ({count})" for word, count in words[:60])
+    alt = title + ": " + ", ".join(f"{word} ({count})" for word, count in words)
     return _svg(w, h, large, alt, "".join(parts))
 
 
