@@ -19,7 +19,7 @@ __all__ = ["MapFrame", "MAP_CSP", "visible_additions"]
 MAP_CSP = (
     "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; base-uri 'none'; form-action 'none'; "
-    "frame-ancestors 'self'; sandbox allow-scripts allow-popups"
+    "frame-ancestors 'self'; sandbox allow-scripts allow-popups allow-downloads"
 )
 _documents = TTLCache(seconds=3600, size=64)
 
