@@ -79,7 +79,7 @@ def _offline_check() -> bool:
     from pathlib import Path
 
     from ..server.launch import ServerSpec
-    from ..server.plan import VIS_URL
+    from ..server.plan import PARTICIPANT_LIMITS, VIS_URL
     from ..server.supervisor import ServerFailed, Supervisor
     from ..store import Store
 
@@ -98,6 +98,7 @@ def _offline_check() -> bool:
             port=port,
             role="check",
             env={"WORKSHOP_DB": url, "WORKSHOP_DATA": tmp, "WORKSHOP_VIS_URL": VIS_URL},
+            limits=dict(PARTICIPANT_LIMITS),
         )
         supervisor = Supervisor([spec], Path(tmp) / "logs")
         try:

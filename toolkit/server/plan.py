@@ -16,10 +16,24 @@ __all__ = [
     "pool_size",
     "kernel_cap",
     "CULL_IDLE_SECONDS",
+    "DASHBOARD_KERNELS",
+    "DASHBOARD_LIMITS",
+    "PARTICIPANT_LIMITS",
 ]
 
 CULL_IDLE_SECONDS = 900  # a disconnected participant kernel is shut down after 15 minutes
 VIS_URL = "/workshop/static/vis-network.min.js?v=9.1.2"
+DASHBOARD_KERNELS = 8  # the facilitator's tabs (dashboard, map), reloads included
+# toolkit.server.limits.Limits: the dashboard keeps the defaults (1 MiB bodies and messages,
+# 32 connections per client, 256 in all). Participants may paste a 10 MB text into a box,
+# share one address behind a NAT or proxy, and come by the hundred.
+DASHBOARD_LIMITS: dict = {}
+PARTICIPANT_LIMITS = {
+    "max_message_bytes": 16 * 1024 * 1024,
+    "write_buffer_bytes": 32 * 1024 * 1024,
+    "per_client": 0,
+    "total": 8192,
+}
 
 
 def pool_size(expected: int) -> int:
@@ -112,6 +126,7 @@ def plan_servers(
         max_kernels=kernel_cap(expected),
         env=shared,
         role="participant",
+        limits=dict(PARTICIPANT_LIMITS),
     )
     dashboard = ServerSpec(
         routes={"/": "facilitator.ipynb", "/map": "explorer.ipynb"},
@@ -119,7 +134,10 @@ def plan_servers(
         port=dashboard_port,
         pools={},
         cull_idle_seconds=0,
+        max_kernels=DASHBOARD_KERNELS,
         env=shared,
         role="dashboard",
+        loopback_only=True,
+        limits=dict(DASHBOARD_LIMITS),
     )
     return ServePlan(participant, dashboard, join_url, f"http://127.0.0.1:{dashboard_port}/")
