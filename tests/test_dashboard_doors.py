@@ -1,0 +1,388 @@
+"""The facilitator's dashboard server: only this computer's pages reach it, and no client can
+make it grow without bound or fill its log.
+
+Against a real dashboard server as `workshop serve` plans it (``python -m toolkit.server``:
+the dashboard at /, the map at /map, loopback only, no pool; small caps so each can be
+reached). A page on another site the facilitator happens to open reaches this server
+through DNS rebinding (a foreign ``Host``), a websocket or form of its own (a foreign
+``Origin``) or a resource it loads (``Sec-Fetch-Site: cross-site``): each is refused with a
+short 403 and nothing else is served, while the dashboard itself keeps working from its own
+origin. Frames, messages, bodies, slow clients, connections and kernels each have a bound
+that is checked before anything is allocated, answered with "Het is vol / It is full"
+where a visitor should be told; the log gets one short line, never the request's content.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import secrets
+import socket
+import struct
+import time
+import uuid
+from contextlib import contextmanager
+
+import httpx
+import psutil
+import pytest
+import websocket
+
+from tests.support.servers import dashboard_server
+from tests.test_doors import EXERCISES, Wire, kernel_id
+from toolkit.server.doors import REFUSED_TEXT
+from toolkit.server.limits import FULL_TEXT
+from toolkit.store import Store
+
+pytestmark = pytest.mark.server
+
+MiB = 1024 * 1024
+KERNEL_CAP = 3
+LIMITS = {
+    "header_timeout": 5,
+    "body_timeout": 5,
+    "per_client": 12,
+    "total": 20,
+    "write_buffer_bytes": 1 * MiB,
+}
+FOREIGN_HOSTS = [
+    "attacker.example:{port}",
+    "attacker.example",
+    "127.0.0.1.nip.io:{port}",
+    "localhost.attacker.example:{port}",
+    "192.168.1.5:{port}",
+    "0.0.0.0:{port}",
+    "[::ffff:127.0.0.1]:{port}",
+    "",
+]
+LOOPBACK_HOSTS = [
+    "127.0.0.1:{port}",
+    "localhost:{port}",
+    "LOCALHOST",
+    "127.8.9.10:{port}",
+    "[::1]:{port}",
+]
+
+
+# --- the server -----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory):
+    """A dashboard server (loopback only, XSRF on) with a cap of three kernels, 12
+    connections per client and 20 in all, 5-second header and body timeouts and a 1 MiB
+    write buffer; a SQLite store holding one session with every exercise open."""
+    with dashboard_server(
+        tmp_path_factory.mktemp("dashboard"),
+        "Dashboarddeuren",
+        EXERCISES,
+        max_kernels=KERNEL_CAP,
+        limits=LIMITS,
+    ) as served:
+        yield served
+
+
+def _kernels(server) -> int:
+    """Kernel processes the server has started (and not yet shut down)."""
+    return sum(
+        1
+        for child in psutil.Process(server.process.pid).children(recursive=True)
+        if "ipykernel" in " ".join(_cmdline(child))
+    )
+
+
+def _cmdline(process) -> list[str]:
+    try:
+        return process.cmdline()
+    except psutil.Error:
+        return []
+
+
+def _until(predicate, timeout: float = 60, what: str = "the condition"):
+    deadline = time.monotonic() + timeout
+    while not (found := predicate()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout:.0f} s")
+        time.sleep(0.1)
+    return found
+
+
+@contextmanager
+def page(server, path: str = "/"):
+    """Load a page as the facilitator's browser does (its cookies kept); yield the client,
+    the page's kernel id and the response; shut the kernel down afterwards with the
+    page's own unload beacon, and wait until it is gone."""
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        response = client.get(path)
+        assert response.status_code == 200, response.text[:300]
+        kernel = kernel_id(response.text)
+        try:
+            yield client, kernel, response
+        finally:
+            beacon = client.post(
+                f"/voila/api/shutdown/{kernel}",
+                data={"_xsrf": client.cookies.get("_xsrf")},
+                headers={"Origin": server.url},
+            )
+            assert beacon.status_code == 204, beacon.text[:200]
+            _until(
+                lambda: _raw(server.port, f"/api/kernels/{kernel}")[0] == 404,
+                what="the kernel's shutdown",
+            )
+
+
+def _raw(port: int, path: str, method: str = "GET", headers: dict | None = None, body=None):
+    """One request with exactly these headers (``Host`` included); (status, body, headers)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        headers = {"Host": f"127.0.0.1:{port}", **(headers or {})}
+        if body is not None:
+            headers["Content-Length"] = str(len(body))
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders(body)
+        response = connection.getresponse()
+        return response.status, response.read(), dict(response.getheaders())
+    finally:
+        connection.close()
+
+
+def _log_from(server, start: int) -> str:
+    with server.log.open("rb") as handle:
+        handle.seek(start)
+        return handle.read().decode("utf-8", "replace")
+
+
+def _channels(server, kernel: str) -> str:
+    return (
+        f"ws://127.0.0.1:{server.port}/api/kernels/{kernel}/channels?session_id={uuid.uuid4().hex}"
+    )
+
+
+def _kernel_info(ws, timeout: float = 60) -> None:
+    """Send a kernel_info_request over ``ws`` and wait for its reply (the channel works)."""
+    msg_id = uuid.uuid4().hex
+    ws.send(json.dumps(_message("kernel_info_request", {}, msg_id)))
+    ws.settimeout(timeout)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        opcode, raw = ws.recv_data()
+        if opcode == websocket.ABNF.OPCODE_TEXT:
+            reply = json.loads(raw)
+            if (
+                reply.get("parent_header", {}).get("msg_id") == msg_id
+                and reply["header"]["msg_type"] == "kernel_info_reply"
+            ):
+                return
+    raise AssertionError("no kernel_info_reply")
+
+
+def _message(msg_type: str, content, msg_id: str | None = None, **extra) -> dict:
+    return {
+        "header": {
+            "msg_id": msg_id or uuid.uuid4().hex,
+            "username": "",
+            "session": uuid.uuid4().hex,
+            "msg_type": msg_type,
+            "version": "5.3",
+            "date": "2024-01-01T00:00:00Z",
+        },
+        "parent_header": {},
+        "metadata": {},
+        "content": content,
+        "buffers": [],
+        **extra,
+    }
+
+
+def _closed_with(ws, timeout: float = 60) -> int | None:
+    """Read until the server closes ``ws``; return its close code (None: no close frame)."""
+    ws.settimeout(timeout)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            frame = ws.recv_frame()
+            if frame.opcode == websocket.ABNF.OPCODE_CLOSE:
+                return struct.unpack("!H", frame.data[:2])[0] if len(frame.data) >= 2 else None
+    except (websocket.WebSocketConnectionClosedException, ConnectionError, OSError):
+        return None
+    raise AssertionError("the server kept the websocket open")
+
+
+# --- 1. DNS rebinding and other sites' pages ------------------------------------------------
+def test_a_foreign_host_gets_nothing(dashboard):
+    """Does a request whose ``Host`` is not a loopback name (DNS rebinding:
+    ``attacker.example:PORT`` pointing at 127.0.0.1) get a short plain 403 for every kind
+    of URL (the dashboard, the map, its scripts and styles, the kernel API, the unload
+    beacon), start no kernel, and leave no trace of the name in the log?"""
+    server, _, _ = dashboard
+    with page(server) as (_client, kernel, response):
+        links = sorted(set(re.findall(r'(?:src|href)="(/[^"?]*)', response.text)))
+        assert any("/voila/templates/workshop/static/" in link for link in links)
+        paths = ["/", "/map", *links[:12], f"/api/kernels/{kernel}"]
+        kernels = _kernels(server)
+        start = server.log.stat().st_size
+        for template in FOREIGN_HOSTS:
+            host = template.format(port=server.port)
+            for path in paths:
+                status, body, headers = _raw(server.port, path, headers={"Host": host})
+                assert status == 403, f"Host {host!r} {path}: HTTP {status}"
+                assert body.decode() == REFUSED_TEXT, f"Host {host!r} {path}: {body[:100]!r}"
+                assert headers["Content-Type"].startswith("text/plain")
+            status, _, _ = _raw(
+                server.port, f"/voila/api/shutdown/{kernel}", "POST", {"Host": host}, b""
+            )
+            assert status == 403
+        assert _kernels(server) == kernels, "a refused request started a kernel"
+        assert _raw(server.port, f"/api/kernels/{kernel}")[0] == 200  # still running
+        logged = _log_from(server, start)
+        assert "attacker" not in logged and "nip.io" not in logged
+        assert "refused (host)" in logged
+
+
+def test_loopback_hosts_are_served(dashboard):
+    """Are ``localhost``, 127.0.0.0/8 addresses and ``[::1]`` (with or without the port,
+    in any case) served, so the refusal above is not a blanket one?"""
+    server, _, _ = dashboard
+    with page(server) as (_client, _kernel, response):
+        script = next(
+            link for link in re.findall(r'src="(/[^"]*)"', response.text) if ".js" in link
+        )
+        for template in LOOPBACK_HOSTS:
+            host = template.format(port=server.port)
+            status, body, _ = _raw(
+                server.port, script.replace("&amp;", "&"), headers={"Host": host}
+            )
+            assert status == 200 and body, f"Host {host!r}: HTTP {status}"
+
+
+def test_kernel_websocket_answers_only_its_own_origin(dashboard):
+    """Is the kernel websocket refused to a rebinding page (foreign ``Host`` and
+    ``Origin``), to another site's page (loopback ``Host``, foreign ``Origin``) and to a
+    sandboxed one (``Origin: null``), while the page's own origin still gets a kernel that
+    answers?"""
+    server, _, _ = dashboard
+    with page(server) as (_client, kernel, _response):
+        rebinding = f"attacker.example:{server.port}"
+        for host, origin in (
+            (rebinding, f"http://{rebinding}"),
+            (f"127.0.0.1:{server.port}", "http://evil.example"),
+            (f"127.0.0.1:{server.port}", f"http://localhost:{server.port}"),
+            (f"127.0.0.1:{server.port}", "null"),
+        ):
+            with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+                websocket.create_connection(
+                    _channels(server, kernel), host=host, origin=origin, timeout=30
+                )
+            assert refused.value.status_code == 403, (host, origin)
+        ws = websocket.create_connection(_channels(server, kernel), origin=server.url, timeout=30)
+        try:
+            _kernel_info(ws)
+        finally:
+            ws.close()
+
+
+def test_state_changes_need_the_own_origin_and_the_xsrf_token(dashboard):
+    """Is a state-changing request (the kernel shutdown) refused from another origin even
+    with the right token, and refused without the page's XSRF token even from the own
+    origin, while the page's own beacon works (see ``page``)?"""
+    server, _, _ = dashboard
+    with page(server) as (client, kernel, _response):
+        token = client.cookies.get("_xsrf")
+        assert token
+        for origin in ("http://evil.example", "null", f"http://attacker.example:{server.port}"):
+            refused = client.post(
+                f"/voila/api/shutdown/{kernel}", data={"_xsrf": token}, headers={"Origin": origin}
+            )
+            assert refused.status_code == 403, origin
+        anonymous = httpx.post(
+            f"{server.url}/voila/api/shutdown/{kernel}", headers={"Origin": server.url}
+        )
+        assert anonymous.status_code == 403
+        assert _raw(server.port, f"/api/kernels/{kernel}")[0] == 200  # still running
+
+
+def test_other_sites_cannot_load_the_dashboard(dashboard):
+    """Can another site's page load the dashboard as an image, script or frame (each load
+    would start a kernel of about 110 MB)? A top-level navigation, a link the facilitator
+    follows, still opens it."""
+    server, _, _ = dashboard
+    kernels = _kernels(server)
+    for site, mode, dest in (
+        ("cross-site", "no-cors", "image"),
+        ("cross-site", "no-cors", "script"),
+        ("cross-site", "navigate", "iframe"),
+        ("same-site", "no-cors", "image"),
+        ("cross-site", "cors", "empty"),
+    ):
+        status, body, _ = _raw(
+            server.port,
+            "/",
+            headers={"Sec-Fetch-Site": site, "Sec-Fetch-Mode": mode, "Sec-Fetch-Dest": dest},
+        )
+        assert status == 403 and body.decode() == REFUSED_TEXT, (site, mode, dest, status)
+    assert _kernels(server) == kernels
+    navigation = {
+        "Sec-Fetch-Site": "cross-site",
+        "Sec-Fetch-Mode": "navigate",
+        "Sec-Fetch-Dest": "document",
+    }
+    with httpx.Client(base_url=server.url, timeout=120, headers=navigation) as client:
+        opened = client.get("/")
+        assert opened.status_code == 200
+        kernel = kernel_id(opened.text)
+        client.post(
+            f"/voila/api/shutdown/{kernel}",
+            data={"_xsrf": client.cookies.get("_xsrf")},
+            headers={"Origin": server.url, "Sec-Fetch-Site": "same-origin"},
+        )
+
+
+def test_the_dashboard_works_from_its_own_origin(dashboard):
+    """With the doors and XSRF checks on, does the dashboard still work end to end from its
+    own origin: the kernel starts, the widgets sync over the websocket (the session's join
+    code shows), and unticking 'Open voor deelnemers' closes the exercise in the store?"""
+    server, session, db = dashboard
+    with Wire(server.url) as wire:
+        header = wire.until(
+            lambda: [
+                m
+                for m, s in wire.models.items()
+                if "workshop-code" in str(s.get("value", "")) and session.code in s["value"]
+            ]
+        )
+        assert header
+        toggle = wire.until(
+            lambda: [
+                m
+                for m, s in wire.models.items()
+                if s.get("_model_name") == "CheckboxModel"
+                and s.get("description") == "Open voor deelnemers"
+            ]
+        )[0]
+        assert wire.models[toggle]["value"] is True
+        wire.update(toggle, {"value": False})
+        store = Store.open(f"sqlite:///{db}")
+        try:
+            first = next(iter(EXERCISES))
+            _until(
+                lambda: not store.get_session(session.code).is_open(first),
+                what="closing the exercise",
+            )
+            wire.update(toggle, {"value": True})
+            _until(lambda: store.get_session(session.code).is_open(first), what="reopening it")
+        finally:
+            store.close()
+        _shut(server, wire.kernel)
+
+
+def _shut(server, kernel: str) -> None:
+    """Shut a kernel down as its page's beacon does: the XSRF cookie echoed as a field
+    (Tornado's check is double-submit: cookie and field must match)."""
+    token = secrets.token_hex(16)
+    with httpx.Client(base_url=server.url, timeout=60, cookies={"_xsrf": token}) as client:
+        beacon = client.post(
+            f"/voila/api/shutdown/{kernel}", data={"_xsrf": token}, headers={"Origin": server.url}
+        )
+        assert beacon.status_code == 204, beacon.text[:200]
+    _until(lambda: _raw(server.port, f"/api/kernels/{kernel}")[0] == 404, what="the shutdown")
