@@ -386,3 +386,275 @@ def _shut(server, kernel: str) -> None:
         )
         assert beacon.status_code == 204, beacon.text[:200]
     _until(lambda: _raw(server.port, f"/api/kernels/{kernel}")[0] == 404, what="the shutdown")
+
+
+# --- 4. resources with bounds ---------------------------------------------------------------
+V1 = "v1.kernel.websocket.jupyter.org"
+
+
+def _socket_from(address: str, port: int, **options) -> socket.socket:
+    """A TCP connection to the server from ``address`` (another loopback address)."""
+    sock = socket.socket()
+    for level, name, value in options.get("sockopt", ()):
+        sock.setsockopt(level, name, value)
+    sock.bind((address, 0))
+    sock.settimeout(60)
+    sock.connect(("127.0.0.1", port))
+    return sock
+
+
+def test_a_binary_frame_cannot_claim_parts_it_does_not_have(dashboard):
+    """Does a binary kernel frame whose first bytes claim four million parts (legacy and v1
+    protocol), or parts beyond its end, close the websocket as malformed (1007) without
+    the server growing (Jupyter built the claimed table first: a 2**29 claim took
+    gigabytes), while the kernel still answers on a new connection?"""
+    server, _, _ = dashboard
+    frames = [
+        (None, struct.pack("!I", 2**22) + bytes(4)),
+        (V1, (2**22).to_bytes(8, "little")),
+        (None, struct.pack("!III", 2, 12, 2**31)),
+        (V1, (6).to_bytes(8, "little") + (2**40).to_bytes(8, "little") * 6),
+        (None, b"\x00\x00"),
+        (V1, json.dumps(_message("comm_info_request", {})).encode()),
+    ]
+    with page(server) as (_client, kernel, _response):
+        process = psutil.Process(server.process.pid)
+        before = process.memory_info().rss
+        for protocol, frame in frames:
+            ws = websocket.create_connection(
+                _channels(server, kernel),
+                origin=server.url,
+                subprotocols=[protocol] if protocol else None,
+                timeout=60,
+            )
+            assert ws.getsubprotocol() == protocol
+            ws.send_binary(frame)
+            assert _closed_with(ws) == 1007, f"{protocol} {frame[:16]!r}"
+        grown = process.memory_info().rss - before
+        assert grown < 48 * MiB, f"the server grew by {grown / MiB:.0f} MiB"
+        ws = websocket.create_connection(_channels(server, kernel), origin=server.url, timeout=60)
+        try:
+            _kernel_info(ws)
+        finally:
+            ws.close()
+
+
+def test_a_websocket_message_over_the_limit_is_refused(dashboard):
+    """Is a 2 MiB kernel message (the dashboard's limit is 1 MiB; Tornado's default was
+    10 MiB) refused by closing the websocket as too big (1009), before it is read?"""
+    server, _, _ = dashboard
+    with page(server) as (_client, kernel, _response):
+        ws = websocket.create_connection(_channels(server, kernel), origin=server.url, timeout=60)
+        big = _message("comm_msg", {"comm_id": "x", "data": {"text": "x" * (2 * MiB)}})
+        ws.send(json.dumps(big))
+        assert _closed_with(ws, timeout=30) == 1009
+
+
+def test_a_body_over_the_limit_is_refused_unread(dashboard):
+    """Is a request announcing a 50 MB body refused at once, by its Content-Length, with
+    the connection closed before any of the body is read (Tornado's default waited for
+    up to 100 MB)?"""
+    server, _, _ = dashboard
+    sock = _socket_from("127.0.0.1", server.port)
+    try:
+        sock.sendall(
+            f"POST /voila/api/shutdown/x HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+            f"Content-Length: {50 * 1000 * 1000}\r\n\r\n".encode()
+        )
+        sock.settimeout(30)
+        try:
+            answer = sock.recv(4096)
+        except TimeoutError:
+            pytest.fail("the server waited for the body")
+        assert answer == b"" or answer.startswith(b"HTTP/1.1 400"), answer[:100]
+    finally:
+        sock.close()
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n",  # headers that never end
+        "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n0123456789",
+    ],
+    ids=["headers", "body"],
+)
+def test_a_slow_client_is_cut_off(dashboard, sent):
+    """Is a client that stops half-way through its headers or its body disconnected
+    after the timeout (5 s here, 30 s by default; Tornado waited an hour for headers and
+    for ever for a body)?"""
+    server, _, _ = dashboard
+    sock = _socket_from("127.0.0.1", server.port)
+    try:
+        sock.sendall(sent.encode())
+        sock.settimeout(60)
+        try:
+            answer = sock.recv(4096)
+        except TimeoutError:
+            pytest.fail("the server kept the slow connection open for a minute")
+        assert answer == b"" or answer.startswith(b"HTTP/1.1 408"), answer[:100]
+    finally:
+        sock.close()
+
+
+def _full_page(sock: socket.socket, port: int) -> tuple[int, str]:
+    sock.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body.decode()
+
+
+def test_connections_over_the_cap_get_the_full_page(dashboard):
+    """With 12 connections open from one address (websockets, which stay), does the next
+    one from there get "Het is vol / It is full" (503) while another address is still
+    served; with 20 open in all, does a third address get it too; and once they close,
+    is the next visitor served again?"""
+    server, _, _ = dashboard
+    with page(server) as (_client, kernel, response):
+        script = next(
+            link for link in re.findall(r'src="(/[^"]*)"', response.text) if ".js" in link
+        ).replace("&amp;", "&")
+        held = []
+
+        def hold(address: str) -> None:
+            sock = _socket_from(address, server.port)
+            held.append(
+                websocket.create_connection(
+                    _channels(server, kernel), socket=sock, origin=server.url, timeout=60
+                )
+            )
+
+        try:
+            for _ in range(12):
+                hold("127.0.0.2")
+            status, body = _full_page(_socket_from("127.0.0.2", server.port), server.port)
+            assert status == 503 and body == FULL_TEXT
+            sock = _socket_from("127.0.0.3", server.port)
+            sock.sendall(f"GET {script} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+            assert sock.recv(12).startswith(b"HTTP/1.1 200")
+            sock.close()
+            # a second address fills the rest (the page's own connection counts too)
+            for _ in range(LIMITS["per_client"]):
+                try:
+                    hold("127.0.0.3")
+                except websocket.WebSocketBadStatusException as full:
+                    assert full.status_code == 503
+                    break
+            else:
+                pytest.fail("no cap on connections in all")
+            assert 4 <= len(held) - 12 < LIMITS["per_client"], "not the cap in all"
+            status, body = _full_page(_socket_from("127.0.0.4", server.port), server.port)
+            assert status == 503 and body == FULL_TEXT
+        finally:
+            for ws in held:
+                ws.close()
+        _until(lambda: _raw(server.port, script)[0] == 200, what="serving again after the closes")
+
+
+def test_a_client_that_stops_reading_is_disconnected(dashboard):
+    """Does a websocket client that asks and asks but never reads the answers get
+    disconnected once 1 MiB waits unsent (Tornado kept buffering whatever the kernel
+    sent, without end), with the log saying so in one line?"""
+    server, _, _ = dashboard
+    with page(server) as (_client, kernel, _response):
+        start = server.log.stat().st_size
+        ws = websocket.create_connection(
+            _channels(server, kernel),
+            origin=server.url,
+            timeout=60,
+            sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),),
+        )
+        try:
+            for _ in range(1000):  # each its own message: a kernel drops repeated ones
+                ws.send(json.dumps(_message("comm_info_request", {})))
+            _until(
+                lambda: "whose client stopped reading" in _log_from(server, start),
+                timeout=120,
+                what="disconnecting the client that does not read",
+            )
+            assert _closed_with(ws, timeout=60) in (1008, None)
+        finally:
+            ws.close()
+
+
+def test_kernels_over_the_cap_get_the_full_page(dashboard):
+    """With the dashboard's cap of kernels in use (each page load starts one of about
+    110 MB), does one more page load get "Het is vol / It is full" (503) without starting
+    a kernel, and is the page served again once one of the others is closed?"""
+    server, _, _ = dashboard
+    _until(lambda: _kernels(server) == 0, what="the other tests' kernels to go")
+    opened = []
+    try:
+        for _ in range(KERNEL_CAP):
+            opened.append(page(server))
+            opened[-1].__enter__()
+        full = httpx.get(server.url + "/", timeout=120)
+        assert full.status_code == 503 and full.text == FULL_TEXT
+        assert full.headers["Content-Type"].startswith("text/plain")
+        assert _kernels(server) == KERNEL_CAP
+        opened.pop().__exit__(None, None, None)
+        with page(server):
+            pass
+    finally:
+        for context in opened:
+            context.__exit__(None, None, None)
+
+
+# --- 3. the log: short, bounded, without the request's content ------------------------------
+def test_template_and_theme_overrides_are_refused(dashboard):
+    """Are Voila's ``?template=`` and ``?theme=`` overrides refused with a 400 (no kernel
+    started, no traceback in the log: ``?template=../x`` was a 500 with two of them)?"""
+    server, _, _ = dashboard
+    kernels = _kernels(server)
+    start = server.log.stat().st_size
+    for query in ("?template=../x", "?theme=dark", "?template=lab", "?theme=../../../etc"):
+        for path in ("/", "/map"):
+            status, body, _ = _raw(server.port, path + query)
+            assert status == 400, f"{path}{query}: HTTP {status}: {body[:200]!r}"
+    assert _kernels(server) == kernels
+    logged = _log_from(server, start)
+    assert "Traceback" not in logged and "../" not in logged and "etc" not in logged
+
+
+def test_a_kernel_message_without_a_channel_is_not_logged(dashboard):
+    """Is a 900 KB kernel message without a ``channel``, one of a made-up 100,000-character
+    type and one for a made-up channel each handled with at most one short log line, none
+    of their content in it (Jupyter logged the first whole: 21 MB of log from 21 MB sent)?"""
+    server, _, _ = dashboard
+    with page(server) as (_client, kernel, _response):
+        start = server.log.stat().st_size
+        ws = websocket.create_connection(_channels(server, kernel), origin=server.url, timeout=60)
+        try:
+            unchannelled = _message("comm_msg", {"comm_id": "x", "data": {"t": "Z" * 900_000}})
+            del unchannelled["buffers"]
+            ws.send(json.dumps(unchannelled))
+            ws.send(json.dumps(_message("Q" * 100_000, {})))
+            ws.send(json.dumps(_message("comm_msg", {}, channel="W" * 50_000)))
+            _kernel_info(ws)  # handled in order: the three above are done
+        finally:
+            ws.close()
+        logged = _log_from(server, start)
+        assert len(logged) < 4000, f"{len(logged)} characters logged"
+        for marker in ("ZZZZ", "QQQQ", "WWWW"):
+            assert marker not in logged
+
+
+def test_missing_files_log_one_short_line(dashboard):
+    """Do 300 requests for missing files under ``/voila/labextensions/`` and
+    ``/voila/api/themes/`` get short plain 404s and add a few short lines to the log, no
+    traceback and no requested name (each logged two tracebacks of about 3 KB)?"""
+    server, _, _ = dashboard
+    start = server.log.stat().st_size
+    for number in range(150):
+        for path in (
+            f"/voila/labextensions/nosuch-{number}.js",
+            f"/voila/api/themes/nosuch-{number}/index.css",
+        ):
+            status, body, headers = _raw(server.port, path)
+            assert status == 404 and len(body) < 100, (path, status, body[:100])
+            assert headers["Content-Type"].startswith("text/plain")
+    logged = _log_from(server, start)
+    assert "Traceback" not in logged and "nosuch" not in logged
+    assert len(logged) < 3000, f"{len(logged)} characters logged for 300 requests"

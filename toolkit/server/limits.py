@@ -189,8 +189,10 @@ class BoundedWrites:
         future = super().write_message(message, binary=binary)
         self._unsent += size
 
-        def sent(_future) -> None:
+        def sent(done) -> None:
             self._unsent -= size
+            if not done.cancelled():
+                done.exception()  # a write cut short by a closed connection is no error
 
         future.add_done_callback(sent)
         return future

@@ -96,13 +96,19 @@ def _no_address(value):
 
 
 def _kind(record: logging.LogRecord) -> tuple:
-    """Records of one kind: same logger, level and template, same non-numeric arguments."""
+    """Records of one kind: same logger, level and template, same non-numeric arguments
+    (numbers in texts, such as task, line or process numbers, do not count)."""
     args = record.args if isinstance(record.args, tuple) else ()
     shown = tuple(
-        str(a)[:100] for a in args if not isinstance(a, int | float) or isinstance(a, bool)
+        _DIGITS.sub("#", str(a)[:100])
+        for a in args
+        if not isinstance(a, int | float) or isinstance(a, bool)
     )
     codes = tuple(a for a in args if isinstance(a, int) and not isinstance(a, bool))
-    return record.name, record.levelno, str(record.msg)[:200], shown, codes[:1]
+    return record.name, record.levelno, _DIGITS.sub("#", str(record.msg)[:200]), shown, codes[:1]
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 class Summariser(logging.Handler):
