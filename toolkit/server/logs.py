@@ -96,16 +96,11 @@ def _no_address(value):
 
 
 def _kind(record: logging.LogRecord) -> tuple:
-    """Records of one kind: same logger, level and template, same non-numeric arguments
-    (numbers in texts, such as task, line or process numbers, do not count)."""
+    """Records of one kind: same logger, level and template, same texts as arguments;
+    numbers do not count (statuses, durations, task, line and process numbers)."""
     args = record.args if isinstance(record.args, tuple) else ()
-    shown = tuple(
-        _DIGITS.sub("#", str(a)[:100])
-        for a in args
-        if not isinstance(a, int | float) or isinstance(a, bool)
-    )
-    codes = tuple(a for a in args if isinstance(a, int) and not isinstance(a, bool))
-    return record.name, record.levelno, _DIGITS.sub("#", str(record.msg)[:200]), shown, codes[:1]
+    texts = tuple(_DIGITS.sub("#", str(a)[:100]) for a in args if not isinstance(a, int | float))
+    return record.name, record.levelno, _DIGITS.sub("#", str(record.msg)[:200]), texts
 
 
 _DIGITS = re.compile(r"\d+")
@@ -132,6 +127,7 @@ class Summariser(logging.Handler):
     'repeated 98 times in the last 60 s: 404 GET ErrorHandler'
     >>> len(keep.lines)
     3
+    >>> log.removeHandler(summary); summary.close()
     """
 
     def __init__(
@@ -188,6 +184,8 @@ class Summariser(logging.Handler):
             self.target.handle(clip_record(summary, self.limit))
 
     def flush(self) -> None:
+        if getattr(self, "_closed", False):
+            return
         self.flush_expired(force=True)
         self.target.flush()
 
@@ -209,12 +207,15 @@ def _capture(fd: int, logger: logging.Logger, level: int, limit: int) -> threadi
     flushed = threading.Event()
 
     def pump() -> None:
-        pending, dropped = b"", 0
+        pending, head, dropped = b"", b"", 0  # head: the kept start of a line too long
         with os.fdopen(read_end, "rb", buffering=0) as pipe:
             while chunk := pipe.read(65536):
                 pending += chunk
                 *lines, pending = pending.split(b"\n")
                 for raw in lines:
+                    if head:  # the end of a line too long: drop it, say how much
+                        dropped += len(raw)
+                        raw, head = head, b""
                     if raw + b"\n" == _FLUSH:
                         flushed.set()
                         continue
@@ -224,9 +225,10 @@ def _capture(fd: int, logger: logging.Logger, level: int, limit: int) -> threadi
                         dropped = 0
                     if text.strip():
                         logger.log(level, "%s", text)
-                if len(pending) > limit * 4:  # a line without end: keep its start only
-                    dropped += len(pending) - limit
-                    logger.log(level, "%s", pending[:limit].decode("utf-8", "replace"))
+                if len(pending) > limit * 4:  # a line without end yet: keep its start only
+                    if not head:
+                        head, pending = pending[: limit // 2], pending[limit // 2 :]
+                    dropped += len(pending)
                     pending = b""
 
     threading.Thread(target=pump, name=f"workshop-log-fd{fd}", daemon=True).start()
