@@ -110,11 +110,11 @@ def parse_frame(frame: bytes | str, subprotocol: str | None):
             parts = [frame[a:b] for a, b in zip(offsets, offsets[1:])]
             message = _message(json.loads(parts[0].decode("utf-8")))
             message["buffers"] = parts[1:]
+            message["header"] = extract_dates(message["header"])  # as Jupyter does
+            message["parent_header"] = extract_dates(message["parent_header"])
         else:
             message = _message(json.loads(frame))
             message["buffers"] = []  # buffers only come in binary frames
-        message["header"] = extract_dates(message["header"])
-        message["parent_header"] = extract_dates(message["parent_header"])
         channel = message.pop("channel", None)
         return ("shell" if channel is None else channel), message, None
     except MalformedFrame:

@@ -73,8 +73,11 @@ class Limits:
         return {
             "max_header_size": self.max_header_bytes,
             "max_body_size": self.max_body_bytes,
-            # the read buffer: a body at the limit plus its headers, never 100 MB
-            "max_buffer_size": self.max_body_bytes + self.max_header_bytes,
+            # the read buffer: what one read may hold (a body or a websocket message at its
+            # limit, the headers, what arrives behind them), not Tornado's 100 MB
+            "max_buffer_size": max(self.max_body_bytes, self.max_message_bytes)
+            + self.max_header_bytes
+            + 256 * KiB,
             "idle_connection_timeout": self.header_timeout,
             "body_timeout": self.body_timeout,
             "xheaders": False,
