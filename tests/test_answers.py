@@ -265,16 +265,17 @@ def test_invalid_answer_is_refused_with_its_message_key(question, value, options
         assert message and "{" not in message
 
 
-def _keys_in_source(*relative: str) -> set[str]:
+def _keys_in_source(*patterns: str) -> set[str]:
     keys = set()
-    for name in relative:
-        keys |= set(re.findall(r'AnswerError\(\s*"(\w+)"', (ROOT / name).read_text()))
+    for pattern in patterns:
+        for path in ROOT.glob(pattern):
+            keys |= set(re.findall(r'AnswerError\(\s*"(\w+)"', path.read_text()))
     return keys
 
 
 def test_every_error_key_has_dutch_and_english_text():
     """Does every message key the answer checks can raise exist in STRINGS in nl and en?"""
-    used = _keys_in_source("toolkit/exercises/answers.py", "toolkit/exercises/contributions.py")
+    used = _keys_in_source("toolkit/exercises/*.py", "toolkit/questions/*.py")
     tested = {case[4] for case in INVALID} | {"error_same_org"}
     assert tested <= used  # the scan sees the keys the cases raise
     assert len(used) >= 7

@@ -176,9 +176,9 @@ def test_serve_refuses_an_unknown_session(data):
 
 
 @pytest.mark.server
-def test_check_measures_a_kernel_and_the_offline_pages(data):
-    """Does `workshop check` measure a participant kernel, state capacity, and find the
-    pages offline-safe?"""
+def test_check_measures_the_participant_server_and_the_offline_pages(data):
+    """Does `workshop check` measure a real participant server (memory per participant,
+    CPU per join and answer), state capacity, and find the pages offline-safe?"""
     result = subprocess.run(
         [sys.executable, "-m", "toolkit.cli", "check", "--expected", "5"],
         capture_output=True,
@@ -188,7 +188,7 @@ def test_check_measures_a_kernel_and_the_offline_pages(data):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
-    assert "participant kernel:" in out and "MB own memory (USS)" in out
-    assert "room for about" in out
-    assert "offline: the participant app and the map load only from this server" in out
+    assert "participant server:" in out and "KB more per connected participant" in out
+    assert "ms CPU per join" in out and "memory for about" in out
+    assert "offline: the participant pages and the map load only from this server" in out
     assert "verdict: OK" in out

@@ -49,9 +49,9 @@ def shipped():
 
 
 def test_shipped_dataset_is_large_enough(shipped):
-    """Does the shipped dataset hold at least 35 organisations and 70 relations?"""
-    assert len(shipped.organisations) >= 35
-    assert len(shipped.relations) >= 70
+    """Does the shipped dataset hold at least 65 organisations and 170 relations?"""
+    assert len(shipped.organisations) >= 65
+    assert len(shipped.relations) >= 170
 
 
 def test_shipped_dataset_loads_every_csv_row(shipped):

@@ -1,4 +1,4 @@
-"""The exercise files: the shipped five, and the loader's messages for broken ones."""
+"""The exercise files: the shipped six, and the loader's messages for broken ones."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ SHIPPED_IDS = [
     "behoeften",
     "stakeholders",
     "informatiestromen",
+    "ibp-bestuurstafel",
 ]
 
 
@@ -63,8 +64,8 @@ def shipped() -> list[Exercise]:
     return load_exercises(SHIPPED)
 
 
-def test_the_five_shipped_exercises_load_in_order(shipped):
-    """Do the five shipped exercises load, in the intended order, with the intended ids?"""
+def test_the_six_shipped_exercises_load_in_order(shipped):
+    """Do the six shipped exercises load, in the intended order, with the intended ids?"""
     assert [e.id for e in shipped] == SHIPPED_IDS
     orders = [e.order for e in shipped]
     assert orders == sorted(orders)

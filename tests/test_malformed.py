@@ -10,7 +10,6 @@ traceback.
 
 from __future__ import annotations
 
-import html
 import os
 import shutil
 import socket
@@ -21,9 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.servers import ROOT, free_port, participant_server
-from tests.test_doors import EXERCISES, Wire, answers
-from toolkit.i18n import t
+from tests.support.servers import ROOT, free_port
+from tests.test_doors import EXERCISES, Wire
 from toolkit.store import NotAllowed, Store
 from toolkit.store.store import MAX_VALUE_BYTES
 
@@ -34,11 +32,6 @@ VOTES = next(q for q in BEHOEFTEN.questions if q.type == "dot_vote")
 
 
 # --- through the real app -------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """A participant server (preheated pool) on a SQLite store with one open session."""
-    with participant_server(tmp_path_factory.mktemp("malformed"), "Misvormd", EXERCISES) as served:
-        yield served
 
 
 def _fresh_session(db: Path):
@@ -78,187 +71,6 @@ def _answer_a_scale(wire: Wire) -> None:
     status = wire.status_of(wire.question_of(scale))
     said = _status_after(wire, status, lambda: wire.update(scale, {"index": 2}))
     assert "workshop-status-ok" in said, said
-
-
-@pytest.mark.server
-def test_ten_megabytes_of_text_are_refused_and_others_still_served(served):
-    """Is a 10 MB text typed into the needs box and added refused (nothing stored, the
-    status says it is too long), while a second participant on the same server still joins
-    and has an answer saved?"""
-    server, _, db = served
-    session = _fresh_session(db)
-    with _joined(server, session.code) as wire:
-        question = wire.open_exercise("behoeften")
-        box = wire.until(lambda: wire.with_class("workshop-q-free_text"))[0]
-        area = wire.find(box, _model_name="TextareaModel")[0]
-        add = wire.find(box, _model_name="ButtonModel", description=t("p_add", "nl"))[0]
-        status = wire.status_of(box)
-        wire.update(area, {"value": "x" * BIG})
-        said = _status_after(wire, status, lambda: wire.click(add))
-        too_long = t("error_too_long", "nl", length=BIG, limit=NEEDS.max_length)
-        assert "workshop-status-error" in said and html.escape(too_long) in said, said
-        assert answers(db, session.id) == []
-        with _joined(server, session.code) as other:
-            _answer_a_scale(other)
-        wire.settle()
-        assert wire.with_class(f"workshop-exercise-{BEHOEFTEN.id}") == [question]
-        # the same box still takes a normal need afterwards
-        wire.update(area, {"value": "Meer tijd voor informatiemanagement"})
-        said = _status_after(wire, status, lambda: wire.click(add))
-        assert "workshop-status-ok" in said, said
-    stored = answers(db, session.id)
-    assert len(stored) == 2
-    assert all(len(str(value)) < 1000 for *_, value in stored)
-
-
-@pytest.mark.server
-def test_ten_thousand_dot_clicks_never_exceed_the_budget(served):
-    """Does clicking the dot vote's '+' buttons 10,000 times as fast as the connection
-    takes them store at most the budget (5 dots, at most 3 on one need), at every moment,
-    with the kernel still answering afterwards?"""
-    server, _, db = served
-    session = _fresh_session(db)
-    store = Store.open(f"sqlite:///{db}")
-    try:
-        with _joined(server, session.code) as wire:
-            wire.open_exercise("behoeften")
-            box = wire.until(lambda: wire.with_class("workshop-q-dot_vote"))[0]
-            plus = wire.find(box, _model_name="ButtonModel", description="+")
-            minus = wire.find(box, _model_name="ButtonModel", description="−")
-            assert len(plus) >= 2
-            for n in range(10_000):
-                wire.click(plus[n % len(plus)])
-            seen = []
-            deadline = time.monotonic() + 120
-            done = wire.message("kernel_info_request", {})
-            while ("kernel_info_reply", done) not in wire.replies:
-                assert time.monotonic() < deadline, "the kernel did not get through the clicks"
-                votes = [
-                    a.value
-                    for a in store.answers(session.id, exercise=BEHOEFTEN.id)
-                    if a.item == VOTES.id
-                ]
-                seen.extend(votes)
-                time.sleep(0.05)
-            final = [
-                a for a in store.answers(session.id, exercise=BEHOEFTEN.id) if a.item == VOTES.id
-            ]
-            assert len(final) == 1
-            me = final[0].participant_id
-            for value in [*seen, final[0].value]:
-                assert sum(value.values()) <= VOTES.budget, value
-                assert max(value.values()) <= VOTES.max_per_option, value
-            assert sum(final[0].value.values()) == VOTES.budget
-            # still answering: take one dot back, and it is saved
-            status = wire.status_of(box)
-            time.sleep(3.5)  # past the server's iopub rate-limit window
-            said = _status_after(wire, status, lambda: wire.click(minus[0]))
-            assert "workshop-status-ok" in said, said
-        after = [
-            a.value for a in store.answers(session.id, participant_id=me) if a.item == VOTES.id
-        ]
-        assert sum(after[0].values()) == VOTES.budget - 1
-    finally:
-        store.close()
-
-
-@pytest.mark.server
-def test_malformed_widget_messages_store_nothing(served):
-    """Do updates with an option index outside the options, values of the wrong type,
-    forged option labels, unknown widget ids and comm messages of no known shape store
-    nothing, while the kernel stays alive and the same widgets then save normally?"""
-    server, _, db = served
-    session = _fresh_session(db)
-    with _joined(server, session.code) as wire:
-        wire.open_exercise("bestuurstafel")
-        scales = sorted(wire.with_class("workshop-scale"))
-        n = len(wire.models[scales[0]]["_options_labels"])
-        for state in (
-            {"index": n},
-            {"index": 99},
-            {"index": -1},
-            {"index": 10**30},
-            {"index": "3"},
-            {"index": 2.5},
-            {"index": [1]},
-            {"index": {"a": 1}},
-            {"value": 3},
-            {"_options_labels": ["x"] * 50, "index": 40},
-        ):
-            wire.update(scales[0], state)
-        wire.update("0" * 32, {"index": 1})  # a widget that does not exist
-        wire.click("f" * 32)
-        wire.send(scales[1], {"method": "no-such-method"})
-        wire.send(scales[1], {"state": {"index": 1}})  # no method
-        wire.send(scales[1], "not an object")
-        wire.message("comm_msg", {"data": {"method": "update", "state": {"index": 1}}})
-        wire.message(
-            "comm_open", {"comm_id": "c" * 32, "target_name": "no.such.target", "data": {}}
-        )
-        wire.settle()
-        time.sleep(0.5)
-        assert answers(db, session.id) == []
-        assert wire.with_class("workshop-exercise-bestuurstafel")  # the screen is still there
-        status = wire.status_of(wire.question_of(scales[1]))
-        said = _status_after(wire, status, lambda: wire.update(scales[1], {"index": 4}))
-        assert "workshop-status-ok" in said, said
-    stored = answers(db, session.id)
-    assert [(exercise, value) for _, exercise, _, value in stored] == [("bestuurstafel", 5)]
-
-
-@pytest.mark.server
-def test_text_of_the_wrong_type_is_refused(served):
-    """Is a number, a list or an object sent as the needs box's text refused by the widget
-    (nothing stored), and does adding what the box then holds still work?"""
-    server, _, db = served
-    session = _fresh_session(db)
-    with _joined(server, session.code) as wire:
-        wire.open_exercise("behoeften")
-        box = wire.until(lambda: wire.with_class("workshop-q-free_text"))[0]
-        area = wire.find(box, _model_name="TextareaModel")[0]
-        add = wire.find(box, _model_name="ButtonModel", description=t("p_add", "nl"))[0]
-        status = wire.status_of(box)
-        for value in (12345, ["a", "b"], {"text": "x"}, None, True):
-            wire.update(area, {"value": value})
-        said = _status_after(wire, status, lambda: wire.click(add))
-        assert html.escape(t("error_empty", "nl")) in said, said
-    assert answers(db, session.id) == []
-
-
-@pytest.mark.server
-def test_unknown_session_code_says_so(served):
-    """Does a page with a session code that does not exist say there is no such session
-    (and offer no join button)?"""
-    server, _, _ = served
-    for code in ("ZZZZZZ", "<b>NOPE</b>", "X" * 300):
-        with Wire(server.url, f"?code={code.replace('<', '%3C').replace('>', '%3E')}") as wire:
-            screen = wire.until(lambda w=wire: w.with_class("workshop-join-screen"))[0]
-            wire.settle()
-            shown = wire.text(screen)
-            expected = t("p_code_unknown", "nl", code=code.upper()[:12])
-            assert html.escape(expected) in shown, shown
-            assert not wire.with_class("workshop-join")
-
-
-@pytest.mark.server
-def test_a_closed_exercise_refuses_answers(served):
-    """When the facilitator closes every exercise while a participant has one open, is the
-    next answer refused with the 'closed' message and not stored?"""
-    server, _, db = served
-    store = Store.open(f"sqlite:///{db}")
-    try:
-        session = store.create_session("Gesloten", exercises=list(EXERCISES))
-        with _joined(server, session.code) as wire:
-            wire.open_exercise("bestuurstafel")
-            scale = sorted(wire.with_class("workshop-scale"))[0]
-            status = wire.status_of(wire.question_of(scale))
-            store.update_session(session.id, open_exercises=[])
-            said = _status_after(wire, status, lambda: wire.update(scale, {"index": 1}))
-            closed = t("p_exercise_closed", "nl")
-            assert "workshop-status-error" in said and html.escape(closed) in said, said
-        assert store.answers(session.id) == []
-    finally:
-        store.close()
 
 
 # --- the store's API ------------------------------------------------------------------------

@@ -736,7 +736,7 @@ def test_acknowledged_answers_survive_kill_9(store, store_url):
 def test_fresh_database_gets_the_current_schema(store, store_url):
     """Does an empty database get every table and SCHEMA_VERSION in workshop_meta?"""
     assert schema_version(store_url) == str(SCHEMA_VERSION)
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 3
     assert table_names(store_url) == {t.name for t in metadata.sorted_tables}
     with store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(meta_table)).scalar_one() == 1
@@ -785,8 +785,9 @@ def test_opening_twice_is_fine(store, store_url):
 
 
 def test_version_1_database_is_upgraded(store_url):
-    """Is a database written by schema version 1 upgraded to version 2 on opening: the
-    new columns present with their defaults, the old rows intact and usable?"""
+    """Is a database written by schema version 1 upgraded to the current version on
+    opening: the new columns and tables present with their defaults, the old rows intact
+    and usable?"""
     load_schema_v1(store_url)
     assert schema_version(store_url) == "1"
     store = Store.open(store_url)
@@ -797,12 +798,15 @@ def test_version_1_database_is_upgraded(store_url):
             with engine.connect() as conn:
                 columns = {
                     table: {c["name"] for c in inspect(conn).get_columns(table)}
-                    for table in ("sessions", "answers")
+                    for table in ("sessions", "answers", "participants", "contributions")
                 }
+                tables = set(inspect(conn).get_table_names())
         finally:
             engine.dispose()
-        assert {"results_visible", "free_text_visible"} <= columns["sessions"]
-        assert "hidden" in columns["answers"]
+        assert {"results_visible", "free_text_visible", "room"} <= columns["sessions"]
+        assert {"hidden", "approved"} <= columns["answers"]
+        assert "screen" in columns["participants"] and "approved" in columns["contributions"]
+        assert "changes" in tables
 
         old = store.get_session("oldaaa")
         assert (old.id, old.title, old.organiser, old.lang) == (
@@ -813,11 +817,12 @@ def test_version_1_database_is_upgraded(store_url):
         )
         assert old.open_exercises == ("needs", "map")
         assert old.results_visible is True and old.free_text_visible is False
+        assert old.room == {} and old.current_exercise == "" and old.follow is False
         assert old.created_at.replace(tzinfo=None) == datetime(2024, 3, 1, 9, 0)
         assert [s.code for s in store.list_sessions()] == ["OLDBBB", "OLDAAA"]
 
         vos = store.resume("OLDAAA", "v1-token-vos")
-        assert (vos.id, vos.pseudonym) == (1, "Vrolijke Vos")
+        assert (vos.id, vos.pseudonym, vos.screen) == (1, "Vrolijke Vos", "")
         assert store.resume("OLDAAA", "v1-token-beer") is None  # Beer is in the other one
         saved = store.answers(1)
         assert [(a.id, a.pseudonym, a.exercise, a.item, a.value, a.hidden) for a in saved] == [
@@ -1148,3 +1153,75 @@ def test_read_only_sqlite_database_gives_store_unavailable(tmp_path):
         assert len(again.list_sessions()) == 1
     finally:
         again.close()
+
+
+# --- 8. the room's state and the change counters ----------------------------------------------
+def test_every_write_raises_the_counter_of_its_scope(store):
+    """Does each kind of write raise exactly the change counter of what it touched (the
+    exercise, the map, the people, the room), so another process knows what to refresh?"""
+    from toolkit.store.store import MAP, PEOPLE, ROOM
+
+    session = store.create_session("Tellers", exercises=["needs", "map"])
+    other = store.create_session("Ander")
+    assert store.versions([session.id]) == {}
+    person, _ = store.join(session.code, "Teller")
+    assert store.versions([session.id]) == {(session.id, PEOPLE): 1}
+    store.save_answer(person, "needs", "q1", "een")
+    store.save_answer(person, "needs", "q1", "een")  # a retry still counts as a change
+    store.save_answer(person, "map", "q2", 3)
+    store.add_contribution(person, "u1", "organisation", {"id": "c-1", "name": "X"})
+    store.update_room(session.id, current="needs", follow=True)
+    seen = store.versions([session.id, other.id])
+    assert seen == {
+        (session.id, PEOPLE): 1,
+        (session.id, "needs"): 2,
+        (session.id, "map"): 1,
+        (session.id, MAP): 1,
+        (session.id, ROOM): 1,
+    }
+    answer = store.answers(session.id, exercise="needs")[0]
+    store.set_answer_approved(session.id, answer.id, True)
+    store.set_answer_hidden(other.id, answer.id, True)  # another session's id: no change
+    store.delete_answer(person, "map", "q2")
+    after = store.versions([session.id])
+    assert after[(session.id, "needs")] == 3 and after[(session.id, "map")] == 2
+    assert store.answers(session.id, exercise="needs")[0].approved is True
+    assert store.answers(session.id, exercise="needs")[0].hidden is False
+    store.purge(session.id)
+    assert store.versions([session.id]) == {}
+
+
+def test_room_state_merges_and_refuses_what_it_does_not_know(store):
+    """Are the current exercise, follow, approvals and the countdown kept in the store,
+    approvals merged per question, and unknown or malformed changes refused unchanged?"""
+    session = store.create_session("Kamer", exercises=["needs"])
+    ends = datetime(2030, 1, 1, 12, 0, tzinfo=UTC)
+    store.update_room(session.id, current="needs", approval={"needs/q1": True})
+    store.update_room(session.id, approval={"needs/q2": True}, countdown_ends=ends)
+    fresh = store.get_session(session.code)
+    assert fresh.current_exercise == "needs" and fresh.follow is False
+    assert fresh.needs_approval("needs", "q1") and fresh.needs_approval("needs", "q2")
+    assert fresh.countdown_ends == ends
+    store.update_room(session.id, approval={"needs/q1": False}, countdown_ends=None)
+    fresh = store.get_session(session.code)
+    assert not fresh.needs_approval("needs", "q1") and fresh.needs_approval("needs", "q2")
+    assert fresh.countdown_ends is None
+    for bad in (
+        {"colour": "red"},
+        {"current": "x" * 65},
+        {"approval": ["needs/q1"]},
+        {"countdown_ends": "morgen"},
+    ):
+        with pytest.raises(NotAllowed):
+            store.update_room(session.id, **bad)
+    assert store.get_session(session.code).room == fresh.room
+
+
+def test_the_last_screen_comes_back_with_the_token(store):
+    """Does a resume return the page the participant was on last?"""
+    session = store.create_session("Scherm")
+    person, token = store.join(session.code, "Terugkomer")
+    store.set_screen(person, "e/behoeften")
+    assert store.resume(session.code, token).screen == "e/behoeften"
+    with pytest.raises(NotAllowed):
+        store.set_screen(person, "x" * 81)

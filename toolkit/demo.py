@@ -5,9 +5,8 @@ from __future__ import annotations
 import random
 import uuid
 
-from .exercises.answers import AIM_CELLS, clean_answer
+from .exercises.answers import clean_answer
 from .exercises.loader import default_exercises
-from .flows import load_flows
 from .store import Store
 
 __all__ = ["fill_demo_session", "demo_value"]
@@ -24,56 +23,9 @@ _NEEDS = (
 
 def demo_value(question, rng: random.Random, exercise=None):
     """A random but valid answer to ``question`` (None for types without a single value)."""
-    kind = question.type
-    if kind == "scale":
-        values = [lv.value for lv in question.levels]
-        return rng.choices(values, weights=[2, 4, 5, 2, 1][: len(values)])[0]
-    if kind == "single_choice":
-        return rng.choice(question.options).id
-    if kind == "multiple_choice":
-        k = rng.randint(1, question.max_choices or len(question.options))
-        return [o.id for o in rng.sample(question.options, k)]
-    if kind == "dot_vote":
-        counts: dict[str, int] = {}
-        for _ in range(question.budget):
-            option = rng.choice(question.options).id
-            if not question.max_per_option or counts.get(option, 0) < question.max_per_option:
-                counts[option] = counts.get(option, 0) + 1
-        return counts
-    if kind == "grid":
-        from .apps.participant.questions.matrix import grid_items
+    from .questions import Content, question_type
 
-        return {
-            item: [rng.randint(1, 5), rng.randint(1, 5)] for item, _ in grid_items(question, "nl")
-        }
-    if kind == "raci":
-        matrix = {}
-        for task in question.tasks:
-            roles = [r.id for r in question.roles]
-            rng.shuffle(roles)
-            row = {roles[0]: "A", roles[1]: "R"}
-            for role in roles[2:]:
-                letter = rng.choice(["C", "I", ""])
-                if letter:
-                    row[role] = letter
-            matrix[task.id] = row
-        return matrix
-    if kind == "aim":
-        cells = list(AIM_CELLS)
-        return {item.id: rng.choice(cells) for item in question.items}
-    if kind == "flow_check":
-        return {
-            flow["id"]: {
-                "has": rng.choice(["yes", "yes", "no", "unknown"]),
-                **(
-                    {"agreement": rng.choice(["yes", "no", "unknown"])}
-                    if flow["processor_agreement"] == "yes"
-                    else {}
-                ),
-            }
-            for flow in load_flows(question.flows_file)
-        }
-    return None
+    return question_type(question).demo(question, rng, Content())
 
 
 def fill_demo_session(store: Store, code: str, participants: int = 12, seed: int = 1) -> int:

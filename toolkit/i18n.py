@@ -5,6 +5,7 @@ from __future__ import annotations
 from .texts.dashboard import DASHBOARD
 from .texts.explorer import EXPLORER
 from .texts.participant import PARTICIPANT
+from .texts.web import WEB
 
 __all__ = ["LANGUAGES", "STRINGS", "t"]
 
@@ -21,7 +22,7 @@ def _merge(*tables: dict) -> dict[str, dict[str, str]]:
     return merged
 
 
-STRINGS = _merge(EXPLORER, PARTICIPANT, DASHBOARD)
+STRINGS = _merge(EXPLORER, PARTICIPANT, DASHBOARD, WEB)
 
 
 def t(key: str, lang: str = "nl", **values) -> str:

@@ -43,24 +43,24 @@ METRICS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "betweenness": {
         "nl": (
-            "Tussenpositie",
+            "Brugfunctie (betweenness)",
             "Hoe vaak een organisatie op de kortste verbinding tussen twee "
             "andere ligt: een hoge waarde betekent een brug of poortwachter.",
         ),
         "en": (
-            "Betweenness",
+            "Bridging role (betweenness)",
             "How often an organisation lies on the shortest link between two "
             "others: a high value means a bridge or gatekeeper.",
         ),
     },
     "pagerank": {
         "nl": (
-            "PageRank",
+            "Gewicht (PageRank)",
             "Belang door de relaties die naar een organisatie toe lopen, zwaarder "
             "als die zelf van belangrijke organisaties komen.",
         ),
         "en": (
-            "PageRank",
+            "Weight (PageRank)",
             "Importance from the relations pointing to an organisation, weighing "
             "more when they come from important organisations themselves.",
         ),
@@ -72,43 +72,43 @@ METRICS: dict[str, dict[str, tuple[str, str]]] = {
             "zijn: invloed via wie je kent.",
         ),
         "en": (
-            "Eigenvector",
+            "Influence through partners",
             "How well an organisation's partners are connected themselves: "
             "influence through whom you know.",
         ),
     },
     "core_number": {
         "nl": (
-            "Kern",
-            "De dichtste kern waartoe een organisatie behoort: in een k-kern is elke "
-            "organisatie met minstens k andere uit die kern verbonden.",
+            "Kerngroep (k-kern)",
+            "De hechtste kerngroep waartoe een organisatie behoort: in een kerngroep met "
+            "getal k is elke organisatie met minstens k andere uit die groep verbonden.",
         ),
         "en": (
-            "Core",
-            "The densest core an organisation belongs to: in a k-core each "
-            "organisation is linked to at least k others of that core.",
+            "Core group (k-core)",
+            "The tightest core group an organisation belongs to: in a core group with "
+            "number k each organisation is linked to at least k others of that group.",
         ),
     },
     "constraint": {
         "nl": (
-            "Beperking (Burt)",
+            "Onderling verbonden partners (Burt)",
             "Hoe sterk de partners van een organisatie onderling verbonden "
             "zijn: laag betekent ruimte om te makelen tussen groepen.",
         ),
         "en": (
-            "Constraint (Burt)",
+            "Interlinked partners (Burt's constraint)",
             "How strongly an organisation's partners are linked to each "
             "other: low means room to broker between groups.",
         ),
     },
     "effective_size": {
         "nl": (
-            "Effectieve omvang",
+            "Niet-overlappende partners",
             "Het aantal partners dat niet ook elkaars partner is: "
             "niet-overlappende toegang tot het netwerk.",
         ),
         "en": (
-            "Effective size",
+            "Non-overlapping partners",
             "The number of partners that are not also each other's "
             "partners: non-redundant access to the network.",
         ),
@@ -120,7 +120,7 @@ METRICS: dict[str, dict[str, tuple[str, str]]] = {
             "relaties hebben dan met de rest.",
         ),
         "en": (
-            "Community",
+            "Group",
             "The group (Louvain community) of organisations with more relations "
             "among themselves than with the rest.",
         ),

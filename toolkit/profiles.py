@@ -44,26 +44,26 @@ _SENTENCES = {
         "en": "The partners of {name} are {level} connected themselves (rank {rank} of {n}).",
     },
     "core_number": {
-        "nl": "{name} hoort bij de {value}-kern: een groep waarin elk lid minstens {value} "
-        "relaties binnen de groep heeft.",
-        "en": "{name} belongs to the {value}-core: a group in which each member has at least "
-        "{value} relations inside the group.",
+        "nl": "{name} hoort bij een hechte kerngroep waarin elke organisatie met minstens "
+        "{value} andere uit die groep verbonden is.",
+        "en": "{name} belongs to a tight core group in which each organisation is linked to at "
+        "least {value} others of that group.",
     },
     "constraint": {
-        "nl": "De partners van {name} zijn {level} onderling verbonden (beperking {value:.2f}): "
-        "{meaning}.",
-        "en": "The partners of {name} are {level} linked to each other (constraint "
-        "{value:.2f}): {meaning}.",
+        "nl": "De partners van {name} zijn {level} onderling verbonden: {meaning}.",
+        "en": "The partners of {name} are {level} linked to each other: {meaning}.",
     },
     "effective_size": {
-        "nl": "Van de {partners} partners van {name} geven er effectief {value:.1f} "
-        "niet-overlappende toegang tot het netwerk.",
-        "en": "Of the {partners} partners of {name}, effectively {value:.1f} give "
-        "non-overlapping access to the network.",
+        "nl": "Van de {partners} partners van {name} geven er ongeveer {value:.0f} toegang tot "
+        "een deel van het netwerk dat de andere partners niet al bereiken.",
+        "en": "Of the {partners} partners of {name}, about {value:.0f} give access to a part of "
+        "the network the other partners do not already reach.",
     },
     "community": {
-        "nl": "{name} hoort bij groep {value}, samen met onder meer {members}.",
-        "en": "{name} belongs to group {value}, together with {members} among others.",
+        "nl": "{name} hoort bij groep {value}: organisaties die onderling veel relaties hebben, "
+        "onder meer {members}.",
+        "en": "{name} belongs to group {value}: organisations with many relations among "
+        "themselves, {members} among others.",
     },
 }
 _LEVELS = {
@@ -139,7 +139,7 @@ def metric_sentence(metric: str, lang: str, **values) -> str:
     Examples
     --------
     >>> metric_sentence("core_number", "en", name="SURF", value=3)[:40]
-    'SURF belongs to the 3-core: a group in w'
+    'SURF belongs to a tight core group in wh'
     """
     return _SENTENCES[metric][lang].format(**values)
 

@@ -12,12 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from toolkit.server.launch import ServerSpec, server_command
-from toolkit.server.plan import PARTICIPANT_LIMITS
 
 __all__ = [
     "free_port",
     "wait_listening",
     "VoilaServer",
+    "WebServer",
     "WorkshopServe",
     "participant_server",
     "dashboard_server",
@@ -62,17 +62,9 @@ def _stop(process: subprocess.Popen, timeout: float = 20) -> None:
 
 
 @contextmanager
-def participant_server(
-    tmp: Path,
-    title: str,
-    exercises,
-    *,
-    routes: dict | None = None,
-    pools: dict | None = None,
-    **kwargs,
-):
-    """A participant server as `workshop serve` runs it (participant app at /, map at /map,
-    a preheated pool of one) on a new SQLite store in ``tmp`` holding one session, titled
+def participant_server(tmp: Path, title: str, exercises, *, host: str = "127.0.0.1", env=None):
+    """The participant web app as `workshop serve` runs it (``python -m toolkit.server``
+    with a ``web`` spec) on a new SQLite store in ``tmp`` holding one session, titled
     ``title``, with ``exercises`` open. Yields ``(server, session, database path)``."""
     from toolkit.store import Store
 
@@ -80,21 +72,54 @@ def participant_server(
     store = Store.open(f"sqlite:///{db}")
     session = store.create_session(title, organiser="Testorganisator", exercises=list(exercises))
     store.close()
-    with VoilaServer(
-        routes or {"/": "participant.ipynb", "/map": "explorer.ipynb"},
-        tmp,
-        pools=pools or {"participant.ipynb": 1},
-        env={"WORKSHOP_DB": f"sqlite:///{db}", "WORKSHOP_DATA": str(tmp)},
-        **kwargs,
-    ) as server:
+    with WebServer(tmp, session.code, db=f"sqlite:///{db}", host=host, env=env) as server:
         yield server, session, db
+
+
+class WebServer:
+    """One participant web server (``python -m toolkit.server``, kind ``web``) on a free
+    port of ``host``, for the session ``code``."""
+
+    def __init__(self, tmp: Path, code: str, *, db: str, host: str = "127.0.0.1", env=None):
+        self.host, self.port = host, free_port(host)
+        self.code = code
+        self.log = tmp / f"web-{self.port}.log"
+        self.env = {**os.environ, "WORKSHOP_DB": db, "WORKSHOP_DATA": str(tmp), **(env or {})}
+        self.spec = ServerSpec(
+            routes={},
+            ip=host,
+            port=self.port,
+            env={"WORKSHOP_DB": db, "WORKSHOP_DATA": str(tmp)},
+            kind="web",
+            session=code,
+        )
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def __enter__(self):
+        self.process = subprocess.Popen(
+            server_command(self.spec),
+            env=self.env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=ROOT,
+        )
+        wait_listening(self.host, self.port, self.process, log=self.log)
+        return self
+
+    def __exit__(self, *exc):
+        _stop(self.process)
 
 
 @contextmanager
 def dashboard_server(tmp: Path, title: str, exercises, **kwargs):
     """The facilitator's server as `workshop serve` plans it (dashboard at /, map at /map,
-    loopback only, no pool, its kernel cap and limits; ``kwargs`` override them) on a new
-    SQLite store in ``tmp`` holding one session. Yields ``(server, session, database)``."""
+    loopback only, its kernel cap and limits; ``kwargs`` override them) on a new SQLite
+    store in ``tmp`` holding one session. Yields ``(server, session, database path)``."""
     from toolkit.server.plan import DASHBOARD_KERNELS, DASHBOARD_LIMITS
     from toolkit.store import Store
 
@@ -107,17 +132,17 @@ def dashboard_server(tmp: Path, title: str, exercises, **kwargs):
         "limits": dict(DASHBOARD_LIMITS),
         "loopback_only": True,
         "role": "dashboard",
+        "session": session.code,
         **kwargs,
     }
     env = {
         "WORKSHOP_DB": f"sqlite:///{db}",
         "WORKSHOP_DATA": str(tmp),
         "WORKSHOP_SESSION": session.code,
-        "WORKSHOP_JOIN_URL": f"http://127.0.0.2:8866/?code={session.code}",
+        "WORKSHOP_JOIN_URL": f"http://127.0.0.2:8866/s/{session.code}/",
     }
-    with VoilaServer(
-        {"/": "facilitator.ipynb", "/map": "explorer.ipynb"}, tmp, env=env, **options
-    ) as server:
+    routes = {"/": "facilitator.ipynb", "/map": "explorer.ipynb"}
+    with VoilaServer(routes, tmp, env=env, **options) as server:
         yield server, session, db
 
 
@@ -129,14 +154,14 @@ class VoilaServer:
         routes: dict,
         tmp: Path,
         *,
-        pools: dict | None = None,
         env: dict | None = None,
         host: str = "127.0.0.1",
+        presenter: bool = False,
+        session: str = "",
         max_kernels: int = 0,
-        cull_idle_seconds: int = 0,
         loopback_only: bool = False,
         limits: dict | None = None,
-        role: str = "participant",
+        role: str = "dashboard",
     ):
         self.host, self.port = host, free_port(host)
         self.log_dir = tmp / f"logs-{self.port}"
@@ -151,12 +176,12 @@ class VoilaServer:
             routes=routes,
             ip=host,
             port=self.port,
-            pools=pools or {},
+            presenter=presenter,
+            session=session,
             max_kernels=max_kernels,
-            cull_idle_seconds=cull_idle_seconds,
             role=role,
             loopback_only=loopback_only,
-            limits=dict(PARTICIPANT_LIMITS if limits is None else limits),
+            limits=dict(limits or {}),
             log_dir=str(self.log_dir),
         )
         self.process = None
@@ -239,7 +264,7 @@ class WorkshopServe:
 
     @property
     def code(self) -> str:
-        return self.join_url.rsplit("code=", 1)[1]
+        return self.join_url.rstrip("/").rsplit("/", 1)[1]
 
     @property
     def dashboard_url(self) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import urllib.request
 
 from .common import CommandError
 
@@ -18,7 +17,7 @@ def register(commands) -> None:
     parser.add_argument(
         "--skip-server",
         action="store_true",
-        help="do not start a test server (content and kernel only)",
+        help="only check the content (no measurement, no test server)",
     )
     parser.set_defaults(handler=_check)
 
@@ -35,93 +34,105 @@ def outside_references(html: str) -> list[str]:
 
 
 def _check(args) -> int:
-    from ..measure import capacity, measure_notebook_kernel
-    from ..paths import apps_dir
-    from ..server.plan import pool_size
+    from ..measure import capacity, measure_participant_server
     from .serve_cmd import check_content
 
     check_content()
     print("content: organisations, relations, exercises and data flows are valid")
-    cost = measure_notebook_kernel(apps_dir() / "participant.ipynb", cells=None)
+    if args.skip_server:
+        print("verdict: OK (content only; run without --skip-server to measure this machine)")
+        return 0
+    cost = measure_participant_server(participants=60, answers=3)
     fit = capacity(cost)
     print(
-        f"participant kernel: {cost.uss_mb:.0f} MB own memory (USS), {cost.rss_mb:.0f} MB "
-        f"RSS, ready in {cost.start_seconds:.1f} s using {cost.cpu_seconds:.1f} s CPU"
+        f"participant server: {cost.base_rss_mb:.0f} MB, {cost.mb_per_participant * 1000:.0f} KB "
+        f"more per connected participant; {cost.cpu_ms_per_join:.0f} ms CPU per join and "
+        f"{cost.cpu_ms_per_answer:.0f} ms per answer (answer acknowledged in "
+        f"{cost.ack_ms_p50:.0f} ms, median)"
     )
     print(
-        f"this machine: {fit['cores']} cores, {fit['available_mb']} MB available -> "
-        f"room for about {fit['by_memory']} participants by memory"
-    )
-    pool = pool_size(args.expected)
-    print(
-        f"a join wave of 100 keeps {fit['cores']} cores busy for about "
-        f"{fit['wave_seconds_per_100']:.0f} s; `workshop serve --expected {args.expected}` "
-        f"preheats {pool} kernels"
+        f"this machine: {fit['cores']} cores, {fit['available_mb']} MB available -> memory "
+        f"for about {fit['by_memory']} participants; 1,000 people joining and answering 10 "
+        f"times keep one core busy for about {fit['wave_seconds_per_1000']:.0f} s"
     )
     ok = True
     if fit["by_memory"] < args.expected:
         ok = False
         print(
             f"SHORT: {args.expected} expected but memory holds about {fit['by_memory']}. "
-            "Close other programs, use a machine with more memory, or run two sessions."
+            "Close other programs or use a machine with more memory."
         )
-    if not args.skip_server:
-        ok &= _offline_check()
+    ok &= _offline_check()
     print("verdict: OK" if ok else "verdict: NOT READY (see above)")
     return 0 if ok else 1
 
 
 def _offline_check() -> bool:
-    """Start the participant server on loopback; pages must carry the same-host-only CSP
-    and reference no other host."""
-    import socket
+    """Start a participant server on loopback; its pages (join, an exercise, the map) must
+    carry the same-host-only policy and reference no other host."""
+    import asyncio
     import tempfile
     from pathlib import Path
 
+    from ..exercises.loader import default_exercises
     from ..server.launch import ServerSpec
-    from ..server.plan import PARTICIPANT_LIMITS, VIS_URL
     from ..server.supervisor import ServerFailed, Supervisor
     from ..store import Store
+    from ..web.client import Participant
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = _free_port()
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/check.db"
         store = Store.open(url)
-        code = store.create_session("check").code
+        exercises = [e.id for e in default_exercises()]
+        code = store.create_session("check", exercises=exercises).code
         store.close()
         spec = ServerSpec(
-            routes={"/": "participant.ipynb", "/map": "explorer.ipynb"},
+            routes={},
             ip="127.0.0.1",
             port=port,
             role="check",
-            env={"WORKSHOP_DB": url, "WORKSHOP_DATA": tmp, "WORKSHOP_VIS_URL": VIS_URL},
-            limits=dict(PARTICIPANT_LIMITS),
+            kind="web",
+            session=code,
+            env={"WORKSHOP_DB": url, "WORKSHOP_DATA": tmp},
         )
         supervisor = Supervisor([spec], Path(tmp) / "logs")
         try:
             supervisor.start()
         except ServerFailed as exc:
             raise CommandError(f"the test server did not start: {exc}") from None
+
+        async def pages() -> list:
+            person = Participant(f"http://127.0.0.1:{port}", code, "Controle")
+            await person.join()
+            found = []
+            for path in (f"/s/{code}/", f"/s/{code}/e/{exercises[0]}", f"/s/{code}/map"):
+                response = await person.fetch(path)
+                found.append((path, response))
+            return found
+
         try:
-            for path in (f"/?code={code}", "/map"):
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}{path}",  # noqa: S310
-                    timeout=180,
-                ) as response:
-                    page = response.read().decode("utf-8", "replace")
-                    policy = response.headers.get("Content-Security-Policy", "")
+            for path, response in asyncio.run(pages()):
+                page = response.body.decode("utf-8", "replace")
+                policy = response.headers.get("Content-Security-Policy", "")
                 references = outside_references(page)
-                if references or "default-src 'self'" not in policy:
+                if response.code != 200 or references or "default-src 'self'" not in policy:
                     ok = False
                     print(
-                        f"OUTSIDE REQUESTS possible on {path.split('?')[0]}: "
-                        f"{references or 'no same-host-only policy'}"
+                        f"OUTSIDE REQUESTS possible on {path}: "
+                        f"{references or 'no same-host-only policy'} (status {response.code})"
                     )
             if ok:
-                print("offline: the participant app and the map load only from this server")
+                print("offline: the participant pages and the map load only from this server")
         finally:
             supervisor.stop()
     return ok
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -42,7 +42,7 @@ def register(commands) -> None:
         "--expected",
         type=int,
         default=30,
-        help="how many participants you expect (sizes the kernel pool)",
+        help="how many participants you expect (checked against what this machine holds)",
     )
     parser.set_defaults(handler=_serve)
 
@@ -106,8 +106,8 @@ def _serve(args) -> int:
     from ..server.supervisor import ServerFailed, Supervisor, install_signal_handlers
     from ..store import database_url
 
-    if not 1 <= args.expected <= 1000:
-        raise CommandError("--expected must be between 1 and 1000")
+    if not 1 <= args.expected <= 10_000:
+        raise CommandError("--expected must be between 1 and 10000")
     check_content()
     for host, port in ((args.host, args.port), ("127.0.0.1", args.dashboard_port)):
         problem = port_problem(host, port)
@@ -123,7 +123,6 @@ def _serve(args) -> int:
         host=args.host,
         port=args.port,
         dashboard_port=args.dashboard_port,
-        expected=args.expected,
         env=env,
     )
     qr_paths = write_qr(plan.join_url, folder, session.code)
@@ -153,7 +152,7 @@ def _serve(args) -> int:
 
 
 def _stop(supervisor) -> None:
-    print("\nStopping the servers and their kernels...", flush=True)
+    print("\nStopping the servers...", flush=True)
     supervisor.stop()
 
 
@@ -167,8 +166,9 @@ def _announce(session, how, plan, qr_paths, expected) -> None:
         f"  Participants join at:  {plan.join_url}",
         f"  QR code for a slide:   {qr_paths[0]}  (and .png)",
         f"  Facilitator dashboard: {plan.dashboard_url}  (this computer only)",
-        f"  Ready for about {expected} participants "
-        f"({plan.participant.pools['participant.ipynb']} kernels preheated).",
+        f"  Presenter view:        {plan.dashboard_url}presenter  (for the projector)",
+        f"  Expecting about {expected} participants (`workshop check` says what this "
+        "machine holds).",
         "  Stop with Ctrl-C; run `workshop serve` again to continue this session.",
         "",
     ]

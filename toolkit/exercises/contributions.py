@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..data import StakeholderData
-from .answers import AnswerError, clean_text, need_key
+from .errors import AnswerError
+from .texts import clean_text, need_key
 
 __all__ = ["clean_organisation", "clean_relation", "merge_contributions", "NAME_LIMIT"]
 

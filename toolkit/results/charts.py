@@ -13,6 +13,7 @@ __all__ = [
     "TARGET",
     "radar_svg",
     "grid_svg",
+    "numbered_grid_svg",
     "bars_html",
     "counts_html",
     "raci_table_html",
@@ -86,14 +87,22 @@ def _box(large: bool) -> str:
     )
 
 
-def _svg(w: float, h: float, large: bool, alt: str, body: str) -> str:
+def _svg(w: float, h: float, large: bool, alt: str, body: str, decorative=False) -> str:
+    """An SVG element of a chart; ``decorative`` for an overlay that the chart below it
+    describes (hidden from screen readers, lets clicks through)."""
     fs, max_px = (15, 960) if large else (13, 520)
     a = _e(alt)
+    role = (
+        'aria-hidden="true" focusable="false" class="overlay"'
+        if decorative
+        else f'role="img" aria-label="{a}"'
+    )
+    title = "" if decorative else f"<title>{a}</title>"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" '
         f'width="100%" style="max-width:{max_px}px;height:auto;display:block;margin:0 auto" '
-        f'role="img" aria-label="{a}" font-family="{_FONT}" font-size="{fs}" '
-        f'fill="{_INK}"><title>{a}</title>{body}</svg>'
+        f'{role} font-family="{_FONT}" font-size="{fs}" '
+        f'fill="{_INK}">{title}{body}</svg>'
     )
 
 
@@ -176,6 +185,7 @@ def radar_svg(
     title="",
     large=False,
     target_label="doel",
+    layer="all",
 ) -> str:
     """Radar chart of scale answers: a ring per level, group and own polygons, a target.
 
@@ -194,6 +204,9 @@ def radar_svg(
         Start of the text alternative; legend text of the target.
     large : bool
         Bigger text and size, for a projector.
+    layer : {"all", "group", "own"}
+        ``"group"`` leaves the own polygon out (its legend entry stays); ``"own"`` draws the
+        own polygon alone on a transparent chart of the same size, to lay over the group's.
 
     Examples
     --------
@@ -223,6 +236,24 @@ def radar_svg(
         return f'<{tag} points="{pts}" {attrs}/>' if " " in pts else ""
 
     levels = range(min_value, max_value + 1)
+    if layer == "own":
+        own = [s for s in series if s.get("kind") == "own"]
+        marks = [
+            _marker("own", *xy(i, v), 5)
+            for s in own
+            for i, v in enumerate(s["values"])
+            if v is not None
+        ]
+        lines = [
+            path(
+                s["values"],
+                f'fill="none" stroke="{OWN}" stroke-width="2.5" stroke-linejoin="round"',
+            )
+            for s in own
+        ]
+        items = [("own" if s.get("kind") == "own" else "group", s["label"]) for s in series]
+        _, h = _legend(items + [("target", target_label)] * (target is not None), bottom, w, fs)
+        return _svg(w, bottom + h, large, "", "".join(lines + marks), decorative=True)
     body = [path([lv] * n, 'fill="none" stroke="#c8c8c8"') for lv in levels]
     body += [
         '<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#c8c8c8"/>'.format(
@@ -237,6 +268,8 @@ def radar_svg(
         )
     for s in sorted(series, key=lambda s: s.get("kind") == "own"):
         own = s.get("kind") == "own"
+        if own and layer == "group":
+            continue
         fill = 'fill="none"' if own else f'fill="{GROUP}" fill-opacity="0.25"'
         body.append(
             path(
@@ -316,6 +349,27 @@ def grid_svg(
     >>> "DUO" in svg and 'role="img"' in svg
     True
     """
+    frame, xy, (w, base, lane, fs, lh, cell) = _grid_frame(
+        x_label, y_label, x_low, x_high, y_low, y_high, quadrants, large
+    )
+    body = frame + _grid_points(points, xy, fs, lh, w, cell)
+    kinds = {p.get("kind") for p in points}
+    legend, h = _legend(
+        [(k, lab) for k, lab in (("own", own_label), ("group", group_label)) if k in kinds],
+        base + lane + 4,
+        w,
+        fs,
+    )
+    alt = "; ".join(
+        [title] * bool(title)
+        + [f"{x_label} ({x_low} → {x_high}), {y_label} ({y_low} → {y_high})"]
+        + [f"{_short(p['label'], 40)}: {_num(p['x'])}, {_num(p['y'])}" for p in points]
+    )
+    return _svg(w, base + lane + 4 + h, large, alt, "".join(body) + legend)
+
+
+def _grid_frame(x_label, y_label, x_low, x_high, y_low, y_high, quadrants, large):
+    """The grid's board, quadrant names and axes: (SVG parts, xy(), dimensions)."""
     fs = 15 if large else 13
     lane, size, top, lh = fs * 1.3, 340, 8, fs * 1.15
     left, cell, half = 2 * lane + 6, size / 5, int(size / 2 / (fs * 0.56)) - 1
@@ -367,20 +421,74 @@ def grid_svg(
         body.append(
             _text(bx, at, shown, anchor, txt, f'transform="rotate(-90 {bx:.1f} {at:.1f})" {more}')
         )
-    body += _grid_points(points, xy, fs, lh, w, cell)
-    kinds = {p.get("kind") for p in points}
-    legend, h = _legend(
-        [(k, lab) for k, lab in (("own", own_label), ("group", group_label)) if k in kinds],
-        base + lane + 4,
-        w,
-        fs,
+    return body, xy, (w, base, lane, fs, lh, cell)
+
+
+def numbered_grid_svg(
+    *,
+    x_label,
+    y_label,
+    x_low,
+    x_high,
+    y_low,
+    y_high,
+    quadrants,
+    points,
+    title="",
+    large=False,
+    own_label="jij",
+    group_label="groep",
+    layer="all",
+) -> str:
+    """The grid with numbered marks instead of labels (a numbered list beside it names
+    them), so that labels never overlap on a phone or a projector.
+
+    ``points`` are ``{"number", "label", "x", "y", "kind", "n"}``; ``layer`` as in
+    :func:`radar_svg` (``"own"``: the own marks alone, transparent, same size).
+
+    Examples
+    --------
+    >>> svg = numbered_grid_svg(x_label="Belang", y_label="Invloed", x_low="laag",
+    ...     x_high="hoog", y_low="laag", y_high="hoog", quadrants=["a", "b", "c", "d"],
+    ...     points=[{"number": 1, "label": "DUO", "x": 4, "y": 5, "kind": "group", "n": 3}])
+    >>> ">1</text>" in svg and "DUO: 4, 5" in svg
+    True
+    """
+    frame, xy, (w, base, lane, fs, lh, cell) = _grid_frame(
+        x_label, y_label, x_low, x_high, y_low, y_high, quadrants, large
     )
+    kinds = [("own", own_label)] * bool(own_label) + [("group", group_label)]
+    legend, h = _legend(kinds, base + lane + 4, w, fs)
+    height = base + lane + 4 + h
+    drawn = [p for p in points if layer == "all" or (p.get("kind") == "own") == (layer == "own")]
+    seen, marks = {}, []
+    for p in sorted(drawn, key=lambda p: p.get("kind") == "own"):
+        key = (round(p["x"], 1), round(p["y"], 1), p.get("kind"))
+        k = seen[key] = seen.get(key, -1) + 1  # marks before this one at the same place
+        px, py = xy(p["x"], p["y"])
+        px += (k % 3) * fs * 1.3 - fs * 1.3 * (min(seen[key], 2) / 2)
+        py += (k // 3) * fs * 1.3
+        own = p.get("kind") == "own"
+        size = fs * 0.85 if own else fs * 0.75 + min(4.0, float(p.get("n") or 1))
+        marks.append(_marker("own" if own else "group", px, py, size))
+        marks.append(
+            _text(
+                px,
+                py + fs * 0.32,
+                str(p["number"]),
+                "middle",
+                p["label"],
+                f'font-size="{fs * 0.8:.1f}" font-weight="700" fill="{"#fff" if own else _INK}"',
+            )
+        )
+    if layer == "own":
+        return _svg(w, height, large, "", "".join(marks), decorative=True)
     alt = "; ".join(
         [title] * bool(title)
         + [f"{x_label} ({x_low} → {x_high}), {y_label} ({y_low} → {y_high})"]
-        + [f"{_short(p['label'], 40)}: {_num(p['x'])}, {_num(p['y'])}" for p in points]
+        + [f"{p['number']} {_short(p['label'], 40)}: {_num(p['x'])}, {_num(p['y'])}" for p in drawn]
     )
-    return _svg(w, base + lane + 4 + h, large, alt, "".join(body) + legend)
+    return _svg(w, height, large, alt, "".join(frame + marks) + legend)
 
 
 def _grid_points(points, xy, fs, lh, w, cell) -> list[str]:

@@ -35,7 +35,11 @@ EXTENSIONS = ["@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-
 
 @dataclass
 class ServerSpec:
-    """What one server serves and how: routes, address, kernel pool and culling."""
+    """What one server serves and how.
+
+    ``kind`` ``"web"`` is the participant web app (``toolkit.web``: no kernels, ``routes``
+    unused); ``"voila"`` a Voila server of the notebooks in ``routes`` (the dashboard).
+    """
 
     routes: dict[str, str]
     ip: str = "127.0.0.1"
@@ -45,8 +49,11 @@ class ServerSpec:
     max_kernels: int = 0
     env: dict[str, str] = field(default_factory=dict)
     role: str = "participant"
-    loopback_only: bool = False  # only loopback Host names, own Origin, XSRF (the dashboard)
-    limits: dict = field(default_factory=dict)  # toolkit.server.limits.Limits fields
+    kind: str = "voila"
+    session: str = ""  # the session code the server is for (web: the bare address's default)
+    presenter: bool = False  # voila: also serve the presenter view (/presenter)
+    loopback_only: bool = False  # voila: only loopback Host names, own Origin, XSRF (dashboard)
+    limits: dict = field(default_factory=dict)  # voila: toolkit.server.limits.Limits fields
     log_dir: str = ""  # the server logs to <log_dir>/<role>.log (capped); "": to stderr
 
     def to_json(self) -> str:
@@ -100,6 +107,10 @@ def build_config(spec: ServerSpec):
     cfg.WorkshopVoila.loopback_only = bool(spec.loopback_only)
     cfg.WorkshopVoila.limits = dict(spec.limits)
     cfg.WorkshopVoila.max_kernels = int(spec.max_kernels)
+    if spec.presenter:
+        from ..web.presenter import presenter_handlers
+
+        cfg.WorkshopVoila.extra_handlers = presenter_handlers(spec.session)
     vc = cfg.VoilaConfiguration
     vc.template = "workshop"
     vc.theme = "light"
@@ -240,8 +251,28 @@ def run(spec: ServerSpec) -> None:
 
     from .logs import configure_server_logging
 
-    # First, so that everything after (imports included) is in the capped log.
+    # First, so that everything after (imports included) is in the capped log; the web
+    # app's own basicConfig then changes nothing.
     configure_server_logging(spec.role, Path(spec.log_dir) if spec.log_dir else None)
+    if spec.kind == "web":
+        from ..web.server import main as web_main
+
+        os.environ.update(spec.env)
+        raise_open_file_limit()
+        stop_with_supervisor()
+        web_main(
+            [
+                "--host",
+                spec.ip,
+                "--port",
+                str(spec.port),
+                "--session",
+                spec.session,
+                *(["--db", spec.env["WORKSHOP_DB"]] if spec.env.get("WORKSHOP_DB") else []),
+            ]
+        )
+        return
+
     from .voila_app import WorkshopVoila
 
     limit = raise_open_file_limit()

@@ -13,53 +13,31 @@ __all__ = [
     "plan_servers",
     "port_problem",
     "lan_address",
-    "pool_size",
-    "kernel_cap",
-    "CULL_IDLE_SECONDS",
+    "join_url",
+    "VIS_URL",
     "DASHBOARD_KERNELS",
     "DASHBOARD_LIMITS",
-    "PARTICIPANT_LIMITS",
 ]
 
-CULL_IDLE_SECONDS = 900  # a disconnected participant kernel is shut down after 15 minutes
 VIS_URL = "/workshop/static/vis-network.min.js?v=9.1.2"
 DASHBOARD_KERNELS = 8  # the facilitator's tabs (dashboard, map), reloads included
-# toolkit.server.limits.Limits: the dashboard keeps the defaults (1 MiB bodies and messages,
-# 32 connections per client, 256 in all). Participants may paste a 10 MB text into a box,
-# share one address behind a NAT or proxy, and come by the hundred.
+# toolkit.server.limits.Limits fields: the dashboard keeps the defaults (1 MiB bodies and
+# messages, 32 connections per client and 256 in all, 30-second timeouts).
 DASHBOARD_LIMITS: dict = {}
-PARTICIPANT_LIMITS = {
-    "max_message_bytes": 16 * 1024 * 1024,
-    "write_buffer_bytes": 32 * 1024 * 1024,
-    "per_client": 0,
-    "total": 8192,
-}
 
 
-def pool_size(expected: int) -> int:
-    """Preheated participant kernels for an audience of ``expected``: all of them.
-
-    A join wave (everyone scans the QR code in the same half minute) is faster than this
-    machine can start kernels (about a CPU second each), so every expected participant gets
-    a kernel started before the workshop; ``workshop check`` says whether memory allows it.
+def join_url(host: str, port: int, code: str) -> str:
+    """The address participants open (the QR code): the session's join page.
 
     Examples
     --------
-    >>> pool_size(20), pool_size(150)
-    (20, 150)
+    >>> join_url("192.168.1.5", 8866, "ABC123")
+    'http://192.168.1.5:8866/s/ABC123/'
+    >>> join_url("fe80::1", 8866, "ABC123")
+    'http://[fe80::1]:8866/s/ABC123/'
     """
-    return max(2, min(500, int(expected)))
-
-
-def kernel_cap(expected: int) -> int:
-    """Most kernels (pooled + in use) for ``expected`` participants: 10 % (at least 5) more.
-
-    Examples
-    --------
-    >>> kernel_cap(150)
-    165
-    """
-    return int(expected) + max(5, int(expected) // 10)
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/s/{code}/"
 
 
 def lan_address() -> str:
@@ -105,39 +83,37 @@ class ServePlan:
 
 
 def plan_servers(
-    *, code: str, host: str, port: int, dashboard_port: int, expected: int, env: dict[str, str]
+    *, code: str, host: str, port: int, dashboard_port: int, env: dict[str, str]
 ) -> ServePlan:
-    """The two servers: participants on ``host`` (the LAN), the dashboard on 127.0.0.1."""
+    """The two servers: the participant web app on ``host`` (the LAN; no kernels), the
+    dashboard, map explorer and presenter view (Voila) on 127.0.0.1 only."""
     public = lan_address() if host in ("0.0.0.0", "", "::") else host  # noqa: S104
-    shown = f"[{public}]" if ":" in public else public
-    join_url = f"http://{shown}:{port}/?code={code}"
+    url = join_url(public, port, code)
     shared = {
         **env,
         "WORKSHOP_SESSION": code,
-        "WORKSHOP_JOIN_URL": join_url,
+        "WORKSHOP_JOIN_URL": url,
         "WORKSHOP_VIS_URL": VIS_URL,
     }
     participant = ServerSpec(
-        routes={"/": "participant.ipynb", "/map": "explorer.ipynb"},
+        routes={},
         ip=host or "0.0.0.0",  # noqa: S104
         port=port,
-        pools={"participant.ipynb": pool_size(expected)},
-        cull_idle_seconds=CULL_IDLE_SECONDS,
-        max_kernels=kernel_cap(expected),
         env=shared,
         role="participant",
-        limits=dict(PARTICIPANT_LIMITS),
+        kind="web",
+        session=code,
     )
     dashboard = ServerSpec(
         routes={"/": "facilitator.ipynb", "/map": "explorer.ipynb"},
         ip="127.0.0.1",
         port=dashboard_port,
-        pools={},
-        cull_idle_seconds=0,
         max_kernels=DASHBOARD_KERNELS,
         env=shared,
         role="dashboard",
+        session=code,
+        presenter=True,
         loopback_only=True,
         limits=dict(DASHBOARD_LIMITS),
     )
-    return ServePlan(participant, dashboard, join_url, f"http://127.0.0.1:{dashboard_port}/")
+    return ServePlan(participant, dashboard, url, f"http://127.0.0.1:{dashboard_port}/")

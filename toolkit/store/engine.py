@@ -118,6 +118,12 @@ _UPGRADES = {
         "ALTER TABLE sessions ADD COLUMN free_text_visible BOOLEAN NOT NULL DEFAULT FALSE",
         "ALTER TABLE answers ADD COLUMN hidden BOOLEAN NOT NULL DEFAULT FALSE",
     ],
+    2: [  # the room's state, approvals, the participant's last page; `changes` is created
+        "ALTER TABLE sessions ADD COLUMN room TEXT NOT NULL DEFAULT '{}'",
+        "ALTER TABLE answers ADD COLUMN approved BOOLEAN NOT NULL DEFAULT FALSE",
+        "ALTER TABLE contributions ADD COLUMN approved BOOLEAN NOT NULL DEFAULT FALSE",
+        "ALTER TABLE participants ADD COLUMN screen VARCHAR(80) NOT NULL DEFAULT ''",
+    ],
 }
 
 
@@ -163,7 +169,7 @@ def prepare_schema(engine: Engine) -> int:
                     .where(meta.c.key == "schema_version")
                     .values(value=str(SCHEMA_VERSION))
                 )
-            metadata.create_all(conn, checkfirst=True)  # tables added since (none yet)
+            metadata.create_all(conn, checkfirst=True)  # tables added since (changes: 3)
         if engine.dialect.name == "sqlite":
             # Persistent; outside any transaction (SQLite refuses the switch inside one).
             raw = engine.raw_connection()

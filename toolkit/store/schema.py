@@ -24,9 +24,10 @@ __all__ = [
     "participants",
     "answers",
     "contributions",
+    "changes",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -48,6 +49,9 @@ sessions = Table(
     Column("open_exercises", Text, nullable=False, default="[]"),  # JSON list of ids
     Column("results_visible", Boolean, nullable=False, default=True),  # since schema 2
     Column("free_text_visible", Boolean, nullable=False, default=False),  # since schema 2
+    # The room's state as JSON (since schema 3): the current exercise, follow-the-facilitator,
+    # which free-text questions need approval, a countdown. See SessionInfo.
+    Column("room", Text, nullable=False, default="{}"),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -60,6 +64,7 @@ participants = Table(
     Column("token_hash", String(64), nullable=False, unique=True),  # sha256 of the token
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("screen", String(80), nullable=False, default=""),  # since schema 3: last page
     Index("ix_participants_session", "session_id"),
 )
 
@@ -75,6 +80,7 @@ answers = Table(
     Column("item", String(160), nullable=False),
     Column("value", Text, nullable=False),  # JSON
     Column("hidden", Boolean, nullable=False, default=False),  # since schema 2
+    Column("approved", Boolean, nullable=False, default=False),  # since schema 3
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("session_id", "participant_id", "exercise", "item", name="uq_answer_per_item"),
     Index("ix_answers_session_exercise", "session_id", "exercise"),
@@ -92,6 +98,23 @@ contributions = Table(
     Column("kind", String(20), nullable=False),  # organisation | relation
     Column("payload", Text, nullable=False),  # JSON
     Column("hidden", Boolean, nullable=False, default=False),
+    Column("approved", Boolean, nullable=False, default=False),  # since schema 3
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_contributions_session", "session_id"),
+)
+
+# A change counter per session and scope (an exercise id, "room", "people" or "map"), raised
+# in the same transaction as every write (since schema 3). Each server process polls it, one
+# query for all its sessions, to learn what changed elsewhere and push live updates.
+changes = Table(
+    "changes",
+    metadata,
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("sessions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("scope", String(64), primary_key=True),
+    Column("version", Integer, nullable=False, default=0),
 )

@@ -7,17 +7,17 @@ import json
 import secrets
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, func, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from .engine import busy_timeout_ms, database_url, make_engine, prepare_schema
 from .errors import NotAllowed, StoreUnavailable
 from .gate import write_gate
-from .schema import answers, contributions, participants, sessions
+from .schema import answers, changes, contributions, participants, sessions
 
 __all__ = [
     "Store",
@@ -27,7 +27,14 @@ __all__ = [
     "Contribution",
     "MAX_VALUE_BYTES",
     "CODE_ALPHABET",
+    "ROOM",
+    "PEOPLE",
+    "MAP",
 ]
+
+# Change scopes besides exercise ids: the room's state, who joined, the map's additions.
+ROOM, PEOPLE, MAP = "~room", "~people", "~map"
+CHANGE_CHANNEL = "workshop_changes"  # PostgreSQL NOTIFY channel: payload "session_id:scope"
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 CODE_LENGTH = 6
@@ -86,9 +93,42 @@ class SessionInfo:
     results_visible: bool
     free_text_visible: bool
     created_at: datetime
+    room: dict = field(default_factory=dict)
 
     def is_open(self, exercise: str) -> bool:
         return exercise in self.open_exercises
+
+    @property
+    def current_exercise(self) -> str:
+        """The exercise the facilitator has the room on ("" when none)."""
+        return str(self.room.get("current") or "")
+
+    @property
+    def follow(self) -> bool:
+        """True when phones follow the facilitator to the current exercise."""
+        return bool(self.room.get("follow"))
+
+    def needs_approval(self, exercise: str, question: str) -> bool:
+        """True when texts of this question show to others only after approval.
+
+        Examples
+        --------
+        >>> from datetime import datetime
+        >>> s = SessionInfo(1, "ABC", "", "", "nl", (), True, True, datetime.now(),
+        ...                 {"approval": {"behoeften/needs": True}})
+        >>> s.needs_approval("behoeften", "needs"), s.needs_approval("x", "y")
+        (True, False)
+        """
+        return bool((self.room.get("approval") or {}).get(f"{exercise}/{question}"))
+
+    @property
+    def countdown_ends(self) -> datetime | None:
+        """When the facilitator's countdown ends (UTC), or None."""
+        raw = self.room.get("countdown_ends")
+        try:
+            return datetime.fromisoformat(raw) if raw else None
+        except (TypeError, ValueError):
+            return None
 
 
 @dataclass(frozen=True)
@@ -96,6 +136,7 @@ class Participant:
     id: int
     session_id: int
     pseudonym: str
+    screen: str = ""  # the page they were on last ("" = the overview)
 
 
 @dataclass(frozen=True)
@@ -108,6 +149,7 @@ class Answer:
     value: object
     hidden: bool
     updated_at: datetime
+    approved: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +162,15 @@ class Contribution:
     payload: dict
     hidden: bool
     created_at: datetime
+    approved: bool = False
+
+
+def _room(raw) -> dict:
+    try:
+        value = json.loads(raw or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _session(row) -> SessionInfo:
@@ -133,6 +184,7 @@ def _session(row) -> SessionInfo:
         bool(row.results_visible),
         bool(row.free_text_visible),
         row.created_at,
+        _room(getattr(row, "room", "{}")),
     )
 
 
@@ -197,6 +249,38 @@ class Store:
                 return conn.execute(statement).all()
         except (OperationalError, DBAPIError) as exc:
             raise StoreUnavailable.from_exception(exc) from None
+
+    def _bump(self, conn, session_id: int, scope: str) -> None:
+        """Raise the change counter of ``scope`` in this write's transaction (and, on
+        PostgreSQL, notify listeners when it commits)."""
+        insert = self._insert(changes).values(session_id=session_id, scope=scope, version=1)
+        conn.execute(
+            insert.on_conflict_do_update(
+                index_elements=["session_id", "scope"],
+                set_={"version": changes.c.version + 1},
+            )
+        )
+        if self.engine.dialect.name == "postgresql":
+            conn.execute(
+                text("SELECT pg_notify(:channel, :payload)"),
+                {"channel": CHANGE_CHANNEL, "payload": f"{session_id}:{scope}"},
+            )
+
+    def versions(self, session_ids: Iterable[int]) -> dict[tuple[int, str], int]:
+        """The change counters of these sessions: ``{(session_id, scope): version}``.
+
+        One query, however many sessions: each server process polls this a few times a
+        second to learn what another process changed.
+        """
+        ids = sorted(set(session_ids))
+        if not ids:
+            return {}
+        rows = self._read(
+            select(changes.c.session_id, changes.c.scope, changes.c.version).where(
+                changes.c.session_id.in_(ids)
+            )
+        )
+        return {(r.session_id, r.scope): r.version for r in rows}
 
     # --- sessions ---------------------------------------------------------------------------
     def create_session(
@@ -265,11 +349,67 @@ class Store:
             raise NotAllowed(f"language must be 'nl' or 'en', not {changes['lang']!r}")
         if "open_exercises" in changes:
             changes["open_exercises"] = json.dumps(list(changes["open_exercises"]))
-        self._run_write(
-            lambda conn: conn.execute(
-                update(sessions).where(sessions.c.id == session_id).values(**changes)
+
+        def work(conn):
+            conn.execute(update(sessions).where(sessions.c.id == session_id).values(**changes))
+            self._bump(conn, session_id, ROOM)
+
+        self._run_write(work)
+        return self.session_by_id(session_id)
+
+    def update_room(self, session_id: int, **changes) -> SessionInfo:
+        """Change the room's state: ``current`` (an exercise id or ""), ``follow`` (bool),
+        ``approval`` (``{"exercise/question": bool}``, merged into what is there) or
+        ``countdown_ends`` (an aware datetime, or None to stop it).
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> store = Store.open(f"sqlite:///{os.path.join(tempfile.mkdtemp(), 'w.db')}")
+        >>> s = store.create_session("Demo", exercises=["behoeften"])
+        >>> s = store.update_room(s.id, current="behoeften", follow=True)
+        >>> s.current_exercise, s.follow
+        ('behoeften', True)
+        >>> store.close()
+        """
+        unknown = set(changes) - {"current", "follow", "approval", "countdown_ends"}
+        if unknown:
+            raise NotAllowed(f"cannot change {', '.join(sorted(unknown))} of the room")
+        if "current" in changes and not (
+            changes["current"] == "" or _plain_text(changes["current"], 64)
+        ):
+            raise NotAllowed("the current exercise is an exercise id")
+        if "approval" in changes and not (
+            isinstance(changes["approval"], dict)
+            and all(_plain_text(k, 160) for k in changes["approval"])
+        ):
+            raise NotAllowed("approval maps 'exercise/question' to true or false")
+        if changes.get("countdown_ends") is not None:
+            ends = changes["countdown_ends"]
+            if not isinstance(ends, datetime) or ends.tzinfo is None:
+                raise NotAllowed("countdown_ends is an aware datetime")
+            changes["countdown_ends"] = ends.astimezone(UTC).isoformat()
+
+        def work(conn):
+            row = conn.execute(select(sessions.c.room).where(sessions.c.id == session_id)).first()
+            if row is None:
+                raise NotAllowed("no such session")
+            room = _room(row.room)
+            for key, value in changes.items():
+                if key == "approval":
+                    merged = dict(room.get("approval") or {})
+                    merged.update({k: bool(v) for k, v in value.items()})
+                    room["approval"] = merged
+                elif key == "follow":
+                    room["follow"] = bool(value)
+                else:
+                    room[key] = value
+            conn.execute(
+                update(sessions).where(sessions.c.id == session_id).values(room=json.dumps(room))
             )
-        )
+            self._bump(conn, session_id, ROOM)
+
+        self._run_write(work)
         return self.session_by_id(session_id)
 
     # --- participants -----------------------------------------------------------------------
@@ -289,8 +429,13 @@ class Store:
             created_at=now,
             last_seen_at=now,
         )
-        result = self._run_write(lambda conn: conn.execute(participants.insert().values(**values)))
-        return Participant(result.inserted_primary_key[0], session.id, pseudonym[:60]), token
+
+        def work(conn):
+            result = conn.execute(participants.insert().values(**values))
+            self._bump(conn, session.id, PEOPLE)
+            return result.inserted_primary_key[0]
+
+        return Participant(self._run_write(work), session.id, pseudonym[:60]), token
 
     def resume(self, code: str, token: str) -> Participant | None:
         """Return the participant this token belongs to in this session, or None."""
@@ -306,7 +451,7 @@ class Store:
         if not rows:
             return None
         row = rows[0]
-        return Participant(row.id, row.session_id, row.pseudonym)
+        return Participant(row.id, row.session_id, row.pseudonym, row.screen or "")
 
     def rename(self, person: Participant, pseudonym: str) -> Participant:
         if not _plain_text(pseudonym):
@@ -319,6 +464,17 @@ class Store:
             )
         )
         return Participant(person.id, person.session_id, pseudonym[:60])
+
+    def set_screen(self, person: Participant, screen: str) -> None:
+        """Remember the page the participant is on, so a reload or another device returns
+        them there (``screen`` is a short route such as ``e/behoeften`` or ``map``)."""
+        if not isinstance(screen, str) or len(screen) > 80:
+            raise NotAllowed("a screen is a short route")
+        self._run_write(
+            lambda conn: conn.execute(
+                update(participants).where(participants.c.id == person.id).values(screen=screen)
+            )
+        )
 
     def touch(self, person: Participant) -> None:
         """Record that the participant is active now (for the dashboard's 'active' count)."""
@@ -409,13 +565,15 @@ class Store:
             conn.execute(
                 update(participants).where(participants.c.id == person.id).values(last_seen_at=now)
             )
+            self._bump(conn, person.session_id, exercise)
 
         self._run_write(work)
 
     def delete_answer(self, person: Participant, exercise: str, item: str) -> None:
         """Remove one of the participant's own answers (e.g. a need they take back)."""
-        self._run_write(
-            lambda conn: conn.execute(
+
+        def work(conn):
+            conn.execute(
                 delete(answers).where(
                     answers.c.session_id == person.session_id,
                     answers.c.participant_id == person.id,
@@ -423,7 +581,10 @@ class Store:
                     answers.c.item == item,
                 )
             )
-        )
+            if _plain_text(exercise, 64):
+                self._bump(conn, person.session_id, exercise)
+
+        self._run_write(work)
 
     def answers(
         self, session_id: int, exercise: str | None = None, participant_id: int | None = None
@@ -449,19 +610,33 @@ class Store:
                 json.loads(r.value),
                 bool(r.hidden),
                 r.updated_at,
+                bool(r.approved),
             )
             for r in self._read(query)
         ]
 
     def set_answer_hidden(self, session_id: int, answer_id: int, hidden: bool) -> None:
         """Hide (or show again) one answer in every group view (moderation)."""
-        self._run_write(
-            lambda conn: conn.execute(
-                update(answers)
-                .where(answers.c.id == answer_id, answers.c.session_id == session_id)
-                .values(hidden=bool(hidden))
-            )
-        )
+        self._moderate(answers, session_id, answer_id, hidden=bool(hidden))
+
+    def set_answer_approved(self, session_id: int, answer_id: int, approved: bool) -> None:
+        """Approve one text for the group views (when its question needs approval)."""
+        self._moderate(answers, session_id, answer_id, approved=bool(approved))
+
+    def _moderate(self, table, session_id: int, row_id: int, **values) -> None:
+        def work(conn):
+            scope_column = table.c.exercise if table is answers else None
+            found = conn.execute(
+                select(table.c.id, *([scope_column] if scope_column is not None else [])).where(
+                    table.c.id == row_id, table.c.session_id == session_id
+                )
+            ).first()
+            if found is None:
+                return
+            conn.execute(update(table).where(table.c.id == row_id).values(**values))
+            self._bump(conn, session_id, found.exercise if table is answers else MAP)
+
+        self._run_write(work)
 
     # --- contributions ----------------------------------------------------------------------
     def add_contribution(self, person: Participant, uid: str, kind: str, payload: dict) -> None:
@@ -485,16 +660,23 @@ class Store:
             )
             .on_conflict_do_nothing(index_elements=["uid"])
         )
-        self._run_write(lambda conn: conn.execute(statement))
+
+        def work(conn):
+            conn.execute(statement)
+            self._bump(conn, person.session_id, MAP)
+
+        self._run_write(work)
 
     def remove_contribution(self, person: Participant, uid: str) -> None:
-        self._run_write(
-            lambda conn: conn.execute(
+        def work(conn):
+            conn.execute(
                 delete(contributions).where(
                     contributions.c.uid == uid, contributions.c.participant_id == person.id
                 )
             )
-        )
+            self._bump(conn, person.session_id, MAP)
+
+        self._run_write(work)
 
     def contributions(
         self, session_id: int, participant_id: int | None = None
@@ -517,20 +699,20 @@ class Store:
                 json.loads(r.payload),
                 bool(r.hidden),
                 r.created_at,
+                bool(r.approved),
             )
             for r in self._read(query)
         ]
 
     def set_contribution_hidden(self, session_id: int, contribution_id: int, hidden: bool) -> None:
-        self._run_write(
-            lambda conn: conn.execute(
-                update(contributions)
-                .where(
-                    contributions.c.id == contribution_id, contributions.c.session_id == session_id
-                )
-                .values(hidden=bool(hidden))
-            )
-        )
+        """Hide (or show again) one map addition in every group view (moderation)."""
+        self._moderate(contributions, session_id, contribution_id, hidden=bool(hidden))
+
+    def set_contribution_approved(
+        self, session_id: int, contribution_id: int, approved: bool
+    ) -> None:
+        """Approve one map addition for the group views (when additions need approval)."""
+        self._moderate(contributions, session_id, contribution_id, approved=bool(approved))
 
     # --- deleting ---------------------------------------------------------------------------
     def purge(self, session_id: int) -> dict[str, int]:
@@ -542,6 +724,7 @@ class Store:
 
         def work(conn):
             counts = {}
+            conn.execute(delete(changes).where(changes.c.session_id == session_id))
             for name, table in (
                 ("answers", answers),
                 ("contributions", contributions),

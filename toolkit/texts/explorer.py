@@ -14,8 +14,8 @@ EXPLORER = {
         "en": "Network explorer: information management in education",
     },
     "explorer_intro": {
-        "nl": "Wie werkt met wie in de onderwijs-ICT? Filter de kaart, klik op een organisatie "
-        "voor haar profiel, of kijk wat er verandert als een organisatie wegvalt.",
+        "nl": "Wie werkt met wie bij ict in het onderwijs? Filter de kaart, klik op een "
+        "organisatie voor haar profiel, of kijk wat er verandert als een organisatie wegvalt.",
         "en": "Who works with whom in education ICT? Filter the map, click an organisation "
         "for its profile, or see what changes when an organisation drops out.",
     },
@@ -28,7 +28,7 @@ EXPLORER = {
     "colour_by": {"nl": "Kleur naar", "en": "Colour by"},
     "colour_type": {"nl": "soort", "en": "type"},
     "colour_community": {"nl": "groep", "en": "group"},
-    "what_if": {"nl": "Wat als weg is", "en": "What if gone"},
+    "what_if": {"nl": "Wat als … wegvalt?", "en": "What if removed"},
     "path_from": {"nl": "Route van", "en": "Route from"},
     "path_to": {"nl": "naar", "en": "to"},
     "no_path": {
@@ -39,14 +39,14 @@ EXPLORER = {
     "whatif_heading": {"nl": "Als {name} wegvalt", "en": "If {name} drops out"},
     "whatif_summary": {
         "nl": "Organisaties {org_before} → {org_after}; relaties {rel_before} → {rel_after}; "
-        "losse delen {comp_before} → {comp_after}; grootste deel {big_before} → "
+        "losse groepen {comp_before} → {comp_after}; grootste groep {big_before} → "
         "{big_after}.",
         "en": "Organisations {org_before} → {org_after}; relations {rel_before} → {rel_after}; "
-        "separate parts {comp_before} → {comp_after}; largest part {big_before} → "
+        "disconnected groups {comp_before} → {comp_after}; largest group {big_before} → "
         "{big_after}.",
     },
     "whatif_changes": {
-        "nl": "Wie neemt de brugfunctie over (grootste stijging tussenpositie):",
+        "nl": "Wie neemt het verbinden over (grootste stijging in betweenness (brugfunctie)):",
         "en": "Who takes over the bridging role (largest rise in betweenness):",
     },
     "counts": {

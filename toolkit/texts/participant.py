@@ -15,10 +15,10 @@ PARTICIPANT = {
         "nl": "Er is geen sessie met code '{code}'. Controleer de code op het scherm.",
         "en": "There is no session with code '{code}'. Check the code on the screen.",
     },
-    "p_find": {"nl": "Zoek sessie", "en": "Find session"},
+    "p_find": {"nl": "Sessie zoeken", "en": "Find session"},
     "p_pseudonym": {"nl": "Schuilnaam", "en": "Pseudonym"},
     "p_pseudonym_help": {
-        "nl": "Kies een schuilnaam, geen echte naam. Je mag de voorgestelde naam houden.",
+        "nl": "Kies een schuilnaam, geen echte naam. Je mag de voorgestelde schuilnaam houden.",
         "en": "Choose a pseudonym, not your real name. You may keep the suggested one.",
     },
     "p_start": {"nl": "Doe mee", "en": "Join"},
@@ -26,13 +26,14 @@ PARTICIPANT = {
     "p_privacy_title": {"nl": "Wat we bewaren", "en": "What we keep"},
     "p_privacy": {
         "nl": "Alleen je schuilnaam, een willekeurige sleutel om je antwoorden terug te vinden, "
-        "je antwoorden en wanneer je ze gaf. Geen naam, e-mailadres of IP-adres. De "
-        "organisator is verantwoordelijk voor deze gegevens en verwijdert de ruwe "
-        "antwoorden na de workshop; de groep ziet alleen samenvattingen.",
+        "je antwoorden en wanneer je ze gaf. Geen echte naam, e-mailadres of IP-adres. De "
+        "organisator is verwerkingsverantwoordelijke voor deze gegevens en verwijdert de "
+        "ruwe antwoorden na de workshop; de groep ziet alleen samenvattingen. Noem geen "
+        "leerlingen of collega's in open antwoorden.",
         "en": "Only your pseudonym, a random key to find your answers again, your answers and "
-        "when you gave them. No name, e-mail or IP address. The organiser is responsible "
-        "for this data and deletes the raw answers after the workshop; the group sees "
-        "summaries only.",
+        "when you gave them. No real name, e-mail or IP address. The organiser is the "
+        "controller of this data and deletes the raw answers after the workshop; the group "
+        "sees summaries only. Do not name pupils or colleagues in open answers.",
     },
     "p_purpose": {
         "nl": "In deze workshop werk je aan informatiemanagement in het onderwijs, rond de drie "
@@ -41,7 +42,7 @@ PARTICIPANT = {
         "antwoorden naast die van de groep.",
         "en": "In this workshop you work on information management in education, around the "
         "three ambitions of the Netwerk Informatiemanagement po/vo: information management "
-        "on the board's agenda, professionalisation and gathering needs. You see your own "
+        "on the board's agenda, professional development and gathering needs. You see your own "
         "answers next to the group's.",
     },
     "p_overview": {"nl": "Oefeningen", "en": "Exercises"},
@@ -50,14 +51,14 @@ PARTICIPANT = {
     "p_open": {"nl": "Open", "en": "Open"},
     "p_back": {"nl": "← Overzicht", "en": "← Overview"},
     "p_next": {"nl": "Volgende →", "en": "Next →"},
-    "p_map": {"nl": "Bekijk de netwerkkaart", "en": "View the network map"},
+    "p_map": {"nl": "Netwerkkaart bekijken", "en": "View the network map"},
     "p_resume_title": {"nl": "Je persoonlijke link", "en": "Your personal link"},
     "p_resume_help": {
         "nl": "Met deze link kom je terug bij je antwoorden, ook op een ander apparaat. Deel hem "
         "niet.",
         "en": "This link brings you back to your answers, also on another device. Do not share it.",
     },
-    "p_not_you": {"nl": "Niet jij? Begin opnieuw", "en": "Not you? Start again"},
+    "p_not_you": {"nl": "Niet jij? Opnieuw beginnen", "en": "Not you? Start again"},
     "p_saved": {"nl": "✓ Opgeslagen", "en": "✓ Saved"},
     "p_saving": {"nl": "Bezig met opslaan…", "en": "Saving…"},
     "p_not_saved": {"nl": "Niet opgeslagen: {reason}", "en": "Not saved: {reason}"},
@@ -74,10 +75,10 @@ PARTICIPANT = {
     "p_you": {"nl": "jij", "en": "you"},
     "p_group": {"nl": "groep", "en": "group"},
     "p_group_n": {"nl": "groep (n = {n})", "en": "group (n = {n})"},
-    "p_target": {"nl": "sectordoel", "en": "sector target"},
+    "p_target": {"nl": "streefniveau", "en": "target level"},
     "p_no_answers": {"nl": "Nog geen antwoorden.", "en": "No answers yet."},
     "p_add": {"nl": "Toevoegen", "en": "Add"},
-    "p_remove": {"nl": "Verwijder", "en": "Remove"},
+    "p_remove": {"nl": "Verwijderen", "en": "Remove"},
     "p_chars": {"nl": "{n}/{limit} tekens", "en": "{n}/{limit} characters"},
     "p_items_left": {"nl": "Nog {n} toe te voegen", "en": "{n} more can be added"},
     "p_dots_left": {"nl": "Nog {n} van {budget} stippen", "en": "{n} of {budget} dots left"},
@@ -140,8 +141,8 @@ PARTICIPANT = {
         "en": "This session no longer exists.",
     },
     "error_type": {
-        "nl": "Dit antwoord heeft niet de juiste vorm.",
-        "en": "This answer does not have the right form.",
+        "nl": "Dit antwoord heeft niet de verwachte vorm.",
+        "en": "This answer is not in the expected format.",
     },
     "error_choice": {
         "nl": "Kies een van de gegeven mogelijkheden.",
@@ -157,9 +158,17 @@ PARTICIPANT = {
         "nl": "Hooguit {limit} stippen per mogelijkheid.",
         "en": "At most {limit} dots per option.",
     },
+    "error_per_option_one": {
+        "nl": "Hooguit 1 stip per mogelijkheid.",
+        "en": "At most 1 dot per option.",
+    },
     "error_budget": {
-        "nl": "Je hebt {budget} stippen; je gebruikte er {used}.",
-        "en": "You have {budget} dots; you used {used}.",
+        "nl": "Je hebt {budget} stippen en je hebt er {used} gebruikt.",
+        "en": "You have {budget} dots and you have used {used}.",
+    },
+    "error_budget_one": {
+        "nl": "Je hebt 1 stip en je hebt er {used} gebruikt.",
+        "en": "You have 1 dot and you have used {used}.",
     },
     "error_max_items": {
         "nl": "Je kunt er hooguit {limit} toevoegen.",

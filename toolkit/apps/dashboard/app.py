@@ -11,10 +11,10 @@ from datetime import datetime
 import ipywidgets as widgets
 
 from ...exercises.loader import default_exercises
-from ...flows import load_flows
 from ...i18n import t
+from ...questions import shipped_dataset
 from ...results.aggregate import aggregate_exercise
-from ...results.views import exercise_result_html
+from ...results.views import exercise_result_html, results_css
 from ...store import Store, StoreUnavailable
 from ..loop import running_loop
 
@@ -23,6 +23,11 @@ __all__ = ["DashboardApp", "REFRESH_SECONDS", "qr_svg"]
 log = logging.getLogger("workshop.dashboard")
 REFRESH_SECONDS = 1.0
 _MAP = "__map__"
+
+
+def _joined_key(counts: dict) -> str:
+    """The text key for the participant count: singular for exactly one participant."""
+    return "d_joined_one" if counts.get("joined") == 1 else "d_joined"
 
 
 def _h(text) -> str:
@@ -71,7 +76,6 @@ class DashboardApp:
             self.session = sessions[0] if sessions else None
         self.join_url = join_url or os.environ.get("WORKSHOP_JOIN_URL", "")
         self.exercises = list(default_exercises())
-        self.flows = None
         self.lang = lang
         self.selected = self.exercises[0].id if self.exercises else _MAP
         self._fingerprint = None
@@ -88,6 +92,17 @@ class DashboardApp:
         self.is_open = widgets.Checkbox(indent=False, layout=widgets.Layout(width="auto"))
         self.results_visible = widgets.Checkbox(indent=False, layout=widgets.Layout(width="auto"))
         self.free_text_visible = widgets.Checkbox(indent=False, layout=widgets.Layout(width="auto"))
+        self.follow = widgets.Checkbox(indent=False, layout=widgets.Layout(width="auto"))
+        self.set_current = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.set_current.on_click(lambda _b: self.put_room_on(self.selected))
+        self.minutes = widgets.BoundedIntText(
+            value=5, min=1, max=120, layout=widgets.Layout(width="5.5em")
+        )
+        self.start_clock = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.start_clock.on_click(lambda _b: self.countdown(self.minutes.value))
+        self.stop_clock = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.stop_clock.on_click(lambda _b: self.countdown(None))
+        self.room_line = widgets.HTML()
         self.summary = widgets.HTML()
         self.result = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.moderation = widgets.VBox(layout=widgets.Layout(width="100%"))
@@ -101,14 +116,33 @@ class DashboardApp:
             (self.is_open, self._on_open),
             (self.results_visible, self._on_visibility),
             (self.free_text_visible, self._on_visibility),
+            (self.follow, self._on_follow),
         ):
             control.observe(handler, names="value")
         self.controls = widgets.HBox(
             [self.is_open, self.results_visible, self.free_text_visible],
             layout=widgets.Layout(flex_flow="row wrap"),
         )
+        self.room_controls = widgets.HBox(
+            [
+                self.set_current,
+                self.follow,
+                self.minutes,
+                self.start_clock,
+                self.stop_clock,
+                self.room_line,
+            ],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+        )
         self.body = widgets.VBox(
-            [self.controls, self.summary, self.result, self.moderation, self.map_box],
+            [
+                self.room_controls,
+                self.controls,
+                self.summary,
+                self.result,
+                self.moderation,
+                self.map_box,
+            ],
             layout=widgets.Layout(width="100%"),
         )
         self.widget = widgets.VBox(
@@ -139,6 +173,10 @@ class DashboardApp:
         self.is_open.description = t("d_exercise_open", lang)
         self.results_visible.description = t("d_results_visible", lang)
         self.free_text_visible.description = t("d_free_text_visible", lang)
+        self.follow.description = t("d_follow", lang)
+        self.set_current.description = t("d_set_current", lang)
+        self.start_clock.description = t("d_countdown_start", lang)
+        self.stop_clock.description = t("d_countdown_stop", lang)
         self.tabs.options = [(e.title(lang), e.id) for e in self.exercises] + [
             (t("d_map", lang), _MAP)
         ]
@@ -163,6 +201,8 @@ class DashboardApp:
             f"<b class='workshop-join-url'>{link}</b></p>"
             f"<p style='font-size:1.6em;margin:.2em 0'>{_h(t('d_code', lang))}: "
             f"<b class='workshop-code' style='letter-spacing:.12em'>{_h(session.code)}</b></p>"
+            f"<p><a class='workshop-presenter' href='presenter' target='_blank' rel='noopener'>"
+            f"{_h(t('d_presenter', lang))}</a></p>"
             "</div></div>"
         )
 
@@ -184,8 +224,10 @@ class DashboardApp:
             self.select(change["new"])
 
     def select(self, exercise_id: str) -> None:
-        """Show one exercise (or the map) on the dashboard."""
+        """Show one exercise (or the map) on the dashboard; a following room goes along."""
         self.selected = exercise_id
+        if self.session is not None and self.session.follow and exercise_id != _MAP:
+            self.session = self.store.update_room(self.session.id, current=exercise_id)
         if self.tabs.value != exercise_id:
             self._building = True
             self.tabs.value = exercise_id
@@ -215,6 +257,37 @@ class DashboardApp:
         )
         self.refresh(force=True)
 
+    def put_room_on(self, exercise_id: str) -> None:
+        """Make ``exercise_id`` the room's current exercise (phones that follow go there;
+        the presenter view shows it)."""
+        if exercise_id == _MAP:
+            return
+        self.session = self.store.update_room(self.session.id, current=exercise_id)
+        self.refresh(force=True)
+
+    def _on_follow(self, change) -> None:
+        if self._building:
+            return
+        self.session = self.store.update_room(self.session.id, follow=bool(change["new"]))
+        if change["new"] and self.selected != _MAP:
+            self.put_room_on(self.selected)
+        self.refresh(force=True)
+
+    def countdown(self, minutes: int | None) -> None:
+        """Start a countdown of ``minutes`` on the phones and the projector (None: stop)."""
+        from datetime import UTC, timedelta
+
+        ends = datetime.now(UTC) + timedelta(minutes=int(minutes)) if minutes else None
+        self.session = self.store.update_room(self.session.id, countdown_ends=ends)
+        self.refresh(force=True)
+
+    def set_approval(self, exercise_id: str, question_id: str, needed: bool) -> None:
+        """Texts of this question show to others only once approved (or at once)."""
+        self.session = self.store.update_room(
+            self.session.id, approval={f"{exercise_id}/{question_id}": bool(needed)}
+        )
+        self.refresh(force=True)
+
     # --- drawing ------------------------------------------------------------------------
     def refresh(self, force: bool = False) -> None:
         """Redraw when anything changed in the session (or when ``force``)."""
@@ -238,13 +311,25 @@ class DashboardApp:
         counts = self.store.participant_counts(session.id)
         self.counts.value = (
             f"<p class='workshop-counts' style='font-size:1.3em'><b>"
-            f"{_h(t('d_joined', lang, **counts))}</b></p>"
+            f"{_h(t(_joined_key(counts), lang, **counts))}</b></p>"
         )
         self._building = True
         self.results_visible.value = session.results_visible
         self.free_text_visible.value = session.free_text_visible
         self.is_open.value = session.is_open(self.selected)
+        self.follow.value = session.follow
         self._building = False
+        current = next((e for e in self.exercises if e.id == session.current_exercise), None)
+        ends = session.countdown_ends
+        self.room_line.value = (
+            f"<small>{_h(t('d_room_at', lang, title=current.title(lang) if current else '—'))}"
+            + (
+                f" · {_h(t('d_countdown_until', lang, time=ends.astimezone().strftime('%H:%M')))}"
+                if ends
+                else ""
+            )
+            + "</small>"
+        )
         if self.selected == _MAP:
             self.controls.layout.display = "none"
             self.result.value = self.summary.value = ""
@@ -256,14 +341,15 @@ class DashboardApp:
         exercise = next(e for e in self.exercises if e.id == self.selected)
         answers = self.store.answers(session.id, exercise=exercise.id)
         people = len({a.participant_id for a in answers})
-        self.summary.value = f"<p>{_h(t('d_answers', lang, n=len(answers), people=people))}</p>"
+        key = "d_answers"
+        if people == 1:
+            key = "d_answers_one" if len(answers) == 1 else "d_answers_one_person"
+        self.summary.value = f"<p>{_h(t(key, lang, n=len(answers), people=people))}</p>"
         results = aggregate_exercise(
             exercise, answers, None, lang=lang, include_hidden=False, free_text_visible=True
         )
-        if any(q.type == "flow_check" for q in exercise.questions) and self.flows is None:
-            self.flows = list(load_flows())
-        self.result.value = exercise_result_html(
-            exercise, results, lang, large=self.large.value, with_own=False, flows=self.flows
+        self.result.value = f"<style>{results_css()}</style>" + exercise_result_html(
+            exercise, results, lang, large=self.large.value, with_own=False
         )
         self._draw_moderation(exercise, answers)
 
@@ -278,7 +364,12 @@ class DashboardApp:
             self.moderation.children = []
             return
         rows = [widgets.HTML(f"<h3>{_h(t('d_moderation', lang))}</h3>")]
+        moderated = [q for q in exercise.questions if q.type in ("free_text", "contribution")]
+        for question in moderated:
+            rows.append(self._approval_toggle(exercise, question))
         for answer in texts:
+            question_id = answer.item.split(":")[0]
+            waiting = self.session.needs_approval(exercise.id, question_id) and not answer.approved
             rows.append(
                 self._moderation_row(
                     answer.value.get("text", ""),
@@ -287,11 +378,31 @@ class DashboardApp:
                     lambda hide, a=answer: self.store.set_answer_hidden(
                         self.session.id, a.id, hide
                     ),
+                    approve=(
+                        (
+                            lambda a=answer: self.store.set_answer_approved(
+                                self.session.id, a.id, True
+                            )
+                        )
+                        if waiting
+                        else None
+                    ),
                 )
             )
+        contribution = next((q for q in moderated if q.type == "contribution"), None)
+        names = {o["id"]: o["name"] for o in shipped_dataset().organisations}
+        names.update(
+            {c.payload["id"]: c.payload["name"] for c in additions if c.kind == "organisation"}
+        )
         for c in additions:
             label = c.payload.get("name") or (
-                f"{c.payload.get('source')} → {c.payload.get('target')}"
+                f"{names.get(c.payload.get('source'), '?')} → "
+                f"{names.get(c.payload.get('target'), '?')}"
+            )
+            waiting = (
+                contribution is not None
+                and self.session.needs_approval(exercise.id, contribution.id)
+                and not c.approved
             )
             rows.append(
                 self._moderation_row(
@@ -301,15 +412,51 @@ class DashboardApp:
                     lambda hide, c=c: self.store.set_contribution_hidden(
                         self.session.id, c.id, hide
                     ),
+                    approve=(
+                        (
+                            lambda c=c: self.store.set_contribution_approved(
+                                self.session.id, c.id, True
+                            )
+                        )
+                        if waiting
+                        else None
+                    ),
                 )
             )
         if len(rows) == 1:
             rows.append(widgets.HTML(f"<p>{_h(t('d_nothing_to_moderate', lang))}</p>"))
         self.moderation.children = rows
 
-    def _moderation_row(self, text, pseudonym, hidden, set_hidden) -> widgets.Widget:
+    def _approval_toggle(self, exercise, question) -> widgets.Widget:
+        """'Direct tonen' or 'Na goedkeuring' for one free-text (or map) question."""
+        lang = self.lang
+        toggle = widgets.ToggleButtons(
+            options=[
+                (t("d_show_direct", lang), "direct"),
+                (t("d_after_approval", lang), "approval"),
+            ],
+            value="approval" if self.session.needs_approval(exercise.id, question.id) else "direct",
+            style={"button_width": "auto"},
+        )
+        toggle.add_class("workshop-approval")
+
+        def changed(change):
+            try:
+                self.set_approval(exercise.id, question.id, change["new"] == "approval")
+            except StoreUnavailable:
+                self.updated.value = f"<p class='workshop-error'>{_h(t('d_store_down', lang))}</p>"
+
+        toggle.observe(changed, names="value")
+        return widgets.VBox(
+            [widgets.HTML(f"<b>{_h(question.prompt(lang))}</b>"), toggle],
+            layout=widgets.Layout(margin="0 0 8px 0"),
+        )
+
+    def _moderation_row(self, text, pseudonym, hidden, set_hidden, approve=None) -> widgets.Widget:
         lang = self.lang
         state = f" <i>({_h(t('d_hidden', lang))})</i>" if hidden else ""
+        if approve is not None:
+            state += f" <i>({_h(t('d_waiting', lang))})</i>"
         style = "text-decoration:line-through;color:#777" if hidden else ""
         # <bdi>: a direction override a participant leaves open stays inside their text
         # (it would otherwise turn the pseudonym after it around).
@@ -333,8 +480,29 @@ class DashboardApp:
             self.refresh(force=True)
 
         toggle.on_click(click)
+        buttons = [toggle]
+        if approve is not None:
+            accept = widgets.Button(
+                description=t("d_approve", lang),
+                button_style="success",
+                layout=widgets.Layout(width="auto"),
+            )
+            accept.add_class("workshop-approve")
+
+            def approved(_b):
+                try:
+                    approve()
+                except StoreUnavailable:
+                    self.updated.value = (
+                        f"<p class='workshop-error'>{_h(t('d_store_down', lang))}</p>"
+                    )
+                    return
+                self.refresh(force=True)
+
+            accept.on_click(approved)
+            buttons.insert(0, accept)
         return widgets.HBox(
-            [label, toggle], layout=widgets.Layout(width="100%", align_items="center")
+            [label, *buttons], layout=widgets.Layout(width="100%", align_items="center")
         )
 
     def _draw_map(self) -> None:
@@ -385,5 +553,5 @@ class DashboardApp:
             counts = self.store.participant_counts(self.session.id)
             self.counts.value = (
                 f"<p class='workshop-counts' style='font-size:1.3em'><b>"
-                f"{_h(t('d_joined', self.lang, **counts))}</b></p>"
+                f"{_h(t(_joined_key(counts), self.lang, **counts))}</b></p>"
             )

@@ -1,0 +1,215 @@
+"""What a question type is: its model, check, form, aggregation, result HTML and demo value.
+
+Each type is one module in this package with one subclass of :class:`QuestionType`,
+registered by its ``name`` (see ``toolkit.questions``). The participant web app, the
+dashboard, the report and the demo all go through these methods, so a type's rules live
+in one place.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from ..exercises.errors import AnswerError
+
+__all__ = [
+    "QuestionType",
+    "View",
+    "Check",
+    "Form",
+    "Ui",
+    "Change",
+    "AnswerError",
+    "item_of",
+    "whole_number",
+]
+
+Change = tuple[str, object]  # (item, value) to store; value None removes the item
+
+
+def item_of(question, suffix: str = "") -> str:
+    """The stored item name of a question's answer (``id`` or ``id:suffix``).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> item_of(SimpleNamespace(id="needs"), "a1b2")
+    'needs:a1b2'
+    """
+    return f"{question.id}:{suffix}" if suffix else question.id
+
+
+@dataclass(frozen=True)
+class View:
+    """Who looks at group results, and what the facilitator lets them see.
+
+    ``approval`` holds the ``exercise/question`` keys whose texts show only once approved;
+    ``include_hidden`` also shows texts the facilitator hid or has not approved yet (their
+    own look at the group, never a participant's).
+    """
+
+    free_text_visible: bool = True
+    approval: frozenset[str] = frozenset()
+    include_hidden: bool = False
+
+    @classmethod
+    def of(cls, session, facilitator: bool = False) -> View:
+        """The view of a session's participants (or of its facilitator)."""
+        approval = frozenset(k for k, v in (session.room.get("approval") or {}).items() if v)
+        return cls(session.free_text_visible, approval, facilitator)
+
+    def text_shown(self, exercise_id: str, question, answer) -> bool:
+        """May others see this text answer (or map addition) now?
+
+        Examples
+        --------
+        >>> from types import SimpleNamespace as N
+        >>> q, a = N(id="needs", shared="moderated"), N(hidden=False, approved=False)
+        >>> View().text_shown("ex", q, a), View(approval=frozenset({"ex/needs"})).text_shown(
+        ...     "ex", q, a)
+        (True, False)
+        """
+        if getattr(question, "shared", "moderated") == "never" or not self.free_text_visible:
+            return False
+        if self.include_hidden:
+            return True
+        if answer.hidden:
+            return False
+        return answer.approved or f"{exercise_id}/{question.id}" not in self.approval
+
+
+@dataclass
+class Check:
+    """What an answer is checked against besides its question: the options a dot vote may
+    use now, the items of a grid, the flows, and the participant's own stored answers."""
+
+    dot_options: set[str] | None = None
+    grid_items: set[str] | None = None
+    flow_ids: set[str] | None = None
+    own: dict = field(default_factory=dict)  # item -> value of the participant's answers
+
+
+@dataclass
+class Ui:
+    """How a piece of HTML is drawn: language, projector size, read-only, the content."""
+
+    lang: str = "nl"
+    large: bool = False
+    disabled: bool = False
+    content: object = None
+    own: bool = True  # False where nobody's own answer is laid over (projector, dashboard)
+
+    def t(self, key: str, **values) -> str:
+        from ..i18n import t
+
+        return t(key, self.lang, **values)
+
+    @staticmethod
+    def e(text) -> str:
+        """Escaped for HTML text and attributes.
+
+        Examples
+        --------
+        >>> Ui.e('<b title="x">')
+        '&lt;b title=&#34;x&#34;&gt;'
+        """
+        from markupsafe import escape
+
+        return str(escape(text))
+
+
+class Form:
+    """The fields of a posted form (``{name: [value, ...]}``), read with limits.
+
+    Examples
+    --------
+    >>> f = Form({"v": ["3"], "d.a": ["2", "x"]})
+    >>> f.get("v"), f.getall("d.a"), f.get("missing", "-")
+    ('3', ['2', 'x'], '-')
+    >>> f.names("d.")
+    ['a']
+    """
+
+    def __init__(self, fields: dict[str, list[str]]):
+        self.fields = fields
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        values = self.fields.get(name)
+        return values[0] if values else default
+
+    def getall(self, name: str) -> list[str]:
+        return list(self.fields.get(name, ()))
+
+    def names(self, prefix: str) -> list[str]:
+        """The rest of every field name that starts with ``prefix``, in order."""
+        return [name[len(prefix) :] for name in self.fields if name.startswith(prefix)]
+
+
+def whole_number(text, what: str = "error_type") -> int:
+    """A form field as a whole number, or AnswerError.
+
+    Examples
+    --------
+    >>> whole_number(" 4 ")
+    4
+    """
+    try:
+        return int(str(text).strip())
+    except (TypeError, ValueError):
+        raise AnswerError(what) from None
+
+
+class QuestionType:
+    """Base class of a question type; see the module docstring."""
+
+    name: ClassVar[str]
+    model: ClassVar[type]
+    #: Jinja2 source defining ``{% macro form(q, own, ui, x) %}`` for the participant page.
+    template: ClassVar[str] = ""
+    #: False for types whose answers are not shown as a result block of their own.
+    has_result: ClassVar[bool] = True
+    #: True when the form must be drawn again after a save (lists of own items).
+    redraw_form: ClassVar[bool] = False
+
+    # --- the participant's own answers ------------------------------------------------------
+    def own(self, question, own: dict):
+        """The participant's own answer to ``question`` from ``{item: value}`` (or None)."""
+        return own.get(question.id)
+
+    def answered(self, question, own: dict) -> bool:
+        return question.id in own
+
+    # --- checking ---------------------------------------------------------------------------
+    def clean(self, question, value, check: Check):
+        """Return ``value`` checked and normalised, or raise AnswerError."""
+        raise NotImplementedError
+
+    def from_form(self, question, form: Form, check: Check) -> list[Change]:
+        """The changes a posted form asks for (values still to be cleaned)."""
+        raise NotImplementedError
+
+    def form_extra(self, exercise, question, group: dict, ui) -> dict:
+        """What the form needs besides the question and the own answer (e.g. the options a
+        dot vote has now), from the group result."""
+        return {}
+
+    # --- the group ----------------------------------------------------------------------------
+    def aggregate(self, exercise, question, answers, view: View, content, lang="nl") -> dict:
+        """The group result of ``question`` from the exercise's answers (no own part);
+        ``lang`` only for types whose options are texts (the order of equal counts)."""
+        raise NotImplementedError
+
+    def group_html(self, exercise, question, group: dict, ui) -> str:
+        """The group result as HTML (the same for every participant)."""
+        return ""
+
+    def own_html(self, exercise, question, own, group: dict, ui) -> str:
+        """The participant's own answer beside the group's, as HTML (cheap, per person)."""
+        return ""
+
+    # --- demo ---------------------------------------------------------------------------------
+    def demo(self, question, rng: random.Random, content):
+        """A random but valid answer (None for types without one stored value)."""
+        return None

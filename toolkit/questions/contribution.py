@@ -1,0 +1,213 @@
+"""``contribution``: add organisations and relations from one's own practice to the map."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from ..exercises.contributions import clean_organisation, clean_relation
+from ..exercises.parts import QuestionBase
+from .base import AnswerError, QuestionType
+
+__all__ = ["ContributionQuestion", "Contribution", "OWN_CONTRIBUTIONS", "shown_contributions"]
+
+OWN_CONTRIBUTIONS = "~contributions"  # where a page puts the participant's own additions
+_UID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class ContributionQuestion(QuestionBase):
+    """Add organisations and/or relations to the stakeholder map."""
+
+    type: Literal["contribution"]
+    allow: Annotated[list[Literal["organisation", "relation"]], Field(min_length=1)] = [
+        "organisation",
+        "relation",
+    ]
+    max_items: int = Field(default=10, ge=1, le=50)
+
+
+def shown_contributions(exercise_id, question, contributions, view) -> list:
+    """The additions others may see: not hidden, approved where approval is needed."""
+    return [c for c in contributions if view.text_shown(exercise_id, question, c)]
+
+
+def organisation_names(content, contributions) -> dict[str, str]:
+    """Organisations one can relate: the dataset's, then the session's additions given."""
+    names = {row["id"]: row["name"] for row in content.data.organisations}
+    names.update(
+        {c.payload["id"]: c.payload["name"] for c in contributions if c.kind == "organisation"}
+    )
+    return names
+
+
+class Contribution(QuestionType):
+    """Stored as map additions (``Store.add_contribution``), not as answers."""
+
+    name = "contribution"
+    model = ContributionQuestion
+    redraw_form = True
+    template = """
+{% macro form(q, own, ui, x) %}
+{% if own %}
+<p><b>{{ ui.t('p_your_additions') }}</b></p>
+<ul class="own-texts">
+  {% for c in own %}
+  <li><bdi>{{ x.describe(c) }}</bdi>
+    <button type="submit" name="remove" value="{{ c.uid }}" class="button secondary small">
+      {{ ui.t('p_remove') }}</button></li>
+  {% endfor %}
+</ul>
+{% endif %}
+<input type="hidden" name="uid" value="{{ x.uid }}">
+{% if own|length >= q.max_items %}
+<p class="hint">{{ ui.t('error_max_items', limit=q.max_items) }}</p>
+{% else %}
+{% if 'organisation' in q.allow %}
+<fieldset class="sub">
+  <legend>{{ ui.t('p_contrib_org') }}</legend>
+  <label class="field-label" for="o-{{ q.id }}">{{ ui.t('p_name') }}</label>
+  <input id="o-{{ q.id }}" name="name" maxlength="80" autocomplete="off">
+  <label class="field-label" for="ot-{{ q.id }}">{{ ui.t('p_type') }}</label>
+  <select id="ot-{{ q.id }}" name="type">
+    {% for id, label in x.types %}<option value="{{ id }}" {% if id == 'other' %}selected{% endif %}>{{ label }}</option>{% endfor %}
+  </select>
+  <div class="checks">
+  {% for s in x.sectors %}<label class="choice small"><input type="checkbox" name="sector" value="{{ s }}"> {{ s }}</label>{% endfor %}
+  </div>
+  <button type="submit" name="add" value="organisation" class="button">{{ ui.t('p_add') }}</button>
+</fieldset>
+{% endif %}
+{% if 'relation' in q.allow %}
+<fieldset class="sub">
+  <legend>{{ ui.t('p_contrib_rel') }}</legend>
+  {% for field, key in [('source', 'p_from'), ('relation', 'p_relation'), ('target', 'p_to')] %}
+  <label class="field-label" for="{{ field }}-{{ q.id }}">{{ ui.t(key) }}</label>
+  <select id="{{ field }}-{{ q.id }}" name="{{ field }}">
+    {% if field == 'relation' %}
+      {% for id, label in x.relations %}<option value="{{ id }}" {% if id == 'collaborates_with' %}selected{% endif %}>{{ label }}</option>{% endfor %}
+    {% else %}
+      <option value="">{{ ui.t('p_choose') }}</option>
+      {% for id, label in x.orgs %}<option value="{{ id }}">{{ label }}</option>{% endfor %}
+    {% endif %}
+  </select>
+  {% endfor %}
+  <button type="submit" name="add" value="relation" class="button">{{ ui.t('p_add') }}</button>
+</fieldset>
+{% endif %}
+{% endif %}
+{% endmacro %}
+"""
+
+    has_result = True
+
+    def own(self, question, own):
+        return list(own.get(OWN_CONTRIBUTIONS, ()))
+
+    def answered(self, question, own):
+        return bool(own.get(OWN_CONTRIBUTIONS))
+
+    def form_extra(self, exercise, question, group, ui):
+        vocab = ui.content.vocabulary
+        names = dict(group["names"])
+        return {
+            "uid": secrets.token_hex(16),
+            "types": [
+                (i, vocab.label("organisation_types", i, ui.lang))
+                for i in vocab.ids("organisation_types")
+            ],
+            "sectors": vocab.ids("sectors"),
+            "relations": [
+                (i, vocab.label("relation_types", i, ui.lang)) for i in vocab.ids("relation_types")
+            ],
+            "orgs": sorted(names.items(), key=lambda kv: kv[1].casefold()),
+            "describe": lambda c: self.describe(c, names, ui),
+        }
+
+    def describe(self, contribution, names, ui) -> str:
+        """One addition in words: the organisation's name, or 'A supplies B'."""
+        p = contribution.payload
+        if contribution.kind == "organisation":
+            return p.get("name", "")
+        relation = ui.content.vocabulary.label("relation_types", p.get("relation", ""), ui.lang)
+        return f"{names.get(p.get('source'), '?')} {relation} {names.get(p.get('target'), '?')}"
+
+    def change(self, question, form, check, content, names: dict) -> tuple:
+        """What a posted form asks for: ``("add", uid, kind, payload)`` or
+        ``("remove", uid)``; payloads checked here with the same rules as before."""
+        removed = form.get("remove")
+        if removed is not None:
+            if removed not in {c.uid for c in check.own.get(OWN_CONTRIBUTIONS, ())}:
+                raise AnswerError("error_choice")
+            return ("remove", removed)
+        uid = form.get("uid") or ""
+        if not _UID.match(uid):
+            raise AnswerError("error_type")
+        kind = form.get("add")
+        if kind not in question.allow:
+            raise AnswerError("error_choice")
+        mine = check.own.get(OWN_CONTRIBUTIONS, ())
+        if uid not in {c.uid for c in mine} and len(mine) >= question.max_items:
+            raise AnswerError("error_max_items", limit=question.max_items)
+        vocab = content.vocabulary
+        if kind == "organisation":
+            payload = clean_organisation(
+                {
+                    "id": "c-" + uid[:12],
+                    "name": form.get("name", ""),
+                    "type": form.get("type") or "other",
+                    "sectors": form.getall("sector"),
+                },
+                vocab,
+            )
+        else:
+            payload = clean_relation(
+                {
+                    "source": form.get("source") or "",
+                    "target": form.get("target") or "",
+                    "relation": form.get("relation") or "related_to",
+                },
+                set(names),
+                vocab,
+            )
+        return ("add", uid, kind, payload)
+
+    def aggregate(self, exercise, question, answers, view, content, lang="nl", contributions=()):
+        shown = shown_contributions(exercise.id, question, contributions, view)
+        names = organisation_names(content, shown)
+        return {
+            "n": len({c.participant_id for c in contributions}),
+            "shown": [
+                {
+                    "id": c.id,
+                    "kind": c.kind,
+                    "payload": c.payload,
+                    "hidden": c.hidden,
+                    "approved": c.approved,
+                    **({"pseudonym": c.pseudonym} if view.include_hidden else {}),
+                }
+                for c in shown
+            ],
+            "names": sorted(names.items()),
+        }
+
+    def group_html(self, exercise, question, group, ui):
+        if not group["shown"]:
+            return ""
+        names = dict(group["names"])
+        vocab = ui.content.vocabulary
+        items = []
+        for c in group["shown"]:
+            p = c["payload"]
+            if c["kind"] == "organisation":
+                text = f"<bdi>{ui.e(p['name'])}</bdi>"
+            else:
+                relation = vocab.label("relation_types", p.get("relation", ""), ui.lang)
+                text = (
+                    f"<bdi>{ui.e(names.get(p.get('source'), '?'))}</bdi> {ui.e(relation)} "
+                    f"<bdi>{ui.e(names.get(p.get('target'), '?'))}</bdi>"
+                )
+            items.append(f"<li>{text}</li>")
+        return f"<h4>{ui.e(ui.t('p_group_additions'))}</h4><ul class='texts'>{''.join(items)}</ul>"

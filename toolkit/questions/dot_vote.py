@@ -1,0 +1,182 @@
+"""``dot_vote``: spread a budget of dots over fixed options and the group's shown texts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Literal
+
+from pydantic import Field
+
+from ..exercises.parts import Option, QuestionBase, Slug
+from ..exercises.texts import need_key
+from ..results import charts
+from .base import AnswerError, QuestionType, whole_number
+from .choice import n_line
+from .free_text import shown_texts
+
+__all__ = ["DotVoteQuestion", "DotVote", "dot_options"]
+
+
+class DotVoteQuestion(QuestionBase):
+    """Spread a budget of dots over options (fixed ones and/or the group's free-text ones)."""
+
+    type: Literal["dot_vote"]
+    budget: int = Field(ge=1, le=20)
+    max_per_option: int | None = Field(default=None, ge=1)
+    options: list[Option] = []
+    options_from: Slug | None = None  # a free_text question of the same exercise
+
+
+def dot_options(exercise, question, answers, view, lang: str = "nl") -> list[tuple[str, str]]:
+    """The ``(key, label)`` options of a dot vote: its fixed options, then the texts of
+    ``options_from`` that ``view`` may see (equal texts merged, keyed by ``need_key``).
+
+    A text that others may not see yet (free texts not shown, hidden, or waiting for
+    approval) is not an option for anyone, so it never reaches another participant here.
+
+    Examples
+    --------
+    >>> from toolkit.exercises.loader import default_exercises
+    >>> from toolkit.questions import View
+    >>> ex = {e.id: e for e in default_exercises()}["behoeften"]
+    >>> len(dot_options(ex, ex.question("votes"), [], View())) >= 3
+    True
+    """
+    options = [(o.id, o.label(lang)) for o in question.options]
+    if not question.options_from:
+        return options
+    seen = {key for key, _ in options}
+    source = exercise.question(question.options_from)
+    for answer in shown_texts(exercise.id, source, answers, view):
+        text = (answer.value or {}).get("text", "")
+        key = need_key(text)
+        if text and key not in seen:
+            seen.add(key)
+            options.append((key, text))
+    return options
+
+
+class DotVote(QuestionType):
+    name = "dot_vote"
+    model = DotVoteQuestion
+    template = """
+{% macro form(q, own, ui, x) %}
+{% set used = own.values()|sum if own else 0 %}
+<p class="dots-left" data-budget="{{ q.budget }}" aria-live="polite">
+  {{ ui.t('p_dots_left', n=q.budget - used, budget=q.budget) }}</p>
+<ul class="dots" data-budget="{{ q.budget }}" data-max="{{ q.max_per_option or q.budget }}"
+  data-left="{{ ui.t('p_dots_left', n='{n}', budget='{budget}') }}"
+  data-full="{{ ui.t('w_dots_used_up') }}"
+  data-most="{{ ui.t('error_per_option', limit=q.max_per_option or q.budget) }}">
+  {% for key, label in x.options %}
+  {% set n = own.get(key, 0) if own else 0 %}
+  <li class="dot-row">
+    <span class="dot-label" id="dl-{{ q.id }}-{{ key }}"><bdi>{{ label }}</bdi></span>
+    <span class="stepper">
+      <button type="submit" name="step" value="{{ key }}:-1" class="button step"
+        aria-label="{{ ui.t('w_dot_less') }}: {{ label[:60] }}">−</button>
+      <input type="number" name="d.{{ key }}" value="{{ n }}" min="0"
+        max="{{ q.max_per_option or q.budget }}" inputmode="numeric" class="dot-count"
+        aria-labelledby="dl-{{ q.id }}-{{ key }}">
+      <button type="submit" name="step" value="{{ key }}:1" class="button step"
+        aria-label="{{ ui.t('w_dot_more') }}: {{ label[:60] }}">+</button>
+    </span>
+  </li>
+  {% else %}
+  <li>{{ ui.t('p_no_answers') }}</li>
+  {% endfor %}
+</ul>
+{% endmacro %}
+"""
+
+    def clean(self, question, value, check):
+        allowed = (
+            check.dot_options if check.dot_options is not None else {o.id for o in question.options}
+        )
+        if not isinstance(value, dict):
+            raise AnswerError("error_type")
+        cleaned = {}
+        for key, count in value.items():
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                raise AnswerError("error_type")
+            if count == 0:
+                continue
+            if key not in allowed:
+                raise AnswerError("error_choice")
+            if question.max_per_option and count > question.max_per_option:
+                one = "_one" if question.max_per_option == 1 else ""
+                raise AnswerError("error_per_option" + one, limit=question.max_per_option)
+            cleaned[key] = count
+        used = sum(cleaned.values())
+        if used > question.budget:
+            one = "_one" if question.budget == 1 else ""
+            raise AnswerError("error_budget" + one, used=used, budget=question.budget)
+        return cleaned
+
+    def from_form(self, question, form, check):
+        """The counts in the form's number fields, with one ± step applied (the plain
+        form's buttons); the result is checked against the budget by ``clean``."""
+        counts = {}
+        for key in form.names("d."):
+            raw = (form.get("d." + key) or "0").strip() or "0"
+            counts[key] = whole_number(raw)
+        step = form.get("step")
+        if step:
+            key, _, delta = step.rpartition(":")
+            if delta not in ("1", "-1") or not key:
+                raise AnswerError("error_type")
+            counts[key] = max(0, counts.get(key, 0) + int(delta))
+        return [(question.id, counts)]
+
+    def aggregate(self, exercise, question, answers, view, content, lang="nl"):
+        values = [a.value for a in answers if a.item == question.id]
+        options = dot_options(exercise, question, answers, view, lang)
+        totals, voters = Counter(), Counter()
+        for value in values:
+            for key, count in value.items():
+                totals[key] += count
+                voters[key] += 1
+        ranking = sorted(
+            (
+                {"key": k, "label": label, "dots": totals.get(k, 0), "voters": voters.get(k, 0)}
+                for k, label in options
+            ),
+            key=lambda r: (-r["dots"], -r["voters"], r["label"].casefold()),
+        )
+        return {"n": len(values), "ranking": ranking, "options": options}
+
+    def form_extra(self, exercise, question, group, ui):
+        return {"options": group["options"]}
+
+    def group_html(self, exercise, question, group, ui):
+        if not group["ranking"]:
+            return f"<p>{ui.e(ui.t('p_no_answers'))}</p>"
+        rows = [
+            {
+                "label": r["label"],
+                "value": r["dots"],
+                "note": ui.t("w_voters", n=r["voters"]),
+            }
+            for r in group["ranking"]
+        ]
+        return charts.bars_html(rows, large=ui.large) + n_line(group["n"], ui)
+
+    def own_html(self, exercise, question, own, group, ui):
+        if not own:
+            return ""
+        labels = {r["key"]: r["label"] for r in group["ranking"]}
+        parts = [f"<bdi>{ui.e(labels[k])}</bdi> ({n})" for k, n in own.items() if k in labels and n]
+        if not parts:
+            return ""
+        return (
+            f"<p class='own-line'><span class='own-mark' aria-hidden='true'>◆</span> "
+            f"{ui.e(ui.t('w_your_dots'))}: {', '.join(parts)}</p>"
+        )
+
+    def demo(self, question, rng, content):
+        counts: dict[str, int] = {}
+        for _ in range(question.budget):
+            option = rng.choice(question.options).id
+            if not question.max_per_option or counts.get(option, 0) < question.max_per_option:
+                counts[option] = counts.get(option, 0) + 1
+        return counts

@@ -1,0 +1,7 @@
+"""``python -m toolkit.web``: one participant server."""
+
+import sys
+
+from .server import main
+
+sys.exit(main())

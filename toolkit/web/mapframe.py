@@ -1,0 +1,74 @@
+"""The participant's map: the stakeholder dataset with the additions the room may see,
+drawn by the project's safe HTML map and re-drawn only when the map changes."""
+
+from __future__ import annotations
+
+import tornado.web
+
+from ..exercises.contributions import merge_contributions
+from ..i18n import t
+from ..questions import View
+from ..store.store import MAP, ROOM
+from .assets import asset_url
+from .base import SessionPage
+from .site import TTLCache
+
+__all__ = ["MapFrame", "MAP_CSP", "visible_additions"]
+
+# The map document runs its own inline script, in a sandbox without this origin's rights.
+MAP_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'self'; sandbox allow-scripts allow-popups"
+)
+_documents = TTLCache(seconds=3600, size=64)
+
+
+def visible_additions(session, exercises, contributions) -> list:
+    """The map additions others may see now (the facilitator's settings and moderation)."""
+    view = View.of(session)
+    question = next(
+        ((e, q) for e in exercises for q in e.questions if q.type == "contribution"), None
+    )
+    if question is None:
+        return [c for c in contributions if not c.hidden]
+    exercise, q = question
+    return [c for c in contributions if view.text_shown(exercise.id, q, c)]
+
+
+def render_session_map(site, session, lang: str, vis_url: str) -> str:
+    """The map document of a session (blocking: call from a worker thread)."""
+    from ..mapview import render_map
+    from ..network import build_graph
+
+    contributions = site.store.contributions(session.id)
+    data = merge_contributions(
+        site.content.data, visible_additions(session, site.exercises, contributions)
+    )
+    return render_map(
+        build_graph(data), lang=lang, vis_js_url=vis_url, title=t("explorer_title", lang)
+    )
+
+
+class MapFrame(SessionPage):
+    """``/s/<code>/map/frame``: the map document (shown in a sandboxed frame)."""
+
+    async def get(self, code: str) -> None:
+        if self.person is None:
+            raise tornado.web.HTTPError(403)
+        site, session = self.site, self.session
+        versions = await site.run(site.store.versions, [session.id])
+        key = (
+            session.id,
+            self.lang,
+            versions.get((session.id, MAP), 0),
+            versions.get((session.id, ROOM), 0),
+        )
+        document = _documents.get(key)
+        if document is None:
+            vis = asset_url("vis-network.min.js")
+            document = await site.run(render_session_map, site, session, self.lang, vis)
+            _documents.put(key, document)
+        self.set_header("Content-Security-Policy", MAP_CSP)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(document)

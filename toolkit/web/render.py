@@ -1,0 +1,198 @@
+"""HTML of the participant pages: one Jinja2 environment with autoescape, question forms
+from their types, and the group's result blocks computed once per change."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ..questions import TYPES, Ui, View, question_type
+from ..questions.contribution import OWN_CONTRIBUTIONS
+from ..questions.free_text import new_item
+from ..results.aggregate import group_results
+from ..results.views import radar_html, stack
+from ..store.store import MAP, ROOM
+
+__all__ = ["environment", "question_form", "Results", "Blocks", "RADAR", "own_blocks"]
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+RADAR = "_radar"  # the block of an exercise's scale questions drawn as one radar
+
+
+def _question_template(name: str) -> str | None:
+    """``q/<type>.html``: the form macros of a question type (its module's ``template``)."""
+    if name.startswith("q/") and name.endswith(".html"):
+        kind = TYPES.get(name[2:-5])
+        if kind is not None:
+            return kind.template
+    return None
+
+
+def environment() -> jinja2.Environment:
+    """The environment every participant page and fragment is rendered with.
+
+    Examples
+    --------
+    >>> env = environment()
+    >>> env.from_string("{{ x }}").render(x="<script>")
+    '&lt;script&gt;'
+    """
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(
+            [jinja2.FileSystemLoader(TEMPLATES), jinja2.FunctionLoader(_question_template)]
+        ),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals["new_item"] = new_item
+    return env
+
+
+def question_form(env, exercise, question, own, group: dict, ui: Ui) -> Markup:
+    """The inputs of one question, filled with the participant's own answer."""
+    kind = question_type(question)
+    macro = env.get_template(f"q/{question.type}.html").module.form
+    extra = kind.form_extra(exercise, question, group, ui)
+    return macro(question, kind.own(question, own), ui, extra)
+
+
+def _uses_radar(exercise) -> bool:
+    return sum(q.type == "scale" for q in exercise.questions) >= 3
+
+
+def _has_map_part(exercise) -> bool:
+    return any(q.type == "contribution" for q in exercise.questions)
+
+
+@dataclass
+class Blocks:
+    """The group's result of one exercise in one language, as of ``version``."""
+
+    version: tuple
+    groups: dict  # question id -> aggregate
+    html: dict  # block id (question id or RADAR) -> group-layer HTML
+    n: int  # participants who answered something
+    computed_at: float = field(default_factory=time.monotonic)
+
+
+class Results:
+    """Group results per (session, exercise, language), recomputed only when the store's
+    change counters for them moved; shared by every page and live stream of a process."""
+
+    def __init__(self, store, content):
+        self.store, self.content = store, content
+        self._cache: dict[tuple, Blocks] = {}
+        self._locks: dict[tuple, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    @staticmethod
+    def version_of(session, exercise, versions: dict) -> tuple:
+        """The counters this exercise's result depends on (answers, room, map)."""
+        sid = session.id
+        return (
+            versions.get((sid, exercise.id), 0),
+            versions.get((sid, ROOM), 0),
+            versions.get((sid, MAP), 0) if _has_map_part(exercise) else 0,
+            session.results_visible,
+            session.free_text_visible,
+            tuple(sorted((session.room.get("approval") or {}).items())),
+        )
+
+    def get(
+        self,
+        session,
+        exercise,
+        lang: str,
+        versions: dict,
+        max_age: float = 0.0,
+        large: bool = False,
+    ) -> Blocks:
+        """The blocks for ``session`` as of ``versions`` (blocking: call from a worker
+        thread); concurrent calls for the same key compute once.
+
+        With ``max_age``, blocks computed less than that many seconds ago are good enough
+        even when the counters moved since: pages and acknowledgements use it, so that a
+        room answering at full speed costs one aggregation per interval, not one per answer
+        (the live stream brings every page up to date within a poll). ``large``: drawn for
+        the projector (no own layer goes over it).
+        """
+        key = (session.id, exercise.id, lang, large)
+        version = self.version_of(session, exercise, versions)
+        cached = self._cache.get(key)
+        if cached is not None and (
+            cached.version == version
+            or (
+                time.monotonic() - cached.computed_at < max_age
+                and cached.version[3:] == version[3:]  # same visibility settings
+            )
+        ):
+            return cached
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            cached = self._cache.get(key)
+            if cached is not None and cached.version == version:
+                return cached
+            blocks = self._compute(session, exercise, lang, version, large)
+            self._cache[key] = blocks
+            return blocks
+
+    def _compute(self, session, exercise, lang, version, large=False) -> Blocks:
+        answers = self.store.answers(session.id, exercise=exercise.id)
+        contributions = self.store.contributions(session.id) if _has_map_part(exercise) else ()
+        view = View.of(session)
+        groups = group_results(exercise, answers, view, self.content, lang, contributions)
+        ui = Ui(lang=lang, large=large, content=self.content, own=not large)
+        html = {}
+        if not session.results_visible:
+            hidden = f"<p class='results-hidden'>{ui.e(ui.t('p_results_hidden'))}</p>"
+            html = {block: hidden for block in self.block_ids(exercise)}
+        else:
+            if _uses_radar(exercise):
+                html[RADAR] = radar_html(exercise, groups, ui, None, "group")
+            for q in exercise.questions:
+                if q.id in self.block_ids(exercise):
+                    html[q.id] = question_type(q).group_html(exercise, q, groups[q.id], ui)
+        people = {a.participant_id for a in answers} | {c.participant_id for c in contributions}
+        return Blocks(version, groups, html, len(people))
+
+    @staticmethod
+    def block_ids(exercise) -> list[str]:
+        """The result blocks of an exercise, in page order."""
+        radar = _uses_radar(exercise)
+        ids = [RADAR] if radar else []
+        return ids + [
+            q.id
+            for q in exercise.questions
+            if question_type(q).has_result and not (radar and q.type == "scale")
+        ]
+
+
+def own_blocks(exercise, own: dict, blocks: Blocks, ui: Ui) -> dict[str, str]:
+    """The participant's own layer of each result block (cheap: no aggregation)."""
+    out = {}
+    if _uses_radar(exercise):
+        values = {q.id: own.get(q.id) for q in exercise.questions if q.type == "scale"}
+        out[RADAR] = (
+            radar_html(exercise, blocks.groups, ui, values, "own") if any(values.values()) else ""
+        )
+    for q in exercise.questions:
+        if q.id in blocks.html or q.id in Results.block_ids(exercise):
+            kind = question_type(q)
+            out[q.id] = kind.own_html(exercise, q, kind.own(q, own), blocks.groups[q.id], ui)
+    return out
+
+
+def result_block(block_id: str, group_html: str, own_html: str) -> Markup:
+    """One result block as the page shows it: the group layer with the own layer."""
+    return Markup(stack(group_html, own_html))  # noqa: S704 - built from escaped parts
+
+
+__all__ += ["result_block", "OWN_CONTRIBUTIONS"]

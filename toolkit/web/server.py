@@ -1,0 +1,124 @@
+"""Run one participant server: the app behind an HTTP server with every limit set."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+import tornado.httpserver
+import tornado.netutil
+
+from .app import make_app
+from .limits import Connections, Limits, client_key
+from .site import Site
+
+__all__ = ["CappedHTTPServer", "run", "main", "FULL_PAGE"]
+
+log = logging.getLogger("workshop.web")
+
+FULL_PAGE = (
+    b"<!doctype html><html lang='nl'><meta charset='utf-8'>"
+    b"<meta name='viewport' content='width=device-width,initial-scale=1'>"
+    b"<title>Het is even vol / It is full</title>"
+    b"<body style='font:1.1rem system-ui,sans-serif;max-width:32rem;margin:2rem auto;"
+    b"padding:0 1rem'><h1>Het is even vol</h1><p>Er zijn nu te veel verbindingen. Wacht een "
+    b"paar seconden en laad de pagina opnieuw.</p><h2 lang='en'>It is full right now</h2>"
+    b"<p lang='en'>There are too many connections right now. Wait a few seconds and reload "
+    b"the page.</p></body></html>"
+)
+
+
+class CappedHTTPServer(tornado.httpserver.HTTPServer):
+    """An HTTPServer that takes at most so many connections per client and in all; one
+    over a cap gets a short 'vol' (full) page and is closed before anything is read."""
+
+    def initialize(self, *args, limits: Limits | None = None, **kwargs) -> None:
+        self.limits = limits or Limits()
+        self.open = Connections(self.limits.max_connections_per_client, self.limits.max_connections)
+        self._keys: dict = {}
+        super().initialize(*args, **kwargs)
+
+    def handle_stream(self, stream, address) -> None:
+        key = client_key(address[0] if isinstance(address, tuple) else str(address))
+        if not self.open.claim(key):
+            head = (
+                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html; charset=utf-8\r\n"
+                f"Retry-After: 5\r\nConnection: close\r\nContent-Length: {len(FULL_PAGE)}\r\n\r\n"
+            ).encode()
+            future = stream.write(head + FULL_PAGE)
+            future.add_done_callback(lambda _f: stream.close())
+            return
+        self._keys[stream] = key
+        super().handle_stream(stream, address)
+
+    def on_close(self, server_conn) -> None:
+        key = self._keys.pop(getattr(server_conn, "stream", None), None)
+        if key is not None:
+            self.open.release(key)
+        super().on_close(server_conn)
+
+
+def http_server(app, limits: Limits, *, behind_proxy: bool = False) -> CappedHTTPServer:
+    """The HTTP server for ``app`` with the limits: request and header sizes are checked
+    before a body is read, and slow or idle clients are timed out."""
+    return CappedHTTPServer(
+        app,
+        limits=limits,
+        xheaders=behind_proxy,
+        max_body_size=limits.max_body_bytes,
+        max_buffer_size=limits.max_body_bytes + limits.max_header_bytes,
+        max_header_size=limits.max_header_bytes,
+        idle_connection_timeout=limits.idle_timeout,
+        body_timeout=limits.body_timeout,
+        decompress_request=False,
+    )
+
+
+async def serve(args) -> None:
+    from ..store import Store
+
+    store = Store.open(args.db)
+    site = Site(store, session_code=args.session or "")
+    app = make_app(site)
+    server = http_server(app, site.limits, behind_proxy=args.behind_proxy)
+    sockets = tornado.netutil.bind_sockets(args.port, args.host, reuse_port=args.reuse_port)
+    server.add_sockets(sockets)
+    site.hub.start()
+    log.info("participant server on %s:%s", args.host, args.port)
+    stopped = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for name in ("SIGTERM", "SIGINT"):
+        if hasattr(signal, name):
+            try:
+                loop.add_signal_handler(getattr(signal, name), stopped.set)
+            except NotImplementedError:  # Windows: Ctrl-C still ends the process
+                pass
+    await stopped.wait()
+    server.stop()
+    site.hub.stop()
+    await server.close_all_connections()
+    site.pool.shutdown(wait=False)
+    store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m toolkit.web")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8866)
+    parser.add_argument("--db", default=None, help="store URL (default: WORKSHOP_DB)")
+    parser.add_argument("--session", default="", help="the session code of this workshop")
+    parser.add_argument("--reuse-port", action="store_true", help="share the port (workers)")
+    parser.add_argument(
+        "--behind-proxy", action="store_true", help="trust X-Real-IP from a reverse proxy"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="[%(name)s] %(levelname)s %(message)s")
+    asyncio.run(serve(args))
+    return 0
+
+
+def run() -> None:  # pragma: no cover - console entry
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""What every handler of one participant server shares: the store, the content, caches."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from ..exercises.loader import default_exercises
+from ..questions import Content
+from .limits import Connections, Limits, WrongCodes
+from .render import Results, environment
+
+__all__ = ["Site", "TTLCache"]
+
+
+class TTLCache:
+    """A small dict whose entries expire after ``seconds`` (bounded in size).
+
+    Examples
+    --------
+    >>> cache = TTLCache(seconds=60, size=2)
+    >>> cache.put("a", 1); cache.get("a")
+    1
+    >>> cache.put("b", 2); cache.put("c", 3); cache.get("a") is None
+    True
+    """
+
+    def __init__(self, seconds: float, size: int = 10_000):
+        self.seconds, self.size = seconds, size
+        self._items: dict = {}
+
+    def get(self, key):
+        item = self._items.get(key)
+        if item is None or time.monotonic() - item[0] > self.seconds:
+            self._items.pop(key, None)
+            return None
+        return item[1]
+
+    def put(self, key, value) -> None:
+        if len(self._items) >= self.size:
+            self._items.pop(next(iter(self._items)))
+        self._items[key] = (time.monotonic(), value)
+
+    def drop(self, key) -> None:
+        self._items.pop(key, None)
+
+
+@dataclass
+class Site:
+    """The participant server's shared parts; handlers get it as ``self.site``."""
+
+    store: object
+    exercises: list = field(default_factory=lambda: list(default_exercises()))
+    content: Content = field(default_factory=Content)
+    limits: Limits = field(default_factory=Limits)
+    session_code: str = ""  # the session `workshop serve` runs (the bare address's default)
+    pool: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(8, thread_name_prefix="workshop-store")
+    )
+
+    def __post_init__(self):
+        self.env = environment()
+        self.results = Results(self.store, self.content)
+        self.wrong_codes = WrongCodes(limit=self.limits.wrong_codes)
+        self.streams = Connections(self.limits.max_streams_per_client, self.limits.max_streams)
+        self.sessions = TTLCache(seconds=2.0, size=1000)  # code -> SessionInfo (pages only)
+        self.people = TTLCache(seconds=30.0, size=20_000)  # (code, token) -> Participant
+        self.by_id = {e.id: e for e in self.exercises}
+        self.hub = None  # set by the app (live.Hub)
+
+    async def run(self, function, *args, **kwargs):
+        """Run a blocking store call in the worker threads, keeping the event loop free."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, lambda: function(*args, **kwargs))
+
+    def exercise(self, exercise_id: str):
+        return self.by_id.get(exercise_id)
+
+    def neighbours(self, exercise_id: str):
+        """The exercises before and after this one (None at the ends)."""
+        ids = [e.id for e in self.exercises]
+        i = ids.index(exercise_id)
+        before = self.exercises[i - 1] if i > 0 else None
+        after = self.exercises[i + 1] if i + 1 < len(ids) else None
+        return before, after
