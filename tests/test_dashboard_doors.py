@@ -214,12 +214,14 @@ def test_a_foreign_host_gets_nothing(dashboard):
     """Does a request whose ``Host`` is not a loopback name (DNS rebinding:
     ``attacker.example:PORT`` pointing at 127.0.0.1) get a short plain 403 for every kind
     of URL (the dashboard, the map, its scripts and styles, the kernel API, the unload
-    beacon), start no kernel, and leave no trace of the name in the log?"""
+    beacon, the presenter view and its event stream), start no kernel, and leave no trace
+    of the name in the log?"""
     server, _, _ = dashboard
     with page(server) as (_client, kernel, response):
         links = sorted(set(re.findall(r'(?:src|href)="(/[^"?]*)', response.text)))
         assert any("/voila/templates/workshop/static/" in link for link in links)
         paths = ["/", "/map", *links[:12], f"/api/kernels/{kernel}"]
+        paths += ["/presenter", "/presenter/live"]  # the routes mounted as extra handlers
         kernels = _kernels(server)
         start = server.log.stat().st_size
         for template in FOREIGN_HOSTS:
@@ -242,7 +244,8 @@ def test_a_foreign_host_gets_nothing(dashboard):
 
 def test_loopback_hosts_are_served(dashboard):
     """Are ``localhost``, 127.0.0.0/8 addresses and ``[::1]`` (with or without the port,
-    in any case) served, so the refusal above is not a blanket one?"""
+    in any case) served, the presenter view too, so the refusal above is not a blanket
+    one?"""
     server, _, _ = dashboard
     with page(server) as (_client, _kernel, response):
         script = next(
@@ -254,6 +257,8 @@ def test_loopback_hosts_are_served(dashboard):
                 server.port, script.replace("&amp;", "&"), headers={"Host": host}
             )
             assert status == 200 and body, f"Host {host!r}: HTTP {status}"
+        status, body, _ = _raw(server.port, "/presenter", headers={"Host": "localhost"})
+        assert status == 200 and body, f"/presenter: HTTP {status}"
 
 
 def test_kernel_websocket_answers_only_its_own_origin(dashboard):

@@ -133,6 +133,7 @@ def dashboard_server(tmp: Path, title: str, exercises, **kwargs):
         "loopback_only": True,
         "role": "dashboard",
         "session": session.code,
+        "presenter": True,
         **kwargs,
     }
     env = {
