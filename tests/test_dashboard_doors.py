@@ -310,7 +310,7 @@ def test_state_changes_need_the_own_origin_and_the_xsrf_token(dashboard):
 def test_other_sites_cannot_load_the_dashboard(dashboard):
     """Can another site's page load the dashboard as an image, script or frame (each load
     would start a kernel of about 110 MB)? A top-level navigation, a link the facilitator
-    follows, still opens it."""
+    follows, still opens it, and the map's sandboxed frame still loads its script."""
     server, _, _ = dashboard
     kernels = _kernels(server)
     for site, mode, dest in (
@@ -327,6 +327,17 @@ def test_other_sites_cannot_load_the_dashboard(dashboard):
         )
         assert status == 403 and body.decode() == REFUSED_TEXT, (site, mode, dest, status)
     assert _kernels(server) == kernels
+    # the map's sandboxed frame (an opaque origin: "cross-site") still gets its script
+    status, body, _ = _raw(
+        server.port,
+        "/workshop/static/vis-network.min.js?v=1",
+        headers={
+            "Sec-Fetch-Site": "cross-site",
+            "Sec-Fetch-Mode": "no-cors",
+            "Sec-Fetch-Dest": "script",
+        },
+    )
+    assert status == 200 and body
     navigation = {
         "Sec-Fetch-Site": "cross-site",
         "Sec-Fetch-Mode": "navigate",

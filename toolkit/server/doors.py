@@ -9,13 +9,14 @@ server start a kernel). :func:`guard` puts one rule in front of every route of a
 
 - whose ``Host`` is not a loopback name or address (:func:`is_loopback_host`),
 - that opens a websocket or changes state (POST, PUT, PATCH, DELETE) from another origin
-  (:func:`same_origin`),
-- that another site's page loads as a resource (``Sec-Fetch-Site`` of ``cross-site`` or
-  ``same-site`` for anything but a top-level navigation).
+  (:func:`same_origin`).
 
 The rule sits in the application's router, so it covers every handler, also those added
 after :func:`guard` is called, and the refusal happens before a body is read or a websocket
-is opened.
+is opened. A handler whose GET is costly (a Voila page starts a kernel) also refuses being
+loaded by another site's page as an image, script or frame (:func:`cross_site_load`); static
+files stay loadable, as the map's sandboxed frame (an opaque origin, so "cross-site" to the
+browser) loads its script.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ __all__ = [
     "is_loopback_host",
     "same_origin",
     "refusal",
+    "cross_site_load",
     "guard",
     "Refused",
     "LOOPBACK_NAMES",
@@ -93,7 +95,7 @@ def same_origin(handler) -> bool:
 
 
 def refusal(request, *, loopback_only: bool = True) -> str | None:
-    """Why ``request`` must be refused (``"host"``, ``"origin"``, ``"cross-site"``), or None.
+    """Why ``request`` must be refused (``"host"`` or ``"origin"``), or None.
 
     ``loopback_only=False`` keeps only the origin check (a server that answers to the
     network under its own name, such as the participant server).
@@ -105,14 +107,25 @@ def refusal(request, *, loopback_only: bool = True) -> str | None:
     upgrade = headers.get("Upgrade", "").lower() == "websocket"
     if (upgrade or request.method in UNSAFE_METHODS) and not same_origin(request):
         return "origin"
-    if loopback_only and headers.get("Sec-Fetch-Site", "") in ("cross-site", "same-site"):
-        top_level = (
-            headers.get("Sec-Fetch-Mode") == "navigate"
-            and headers.get("Sec-Fetch-Dest", "document") == "document"
-        )
-        if not top_level or request.method != "GET":
-            return "cross-site"
     return None
+
+
+def cross_site_load(request) -> bool:
+    """Is ``request`` another site's page loading this URL as a resource (an image,
+    script, frame, fetch), not the visitor opening it (a top-level navigation)?
+
+    Browsers say so in ``Sec-Fetch-Site``/``-Mode``/``-Dest``; without them (scripts, old
+    browsers) it is not. ``same-site`` counts too: another port of 127.0.0.1 is another
+    program.
+    """
+    headers = request.headers
+    if headers.get("Sec-Fetch-Site", "") not in ("cross-site", "same-site"):
+        return False
+    top_level = (
+        headers.get("Sec-Fetch-Mode") == "navigate"
+        and headers.get("Sec-Fetch-Dest", "document") == "document"
+    )
+    return not (top_level and request.method == "GET")
 
 
 class Refused(tornado.web.RequestHandler):

@@ -78,17 +78,22 @@ def _page_handler():
     the log, and any override skipped the preheated pool. A workshop page has one look.
 
     Every page load starts a kernel (about 110 MB); on a server without a pool (the
-    dashboard) ``workshop_max_kernels`` bounds them, so a page that reloads itself, or
-    another site's page that loads the dashboard over and over, cannot fill the memory.
+    dashboard) ``workshop_max_kernels`` bounds them, so a page that reloads itself cannot
+    fill the memory, and on a loopback-only server another site's page cannot load the
+    page as an image, script or frame (each load would start a kernel).
     """
     from voila.tornado.handler import TornadoVoilaHandler
 
+    from .doors import REFUSED_TEXT, cross_site_load
     from .limits import FULL_TEXT
 
     class WorkshopPage(TornadoVoilaHandler):
         starting = 0  # page loads in this process whose kernel may not be listed yet
 
         async def get(self, path=None):
+            if self.settings.get("workshop_loopback_only") and cross_site_load(self.request):
+                self._plain(403, REFUSED_TEXT)  # another site's <img>, <script>, <iframe>
+                return
             if OVERRIDES & set(self.request.arguments):
                 self._plain(
                     400, "Onbekende instelling in het adres / Unknown setting in the address.\n"
@@ -171,6 +176,7 @@ class WorkshopVoila(Voila):
         settings["kernel_websocket_connection_class"] = CheckedKernelConnection
         settings.update(self._limits().settings())
         settings["workshop_max_kernels"] = self.max_kernels
+        settings["workshop_loopback_only"] = self.loopback_only
         return settings
 
     def _limits(self) -> Limits:
