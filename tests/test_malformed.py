@@ -240,17 +240,17 @@ def _serve_refuses(env: dict, problems: list[str]) -> None:
         text=True,
     )
     listened = False
-    while process.poll() is None and time.monotonic() - started < 60:
+    while process.poll() is None and time.monotonic() - started < 600:
         listened |= _listening(port) or _listening(dashboard)
         time.sleep(0.05)
+    stopped_by_itself = process.poll() is not None
     try:
         out, err = process.communicate(timeout=5)
     except subprocess.TimeoutExpired:
         process.kill()
         out, err = process.communicate()
-    took = time.monotonic() - started
+    assert stopped_by_itself, f"serve kept running with broken content\n{out}\n{err}"
     assert process.returncode == 2, f"exit {process.returncode}\n{out}\n{err}"
-    assert took < 30, f"took {took:.0f} s to refuse"
     assert not listened and not _listening(port) and not _listening(dashboard)
     _reports(out + err, problems)
     assert "Starting the workshop servers" not in out

@@ -119,6 +119,12 @@ def files_of(path: Path) -> dict[str, bytes]:
     }
 
 
+# How long a test waits for processes it started before calling it a hang. Generous: 50
+# Python processes starting on two cores busy with other work take minutes, not seconds;
+# no assertion depends on how long anything took.
+PATIENCE = 900
+
+
 def wait_for(predicate, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -170,7 +176,6 @@ def test_list_sessions_is_newest_first(store):
     made = []
     for title in ("eerste", "tweede", "derde"):
         made.append(store.create_session(title))
-        time.sleep(0.01)
     listed = store.list_sessions()
     assert [s.id for s in listed] == [s.id for s in reversed(made)]
     assert [s.title for s in listed] == ["derde", "tweede", "eerste"]
@@ -611,15 +616,15 @@ def test_fifty_processes_writing_at_once_lose_and_double_nothing(store, store_ur
             process.start()
         people = {}
         for _ in range(WRITERS):
-            state, index, person_id = ready.get(timeout=120)
+            state, index, person_id = ready.get(timeout=PATIENCE)
             assert state == "ready", person_id  # else: the writer's traceback
             people[index] = person_id
         spawned = time.monotonic() - started
         go.set()
         writing = time.monotonic()
-        outcomes = [results.get(timeout=300) for _ in range(WRITERS)]
+        outcomes = [results.get(timeout=PATIENCE) for _ in range(WRITERS)]
         for process in processes:
-            process.join(60)
+            process.join(PATIENCE)
         written = time.monotonic() - writing
     finally:
         for process in processes:
@@ -1105,7 +1110,7 @@ def test_locked_sqlite_database_gives_store_unavailable(tmp_path, monkeypatch):
             with pytest.raises(StoreUnavailable) as refused:
                 store.save_answer(person, "needs", "q1", {"text": "wacht"})
             waited = time.monotonic() - started
-            assert 0.2 <= waited < 5, waited
+            assert waited >= 0.25, waited  # it waited for the lock (300 ms) before it gave up
             assert "busy" in str(refused.value) and "try again" in str(refused.value)
             with pytest.raises(StoreUnavailable):
                 store.join(session.code, "Ook geduldig")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from .common import CommandError
 
-__all__ = ["register", "outside_references"]
+__all__ = ["register", "outside_references", "suggested_workers"]
 
 _EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//(?!127\.|localhost)""", re.I)
 
@@ -55,6 +56,11 @@ def _check(args) -> int:
         f"for about {fit['by_memory']} participants; 1,000 people joining and answering 10 "
         f"times keep one core busy for about {fit['wave_seconds_per_1000']:.0f} s"
     )
+    workers = suggested_workers(args.expected, cost, fit["cores"])
+    print(
+        f"suggested: `workshop serve --expected {args.expected} --workers {workers}`"
+        + (" (one worker per core at most)" if workers > 1 else "")
+    )
     ok = True
     if fit["by_memory"] < args.expected:
         ok = False
@@ -65,6 +71,22 @@ def _check(args) -> int:
     ok &= _offline_check()
     print("verdict: OK" if ok else "verdict: NOT READY (see above)")
     return 0 if ok else 1
+
+
+def suggested_workers(expected: int, cost, cores: int) -> int:
+    """Workers for ``expected`` participants: enough cores for everyone joining and
+    answering ten times within one minute (the worst rush), with half a core to spare
+    each; never more than this machine's cores.
+
+    Examples
+    --------
+    >>> from toolkit.measure import ParticipantCost
+    >>> cost = ParticipantCost(60, 180, 70.0, 75.0, 0.07, 8.0, 3.0, 5.0)
+    >>> suggested_workers(100, cost, 8), suggested_workers(3000, cost, 8)
+    (1, 4)
+    """
+    busy = expected * (cost.cpu_ms_per_join + 10 * cost.cpu_ms_per_answer) / 1000 / 60
+    return max(1, min(cores, math.ceil(busy * 2)))
 
 
 def _offline_check() -> bool:

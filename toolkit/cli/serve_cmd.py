@@ -44,6 +44,13 @@ def register(commands) -> None:
         default=30,
         help="how many participants you expect (checked against what this machine holds)",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="participant processes sharing the port, one per core at most (Linux and "
+        "macOS; Windows runs one). `workshop check --expected N` suggests a number",
+    )
     parser.set_defaults(handler=_serve)
 
 
@@ -108,6 +115,8 @@ def _serve(args) -> int:
 
     if not 1 <= args.expected <= 10_000:
         raise CommandError("--expected must be between 1 and 10000")
+    if not 1 <= args.workers <= 64:
+        raise CommandError("--workers must be between 1 and 64 (one per core is plenty)")
     check_content()
     for host, port in ((args.host, args.port), ("127.0.0.1", args.dashboard_port)):
         problem = port_problem(host, port)
@@ -124,6 +133,7 @@ def _serve(args) -> int:
         port=args.port,
         dashboard_port=args.dashboard_port,
         env=env,
+        workers=args.workers,
     )
     qr_paths = write_qr(plan.join_url, folder, session.code)
     supervisor = Supervisor([plan.participant, plan.dashboard], folder / "logs")

@@ -172,6 +172,9 @@ class QuestionType:
     has_result: ClassVar[bool] = True
     #: True when the form must be drawn again after a save (lists of own items).
     redraw_form: ClassVar[bool] = False
+    #: True when checking a posted form needs the participant's stored answers first
+    #: (``Check.own``: e.g. how many texts they already wrote).
+    needs_own: ClassVar[bool] = False
 
     # --- the participant's own answers ------------------------------------------------------
     def own(self, question, own: dict):

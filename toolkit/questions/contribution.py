@@ -49,6 +49,7 @@ class Contribution(QuestionType):
     name = "contribution"
     model = ContributionQuestion
     redraw_form = True
+    needs_own = True
     template = """
 {% macro form(q, own, ui, x) %}
 {% if own %}

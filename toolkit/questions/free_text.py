@@ -46,6 +46,7 @@ class FreeText(QuestionType):
     name = "free_text"
     model = FreeTextQuestion
     redraw_form = True
+    needs_own = True
     template = """
 {% macro form(q, own, ui, x) %}
 {% if own %}

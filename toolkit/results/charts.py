@@ -461,16 +461,18 @@ def numbered_grid_svg(
     legend, h = _legend(kinds, base + lane + 4, w, fs)
     height = base + lane + 4 + h
     drawn = [p for p in points if layer == "all" or (p.get("kind") == "own") == (layer == "own")]
-    seen, marks = {}, []
-    for p in sorted(drawn, key=lambda p: p.get("kind") == "own"):
-        key = (round(p["x"], 1), round(p["y"], 1), p.get("kind"))
-        k = seen[key] = seen.get(key, -1) + 1  # marks before this one at the same place
-        px, py = xy(p["x"], p["y"])
-        px += (k % 3) * fs * 1.3 - fs * 1.3 * (min(seen[key], 2) / 2)
-        py += (k // 3) * fs * 1.3
-        own = p.get("kind") == "own"
-        size = fs * 0.85 if own else fs * 0.75 + min(4.0, float(p.get("n") or 1))
-        marks.append(_marker("own" if own else "group", px, py, size))
+    own_size, marks = fs * 0.85, []
+    sizes = [
+        own_size if p.get("kind") == "own" else fs * 0.75 + min(4.0, float(p.get("n") or 1))
+        for p in drawn
+    ]
+    (ax, ay), (bx, by) = xy(1, 5), xy(5, 1)  # the centres of the corner cells
+    board = (ax - cell / 2, ay - cell / 2, bx + cell / 2, by + cell / 2)
+    places = _spread([xy(p["x"], p["y"]) for p in drawn], sizes, bounds=board)
+    order = sorted(range(len(drawn)), key=lambda i: drawn[i].get("kind") == "own")
+    for i in order:
+        p, (px, py), own = drawn[i], places[i], drawn[i].get("kind") == "own"
+        marks.append(_marker("own" if own else "group", px, py, sizes[i]))
         marks.append(
             _text(
                 px,
@@ -505,6 +507,44 @@ def _grid_points(points, xy, fs, lh, w, cell) -> list[str]:
         ly = py + fs * 0.35 + k * lh * (1 if p["y"] >= 3 else -1)
         labels.append(_text(lx, ly, text, "start" if right else "end", p["label"], _HALO))
     return [m for own, m in marks if not own] + [m for own, m in marks if own] + labels
+
+
+def _spread(centres, radii, bounds, rounds: int = 60) -> list[tuple[float, float]]:
+    """Move marks apart until none overlaps another (a few rounds of pushing each
+    overlapping pair apart), staying inside ``bounds`` (x0, y0, x1, y1). The mean positions
+    of a group are often close together; overlapping numbered marks cannot be read.
+
+    Examples
+    --------
+    >>> a, b = _spread([(50, 50), (50, 50)], [10, 10], (0, 0, 100, 100))
+    >>> round(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5) >= 20
+    True
+    """
+    x0, y0, x1, y1 = bounds
+    points = [list(c) for c in centres]
+    for _ in range(rounds):
+        moved = False
+        for i in range(len(points)):
+            for j in range(i + 1, len(points)):
+                dx, dy = points[j][0] - points[i][0], points[j][1] - points[i][1]
+                gap = radii[i] + radii[j] + 1.5
+                dist = math.hypot(dx, dy)
+                if dist >= gap:
+                    continue
+                if dist < 1e-6:  # the same place: side by side, in a fixed direction
+                    dx, dy, dist = 1.0, 0.35 * ((i + j) % 3 - 1), 1.0
+                push = (gap - dist) / 2 / dist
+                points[i][0] -= dx * push
+                points[i][1] -= dy * push
+                points[j][0] += dx * push
+                points[j][1] += dy * push
+                moved = True
+        for point, r in zip(points, radii):
+            point[0] = min(max(point[0], min(x0, x1) + r), max(x0, x1) - r)
+            point[1] = min(max(point[1], min(y0, y1) + r), max(y0, y1) - r)
+        if not moved:
+            break
+    return [tuple(p) for p in points]
 
 
 def bars_html(

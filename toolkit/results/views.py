@@ -30,15 +30,19 @@ def results_css() -> str:
 
 
 def stack(group: str, own: str) -> str:
-    """The group's result with the participant's own answer in a layer over or after it.
+    """The group's result with the participant's own answer after it, or laid over it when
+    the own answer is a chart of the same size (``overlay``).
 
     Examples
     --------
     >>> stack("<p>g</p>", "")
     "<div class='stack'><div class='group-layer'><p>g</p></div><div class='own-layer'></div></div>"
+    >>> stack("<svg/>", "<svg/>").startswith("<div class='stack overlay'>")
+    True
     """
+    kind = "stack overlay" if own.startswith("<svg") else "stack"
     return (
-        f"<div class='stack'><div class='group-layer'>{group}</div>"
+        f"<div class='{kind}'><div class='group-layer'>{group}</div>"
         f"<div class='own-layer'>{own}</div></div>"
     )
 
@@ -66,16 +70,14 @@ def radar_html(exercise, results: dict, ui: Ui, own: dict | None = None, layer="
     axes = [(q.short or q.prompt)(lang) for q in scales]
     series = [
         {
-            "label": ui.t("p_you"),
-            "values": [(own or {}).get(q.id) for q in scales],
-            "kind": "own",
-        },
-        {
             "label": ui.t("p_group"),
             "values": [results[q.id]["mean"] for q in scales],
             "kind": "group",
         },
     ]
+    if ui.own:  # the legend explains the own layer only where one is laid over
+        own_values = [(own or {}).get(q.id) for q in scales]
+        series.insert(0, {"label": ui.t("p_you"), "values": own_values, "kind": "own"})
     chart = charts.radar_svg(
         axes,
         series,

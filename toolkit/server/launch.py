@@ -52,6 +52,7 @@ class ServerSpec:
     kind: str = "voila"
     session: str = ""  # the session code the server is for (web: the bare address's default)
     presenter: bool = False  # voila: also serve the presenter view (/presenter)
+    workers: int = 1  # web: participant processes sharing the port
     loopback_only: bool = False  # voila: only loopback Host names, own Origin, XSRF (dashboard)
     limits: dict = field(default_factory=dict)  # voila: toolkit.server.limits.Limits fields
     log_dir: str = ""  # the server logs to <log_dir>/<role>.log (capped); "": to stderr
@@ -268,6 +269,8 @@ def run(spec: ServerSpec) -> None:
                 str(spec.port),
                 "--session",
                 spec.session,
+                "--workers",
+                str(spec.workers),
                 *(["--db", spec.env["WORKSHOP_DB"]] if spec.env.get("WORKSHOP_DB") else []),
             ]
         )

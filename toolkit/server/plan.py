@@ -83,7 +83,13 @@ class ServePlan:
 
 
 def plan_servers(
-    *, code: str, host: str, port: int, dashboard_port: int, env: dict[str, str]
+    *,
+    code: str,
+    host: str,
+    port: int,
+    dashboard_port: int,
+    env: dict[str, str],
+    workers: int = 1,
 ) -> ServePlan:
     """The two servers: the participant web app on ``host`` (the LAN; no kernels), the
     dashboard, map explorer and presenter view (Voila) on 127.0.0.1 only."""
@@ -103,6 +109,7 @@ def plan_servers(
         role="participant",
         kind="web",
         session=code,
+        workers=workers,
     )
     dashboard = ServerSpec(
         routes={"/": "facilitator.ipynb", "/map": "explorer.ipynb"},

@@ -1,7 +1,7 @@
 """The durable store: sessions, participants, answers, contributions (SQLite or PostgreSQL)."""
 
 from .engine import database_url
-from .errors import NotAllowed, SchemaError, StoreError, StoreUnavailable
+from .errors import ExerciseClosed, NotAllowed, SchemaError, StoreError, StoreUnavailable
 from .schema import SCHEMA_VERSION
 from .store import Answer, Contribution, Participant, SessionInfo, Store
 
@@ -15,6 +15,7 @@ __all__ = [
     "SchemaError",
     "StoreUnavailable",
     "NotAllowed",
+    "ExerciseClosed",
     "SCHEMA_VERSION",
     "database_url",
 ]

@@ -121,6 +121,9 @@ _UPGRADES = {
     2: [  # the room's state, approvals, the participant's last page; `changes` is created
         "ALTER TABLE sessions ADD COLUMN room TEXT NOT NULL DEFAULT '{}'",
         "ALTER TABLE answers ADD COLUMN approved BOOLEAN NOT NULL DEFAULT FALSE",
+        "ALTER TABLE answers ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
+        "DROP INDEX ix_answers_session_exercise",
+        "CREATE INDEX ix_answers_session_exercise ON answers (session_id, exercise, revision)",
         "ALTER TABLE contributions ADD COLUMN approved BOOLEAN NOT NULL DEFAULT FALSE",
         "ALTER TABLE participants ADD COLUMN screen VARCHAR(80) NOT NULL DEFAULT ''",
     ],

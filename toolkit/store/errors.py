@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["StoreError", "SchemaError", "StoreUnavailable", "NotAllowed"]
+__all__ = ["StoreError", "SchemaError", "StoreUnavailable", "NotAllowed", "ExerciseClosed"]
 
 
 class StoreError(Exception):
@@ -15,6 +15,10 @@ class SchemaError(StoreError):
 
 class NotAllowed(StoreError):
     """A request the rules refuse: unknown session, closed exercise, foreign token."""
+
+
+class ExerciseClosed(NotAllowed):
+    """The exercise was closed when the answer arrived: nothing was stored."""
 
 
 class StoreUnavailable(StoreError):

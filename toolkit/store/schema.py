@@ -81,9 +81,12 @@ answers = Table(
     Column("value", Text, nullable=False),  # JSON
     Column("hidden", Boolean, nullable=False, default=False),  # since schema 2
     Column("approved", Boolean, nullable=False, default=False),  # since schema 3
+    # The exercise's change counter when the row was last written (since schema 3): a
+    # reader that saw revision r fetches only the rows above it.
+    Column("revision", Integer, nullable=False, default=0),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("session_id", "participant_id", "exercise", "item", name="uq_answer_per_item"),
-    Index("ix_answers_session_exercise", "session_id", "exercise"),
+    Index("ix_answers_session_exercise", "session_id", "exercise", "revision"),
 )
 
 contributions = Table(
@@ -103,8 +106,9 @@ contributions = Table(
     Index("ix_contributions_session", "session_id"),
 )
 
-# A change counter per session and scope (an exercise id, "room", "people" or "map"), raised
-# in the same transaction as every write (since schema 3). Each server process polls it, one
+# A change counter per session and scope (an exercise id, "~room", "~people", "~map", or
+# "~gone:<exercise>" when answers were removed), raised in the same transaction as every
+# write (since schema 3). Each server process polls it, one
 # query for all its sessions, to learn what changed elsewhere and push live updates.
 changes = Table(
     "changes",

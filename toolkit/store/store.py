@@ -15,9 +15,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from .engine import busy_timeout_ms, database_url, make_engine, prepare_schema
-from .errors import NotAllowed, StoreUnavailable
+from .errors import ExerciseClosed, NotAllowed, StoreUnavailable
 from .gate import write_gate
 from .schema import answers, changes, contributions, participants, sessions
+from .statements import Statements
 
 __all__ = [
     "Store",
@@ -30,10 +31,12 @@ __all__ = [
     "ROOM",
     "PEOPLE",
     "MAP",
+    "GONE",
 ]
 
 # Change scopes besides exercise ids: the room's state, who joined, the map's additions.
 ROOM, PEOPLE, MAP = "~room", "~people", "~map"
+GONE = "~gone:"  # + exercise id: answers of it were removed (incremental readers reload)
 CHANGE_CHANNEL = "workshop_changes"  # PostgreSQL NOTIFY channel: payload "session_id:scope"
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -150,6 +153,7 @@ class Answer:
     hidden: bool
     updated_at: datetime
     approved: bool = False
+    revision: int = 0
 
 
 @dataclass(frozen=True)
@@ -211,6 +215,7 @@ class Store:
         self.engine = engine
         sqlite_file = engine.url.database if engine.dialect.name == "sqlite" else None
         self._gate = write_gate(sqlite_file, busy_timeout_ms() / 1000)
+        self._sql = Statements(self._insert)
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -243,28 +248,27 @@ class Store:
                 raise
             raise StoreUnavailable.from_exception(exc) from None
 
-    def _read(self, statement):
+    def _read(self, statement, params=None):
         try:
             with self.engine.connect() as conn:
-                return conn.execute(statement).all()
+                return (
+                    conn.execute(statement, params).all()
+                    if params
+                    else conn.execute(statement).all()
+                )
         except (OperationalError, DBAPIError) as exc:
             raise StoreUnavailable.from_exception(exc) from None
 
-    def _bump(self, conn, session_id: int, scope: str) -> None:
+    def _bump(self, conn, session_id: int, scope: str) -> int:
         """Raise the change counter of ``scope`` in this write's transaction (and, on
-        PostgreSQL, notify listeners when it commits)."""
-        insert = self._insert(changes).values(session_id=session_id, scope=scope, version=1)
-        conn.execute(
-            insert.on_conflict_do_update(
-                index_elements=["session_id", "scope"],
-                set_={"version": changes.c.version + 1},
-            )
-        )
+        PostgreSQL, notify listeners when it commits); return its new value."""
+        version = conn.execute(self._sql.bump, {"sid": session_id, "scope": scope}).scalar_one()
         if self.engine.dialect.name == "postgresql":
             conn.execute(
                 text("SELECT pg_notify(:channel, :payload)"),
                 {"channel": CHANGE_CHANNEL, "payload": f"{session_id}:{scope}"},
             )
+        return version
 
     def versions(self, session_ids: Iterable[int]) -> dict[tuple[int, str], int]:
         """The change counters of these sessions: ``{(session_id, scope): version}``.
@@ -275,11 +279,7 @@ class Store:
         ids = sorted(set(session_ids))
         if not ids:
             return {}
-        rows = self._read(
-            select(changes.c.session_id, changes.c.scope, changes.c.version).where(
-                changes.c.session_id.in_(ids)
-            )
-        )
+        rows = self._read(self._sql.versions, {"sids": ids})
         return {(r.session_id, r.scope): r.version for r in rows}
 
     # --- sessions ---------------------------------------------------------------------------
@@ -318,11 +318,11 @@ class Store:
         code = (code or "").strip().upper()
         if not code or len(code) > 12:
             return None
-        rows = self._read(select(sessions).where(sessions.c.code == code))
+        rows = self._read(self._sql.session_by_code, {"code": code})
         return _session(rows[0]) if rows else None
 
     def session_by_id(self, session_id: int) -> SessionInfo | None:
-        rows = self._read(select(sessions).where(sessions.c.id == session_id))
+        rows = self._read(self._sql.session_by_id, {"sid": session_id})
         return _session(rows[0]) if rows else None
 
     def list_sessions(self) -> list[SessionInfo]:
@@ -443,10 +443,7 @@ class Store:
         if session is None or not token or len(token) > 100:
             return None
         rows = self._read(
-            select(participants).where(
-                participants.c.token_hash == hash_token(token),
-                participants.c.session_id == session.id,
-            )
+            self._sql.participant_by_token, {"token_hash": hash_token(token), "sid": session.id}
         )
         if not rows:
             return None
@@ -544,52 +541,82 @@ class Store:
         """Store (or replace) the participant's answer to one item. Retrying is harmless."""
         if not _plain_text(exercise, 64) or not _plain_text(item, 160):
             raise NotAllowed("unknown exercise or item")
-        encoded = _encode(value, "answer")
+        self.apply_answers(person, exercise, [(item, value)], only_if_open=False)
+
+    def apply_answers(
+        self,
+        person: Participant,
+        exercise: str,
+        changes,
+        *,
+        only_if_open: bool = True,
+        touch: bool = True,
+    ) -> None:
+        """Store (or, for a value of None, remove) several of one participant's answers to
+        ``exercise`` in one transaction; with ``only_if_open`` the exercise must be open
+        at that moment (else ExerciseClosed and nothing written); ``touch`` also marks the
+        participant as active. Retrying is harmless.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> store = Store.open(f"sqlite:///{os.path.join(tempfile.mkdtemp(), 'w.db')}")
+        >>> session = store.create_session("Demo", exercises=["needs"])
+        >>> person, _ = store.join(session.code, "Uil")
+        >>> store.apply_answers(person, "needs", [("q1", 3), ("q2", "ja")])
+        >>> store.apply_answers(person, "needs", [("q2", None)])
+        >>> [(a.item, a.value) for a in store.answers(session.id)]
+        [('q1', 3)]
+        >>> store.apply_answers(person, "other", [("q1", 1)])
+        Traceback (most recent call last):
+        ...
+        toolkit.store.errors.ExerciseClosed: exercise 'other' is closed
+        >>> store.close()
+        """
+        if not _plain_text(exercise, 64):
+            raise NotAllowed("unknown exercise or item")
         now = _now()
-        insert = self._insert(answers).values(
-            session_id=person.session_id,
-            participant_id=person.id,
-            exercise=exercise,
-            item=item,
-            value=encoded,
-            hidden=False,
-            updated_at=now,
-        )
-        statement = insert.on_conflict_do_update(
-            index_elements=["session_id", "participant_id", "exercise", "item"],
-            set_={"value": insert.excluded.value, "updated_at": insert.excluded.updated_at},
-        )
+        base = {"sid": person.session_id, "pid": person.id, "exercise": exercise, "now": now}
+        writes, removes = [], []
+        for item, value in changes:
+            if not _plain_text(item, 160):
+                raise NotAllowed("unknown exercise or item")
+            if value is None:
+                removes.append({**base, "item": item})
+            else:
+                writes.append({**base, "item": item, "value": _encode(value, "answer")})
+        sql = self._sql
 
         def work(conn):
-            conn.execute(statement)
-            conn.execute(
-                update(participants).where(participants.c.id == person.id).values(last_seen_at=now)
-            )
-            self._bump(conn, person.session_id, exercise)
+            if only_if_open:
+                row = conn.execute(sql.open_exercises, base).first()
+                if row is None or exercise not in json.loads(row.open_exercises or "[]"):
+                    raise ExerciseClosed(f"exercise {exercise!r} is closed")
+            revision = self._bump(conn, person.session_id, exercise)
+            if writes:
+                conn.execute(sql.save_answer, [{**w, "revision": revision} for w in writes])
+            if removes:
+                conn.execute(sql.delete_answer, removes)
+                self._bump(conn, person.session_id, GONE + exercise)
+            if touch:
+                conn.execute(sql.touch, base)
 
         self._run_write(work)
 
     def delete_answer(self, person: Participant, exercise: str, item: str) -> None:
         """Remove one of the participant's own answers (e.g. a need they take back)."""
-
-        def work(conn):
-            conn.execute(
-                delete(answers).where(
-                    answers.c.session_id == person.session_id,
-                    answers.c.participant_id == person.id,
-                    answers.c.exercise == exercise,
-                    answers.c.item == item,
-                )
-            )
-            if _plain_text(exercise, 64):
-                self._bump(conn, person.session_id, exercise)
-
-        self._run_write(work)
+        self.apply_answers(person, exercise, [(item, None)], only_if_open=False, touch=False)
 
     def answers(
         self, session_id: int, exercise: str | None = None, participant_id: int | None = None
     ) -> list[Answer]:
         """Answers of a session, optionally of one exercise and/or one participant."""
+        if exercise is not None:
+            params = {"sid": session_id, "exercise": exercise}
+            if participant_id is None:
+                return self._answers(self._read(self._sql.answers_of_exercise, params))
+            params["pid"] = participant_id
+            return self._answers(self._read(self._sql.answers_of_participant, params))
         query = (
             select(answers, participants.c.pseudonym)
             .join(participants, participants.c.id == answers.c.participant_id)
@@ -600,6 +627,31 @@ class Store:
         if participant_id is not None:
             query = query.where(answers.c.participant_id == participant_id)
         query = query.order_by(answers.c.id)
+        return self._answers(self._read(query))
+
+    def answer_rows(self, session_id: int, exercise: str, after: int = 0) -> list[Answer]:
+        """The answers to one exercise written after revision ``after`` (all for 0), without
+        pseudonyms or times: what group results need, read incrementally."""
+        params = {"sid": session_id, "exercise": exercise, "after": after}
+        statement = self._sql.answer_rows_after if after else self._sql.answer_rows
+        return [
+            Answer(
+                r.id,
+                r.participant_id,
+                "",
+                r.exercise,
+                r.item,
+                json.loads(r.value),
+                bool(r.hidden),
+                None,
+                bool(r.approved),
+                r.revision,
+            )
+            for r in self._read(statement, params)
+        ]
+
+    @staticmethod
+    def _answers(rows) -> list[Answer]:
         return [
             Answer(
                 r.id,
@@ -611,8 +663,9 @@ class Store:
                 bool(r.hidden),
                 r.updated_at,
                 bool(r.approved),
+                r.revision,
             )
-            for r in self._read(query)
+            for r in rows
         ]
 
     def set_answer_hidden(self, session_id: int, answer_id: int, hidden: bool) -> None:
@@ -633,8 +686,9 @@ class Store:
             ).first()
             if found is None:
                 return
-            conn.execute(update(table).where(table.c.id == row_id).values(**values))
-            self._bump(conn, session_id, found.exercise if table is answers else MAP)
+            version = self._bump(conn, session_id, found.exercise if table is answers else MAP)
+            written = {**values, "revision": version} if table is answers else values
+            conn.execute(update(table).where(table.c.id == row_id).values(**written))
 
         self._run_write(work)
 

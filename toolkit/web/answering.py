@@ -16,6 +16,7 @@ from ..exercises.errors import AnswerError
 from ..questions import Check, Form, Ui, question_type
 from ..questions.contribution import OWN_CONTRIBUTIONS, organisation_names
 from ..results.aggregate import own_answers
+from ..store import ExerciseClosed
 from .pages import ExercisePage
 from .render import own_blocks, question_form
 
@@ -68,33 +69,41 @@ class AnswerPage(ExercisePage):
         return Form(fields)
 
     async def save(self, exercise, question) -> None:
-        """Check the posted answer and store it, or raise Refused (nothing stored)."""
+        """Check the posted answer and store it, or raise Refused (nothing stored).
+
+        One transaction checks that the exercise is open and writes every change, so an
+        answer that meets a closing exercise is refused, never half kept.
+        """
         site = self.site
-        session = await site.run(site.store.session_by_id, self.session.id)  # fresh: open?
-        if session is None:
-            raise Refused(410, self.t("p_session_gone"))
-        self.session = session
-        if not session.is_open(exercise.id):
-            raise Refused(409, self.t("w_closed_refused"))
         kind = question_type(question)
-        answers = await site.run(
-            site.store.answers, session.id, exercise=exercise.id, participant_id=self.person.id
-        )
-        own = own_answers(exercise, answers, self.person.id)
         form = self.form()
+        own = {}
+        if kind.needs_own:
+            answers = await site.run(
+                site.store.answers,
+                self.session.id,
+                exercise=exercise.id,
+                participant_id=self.person.id,
+            )
+            own = own_answers(exercise, answers, self.person.id)
         try:
             if question.type == "contribution":
                 await self._contribute(exercise, question, form, own)
                 return
             check = await self._check(exercise, question, own)
-            for item, value in kind.from_form(question, form, check):
-                if value is None:
-                    await site.run(site.store.delete_answer, self.person, exercise.id, item)
-                else:
-                    cleaned = kind.clean(question, value, check)
-                    await site.run(site.store.save_answer, self.person, exercise.id, item, cleaned)
+            changes = [
+                (item, None if value is None else kind.clean(question, value, check))
+                for item, value in kind.from_form(question, form, check)
+            ]
         except AnswerError as exc:
             raise Refused(400, self.t(exc.key, **exc.values)) from None
+        touch = site.touched.get(self.person.id) is None  # 'active' is kept to the minute
+        try:
+            await site.run(site.store.apply_answers, self.person, exercise.id, changes, touch=touch)
+        except ExerciseClosed:
+            raise Refused(409, self.t("w_closed_refused")) from None
+        if touch:
+            site.touched.put(self.person.id, True)
 
     async def _check(self, exercise, question, own) -> Check:
         """What the answer is checked against besides its question, as this participant
@@ -102,10 +111,7 @@ class AnswerPage(ExercisePage):
         site = self.site
         check = Check(own=own)
         if question.type == "dot_vote":
-            versions = await site.run(site.store.versions, [self.session.id])
-            blocks = await site.run(
-                site.results.get, self.session, exercise, self.lang, versions, 1.0
-            )
+            blocks = await site.run(site.results.latest, self.session, exercise, self.lang)
             check.dot_options = {key for key, _ in blocks.groups[question.id]["options"]}
         elif question.type == "grid":
             check.grid_items = {i for i, _ in site.content.grid_items(question, self.lang)}
@@ -115,6 +121,9 @@ class AnswerPage(ExercisePage):
 
     async def _contribute(self, exercise, question, form, own) -> None:
         site, person = self.site, self.person
+        session = await site.run(site.store.session_by_id, self.session.id)  # fresh: open?
+        if session is None or not session.is_open(exercise.id):
+            raise Refused(409, self.t("w_closed_refused"))
         mine = await site.run(site.store.contributions, self.session.id, participant_id=person.id)
         everyone = await site.run(site.store.contributions, self.session.id)
         from .mapframe import visible_additions
@@ -145,10 +154,11 @@ class AnswerPage(ExercisePage):
         )
 
     async def acknowledge(self, exercise, question) -> None:
-        """JSON for the script: saved, the own layer of every block, the form if needed."""
+        """JSON for the script: saved, the own layer of the question's block(s), and the
+        form again where it lists one's own items. No aggregation here: the group's part
+        comes over the live stream, computed once for everyone."""
         site, session = self.site, self.session
-        versions = await site.run(site.store.versions, [session.id])
-        blocks = await site.run(site.results.get, session, exercise, self.lang, versions, 1.0)
+        blocks = await site.run(site.results.latest, session, exercise, self.lang)
         answers = await site.run(
             site.store.answers, session.id, exercise=exercise.id, participant_id=self.person.id
         )
@@ -158,7 +168,7 @@ class AnswerPage(ExercisePage):
         reply = {
             "ok": True,
             "message": self.t("p_saved"),
-            "own": own_blocks(exercise, own, blocks, ui),
+            "own": own_blocks(exercise, own, blocks, ui, only=question),
         }
         if kind.redraw_form:
             if question.type == "contribution":

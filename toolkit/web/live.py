@@ -140,16 +140,23 @@ class Hub:
             self._task = None
 
     def poke(self) -> None:
-        """Poll now instead of at the next tick (after this process wrote something)."""
+        """Poll as soon as the interval allows (after this process wrote something)."""
         self._wake.set()
 
     async def _loop(self) -> None:
+        last = 0.0
         while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
             except TimeoutError:
                 pass
+            # A poke polls early when the hub was idle, never more often than once per
+            # interval: a room answering at full speed is pushed a few updates a second.
+            wait = self.poll_seconds - (time.monotonic() - last)
+            if wait > 0:
+                await asyncio.sleep(wait)
             self._wake.clear()
+            last = time.monotonic()
             try:
                 await self.poll()
             except Exception:  # keep pushing; one failed poll must not end live updates

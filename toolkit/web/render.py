@@ -16,9 +16,17 @@ from ..questions.contribution import OWN_CONTRIBUTIONS
 from ..questions.free_text import new_item
 from ..results.aggregate import group_results
 from ..results.views import radar_html, stack
-from ..store.store import MAP, ROOM
+from ..store.store import GONE, MAP, ROOM
 
-__all__ = ["environment", "question_form", "Results", "Blocks", "RADAR", "own_blocks"]
+__all__ = [
+    "environment",
+    "question_form",
+    "Results",
+    "Blocks",
+    "RADAR",
+    "own_blocks",
+    "compute_blocks",
+]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 RADAR = "_radar"  # the block of an exercise's scale questions drawn as one radar
@@ -82,6 +90,30 @@ class Blocks:
     computed_at: float = field(default_factory=time.monotonic)
 
 
+class AnswerSet:
+    """One exercise's answers in memory, brought up to date with the rows written since the
+    last read (their ``revision``); read whole again when answers were removed."""
+
+    def __init__(self):
+        self.rows: dict[tuple, object] = {}
+        self.revision = -1
+        self.gone = -1
+
+    def refresh(self, store, session_id: int, exercise_id: str, versions: dict) -> list:
+        gone = versions.get((session_id, GONE + exercise_id), 0)
+        if gone != self.gone or self.revision < 0:
+            rows = store.answer_rows(session_id, exercise_id)
+            self.rows = {(r.participant_id, r.item): r for r in rows}
+            self.gone = gone
+        elif versions.get((session_id, exercise_id), 0) > self.revision:
+            rows = store.answer_rows(session_id, exercise_id, after=self.revision)
+            self.rows.update({(r.participant_id, r.item): r for r in rows})
+        else:
+            rows = []
+        self.revision = max([self.revision, 0, *(r.revision for r in rows)])
+        return sorted(self.rows.values(), key=lambda r: r.id)
+
+
 class Results:
     """Group results per (session, exercise, language), recomputed only when the store's
     change counters for them moved; shared by every page and live stream of a process."""
@@ -89,6 +121,7 @@ class Results:
     def __init__(self, store, content):
         self.store, self.content = store, content
         self._cache: dict[tuple, Blocks] = {}
+        self._answers: dict[tuple, AnswerSet] = {}
         self._locks: dict[tuple, threading.Lock] = {}
         self._guard = threading.Lock()
 
@@ -140,28 +173,34 @@ class Results:
             cached = self._cache.get(key)
             if cached is not None and cached.version == version:
                 return cached
-            blocks = self._compute(session, exercise, lang, version, large)
+            answers = self._answers.setdefault((session.id, exercise.id), AnswerSet())
+            rows = answers.refresh(self.store, session.id, exercise.id, versions)
+            blocks = self._compute(session, exercise, lang, version, large, rows)
             self._cache[key] = blocks
             return blocks
 
-    def _compute(self, session, exercise, lang, version, large=False) -> Blocks:
-        answers = self.store.answers(session.id, exercise=exercise.id)
+    def _compute(self, session, exercise, lang, version, large=False, answers=None) -> Blocks:
+        if answers is None:
+            answers = self.store.answer_rows(session.id, exercise.id)
         contributions = self.store.contributions(session.id) if _has_map_part(exercise) else ()
-        view = View.of(session)
-        groups = group_results(exercise, answers, view, self.content, lang, contributions)
         ui = Ui(lang=lang, large=large, content=self.content, own=not large)
-        html = {}
-        if not session.results_visible:
-            hidden = f"<p class='results-hidden'>{ui.e(ui.t('p_results_hidden'))}</p>"
-            html = {block: hidden for block in self.block_ids(exercise)}
-        else:
-            if _uses_radar(exercise):
-                html[RADAR] = radar_html(exercise, groups, ui, None, "group")
-            for q in exercise.questions:
-                if q.id in self.block_ids(exercise):
-                    html[q.id] = question_type(q).group_html(exercise, q, groups[q.id], ui)
-        people = {a.participant_id for a in answers} | {c.participant_id for c in contributions}
-        return Blocks(version, groups, html, len(people))
+        return compute_blocks(
+            exercise,
+            answers,
+            View.of(session),
+            ui,
+            contributions=contributions,
+            results_visible=session.results_visible,
+            version=version,
+        )
+
+    def latest(self, session, exercise, lang: str, large: bool = False) -> Blocks:
+        """The last blocks computed for this key, whatever changed since (computed now if
+        there are none): for what needs labels and options, not the newest counts."""
+        cached = self._cache.get((session.id, exercise.id, lang, large))
+        if cached is not None:
+            return cached
+        return self.get(session, exercise, lang, self.store.versions([session.id]), 0.0, large)
 
     @staticmethod
     def block_ids(exercise) -> list[str]:
@@ -175,16 +214,46 @@ class Results:
         ]
 
 
-def own_blocks(exercise, own: dict, blocks: Blocks, ui: Ui) -> dict[str, str]:
-    """The participant's own layer of each result block (cheap: no aggregation)."""
+def compute_blocks(
+    exercise,
+    answers,
+    view: View,
+    ui: Ui,
+    *,
+    contributions=(),
+    results_visible: bool = True,
+    version: tuple = (),
+) -> Blocks:
+    """Aggregate an exercise's answers once and draw each result block's group layer."""
+    groups = group_results(exercise, answers, view, ui.content, ui.lang, contributions)
+    html = {}
+    if not results_visible:
+        hidden = f"<p class='results-hidden'>{ui.e(ui.t('p_results_hidden'))}</p>"
+        html = {block: hidden for block in Results.block_ids(exercise)}
+    else:
+        if _uses_radar(exercise):
+            html[RADAR] = radar_html(exercise, groups, ui, None, "group")
+        for q in exercise.questions:
+            if q.id in Results.block_ids(exercise):
+                html[q.id] = question_type(q).group_html(exercise, q, groups[q.id], ui)
+    people = {a.participant_id for a in answers} | {c.participant_id for c in contributions}
+    return Blocks(version, groups, html, len(people))
+
+
+def own_blocks(exercise, own: dict, blocks: Blocks, ui: Ui, only=None) -> dict[str, str]:
+    """The participant's own layer of each result block (cheap: no aggregation); with
+    ``only`` (a question), just the block(s) that question's answer shows in."""
     out = {}
-    if _uses_radar(exercise):
+    radar = _uses_radar(exercise)
+    if radar and (only is None or only.type == "scale"):
         values = {q.id: own.get(q.id) for q in exercise.questions if q.type == "scale"}
         out[RADAR] = (
             radar_html(exercise, blocks.groups, ui, values, "own") if any(values.values()) else ""
         )
     for q in exercise.questions:
-        if q.id in blocks.html or q.id in Results.block_ids(exercise):
+        if only is not None and q is not only:
+            continue
+        if q.id in Results.block_ids(exercise):
             kind = question_type(q)
             out[q.id] = kind.own_html(exercise, q, kind.own(q, own), blocks.groups[q.id], ui)
     return out

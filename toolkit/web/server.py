@@ -6,12 +6,14 @@ import argparse
 import asyncio
 import logging
 import signal
+import socket
 import sys
 
 import tornado.httpserver
 import tornado.netutil
 
 from .app import make_app
+from .feed import listen_for_changes
 from .limits import Connections, Limits, client_key
 from .site import Site
 
@@ -81,15 +83,21 @@ async def serve(args) -> None:
     from ..store import Store
 
     store = Store.open(args.db)
+    loop = asyncio.get_running_loop()
     site = Site(store, session_code=args.session or "")
     app = make_app(site)
     server = http_server(app, site.limits, behind_proxy=args.behind_proxy)
-    sockets = tornado.netutil.bind_sockets(args.port, args.host, reuse_port=args.reuse_port)
+    if args.fds:  # a worker: the listening socket(s) come from the parent (workers.py)
+        sockets = [socket.socket(fileno=int(fd)) for fd in args.fds.split(",")]
+        for sock in sockets:
+            sock.setblocking(False)
+    else:
+        sockets = tornado.netutil.bind_sockets(args.port, args.host, reuse_port=args.reuse_port)
     server.add_sockets(sockets)
     site.hub.start()
+    listen_for_changes(store, lambda: loop.call_soon_threadsafe(site.hub.poke))
     log.info("participant server on %s:%s", args.host, args.port)
     stopped = asyncio.Event()
-    loop = asyncio.get_running_loop()
     for name in ("SIGTERM", "SIGINT"):
         if hasattr(signal, name):
             try:
@@ -110,14 +118,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8866)
     parser.add_argument("--db", default=None, help="store URL (default: WORKSHOP_DB)")
     parser.add_argument("--session", default="", help="the session code of this workshop")
-    parser.add_argument("--reuse-port", action="store_true", help="share the port (workers)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="participant processes sharing the port (Linux and macOS; Windows runs one)",
+    )
+    parser.add_argument("--fds", default="", help=argparse.SUPPRESS)  # set for a worker
+    parser.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--behind-proxy", action="store_true", help="trust X-Real-IP from a reverse proxy"
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[%(name)s] %(levelname)s %(message)s")
+    if args.workers > 1 and not args.fds and not args.reuse_port:
+        from .workers import SUPPORTED, run_workers
+
+        if SUPPORTED:
+            from ..store import Store
+
+            Store.open(args.db).close()  # create or upgrade the schema once, before them
+            return run_workers(args, args.workers, _worker_args(args))
+        log.warning("several workers need Linux or macOS; running one")
     asyncio.run(serve(args))
     return 0
+
+
+def _worker_args(args) -> list[str]:
+    """The options a worker gets from its parent (all but the address and the count)."""
+    out = ["--session", args.session or ""]
+    if args.db:
+        out += ["--db", args.db]
+    if args.behind_proxy:
+        out.append("--behind-proxy")
+    return out
 
 
 def run() -> None:  # pragma: no cover - console entry

@@ -67,6 +67,7 @@ class Site:
         self.streams = Connections(self.limits.max_streams_per_client, self.limits.max_streams)
         self.sessions = TTLCache(seconds=2.0, size=1000)  # code -> SessionInfo (pages only)
         self.people = TTLCache(seconds=30.0, size=20_000)  # (code, token) -> Participant
+        self.touched = TTLCache(seconds=60.0, size=20_000)  # participant id: marked active
         self.by_id = {e.id: e for e in self.exercises}
         self.hub = None  # set by the app (live.Hub)
 

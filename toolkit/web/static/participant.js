@@ -99,7 +99,10 @@
     status(form, "ok", data.message);
     Object.keys(data.own || {}).forEach(function (block) {
       var layer = $('[data-block="' + block + '"] .own-layer');
-      if (layer) { layer.innerHTML = data.own[block]; }
+      if (layer) {
+        layer.innerHTML = data.own[block];
+        layer.parentNode.classList.toggle("overlay", data.own[block].indexOf("<svg") === 0);
+      }
     });
     if (data.form) {
       $("fieldset.body", form).innerHTML = data.form;
