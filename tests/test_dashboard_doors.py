@@ -674,3 +674,25 @@ def test_missing_files_log_one_short_line(dashboard):
     logged = _log_from(server, start)
     assert "Traceback" not in logged and "nosuch" not in logged
     assert len(logged) < 3000, f"{len(logged)} characters logged for 300 requests"
+
+
+def test_a_malformed_request_is_not_logged(dashboard):
+    """Is a malformed request (an impossible Host, a header name with a space) logged
+    without its text or the client's address (Tornado's message quotes both)?"""
+    server, _, _ = dashboard
+    start = server.log.stat().st_size
+    for raw in (
+        b"GET / HTTP/1.1\r\nHost: MARKERXYZ/..\r\n\r\n",  # "Invalid Host header: %r"
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nMARKER XYZ: 1\r\n\r\n",  # "Invalid header name"
+    ):
+        sock = _socket_from("127.0.0.9", server.port)
+        try:
+            sock.sendall(raw)
+            sock.settimeout(30)
+            while sock.recv(4096):
+                pass
+        finally:
+            sock.close()
+    _until(lambda: "Malformed HTTP message" in _log_from(server, start), what="the log line")
+    logged = _log_from(server, start)
+    assert "MARKERXYZ" not in logged and "127.0.0.9" not in logged

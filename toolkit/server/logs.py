@@ -89,9 +89,13 @@ def clip_record(record: logging.LogRecord, limit: int = LINE_LIMIT) -> logging.L
 
 
 def _no_address(value):
-    """Tornado logs a connection's context (its client's address) in some messages."""
-    if type(value).__name__ == "_HTTPRequestContext":
+    """Tornado logs a connection's context (its client's address) and the error of a
+    malformed request (which quotes the request) in some messages."""
+    name = type(value).__name__
+    if name == "_HTTPRequestContext":
         return "a client"
+    if name == "HTTPInputError":
+        return "a malformed request (not shown)"
     return value
 
 
