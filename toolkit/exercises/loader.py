@@ -211,7 +211,7 @@ def load_exercises(folder: str | Path | None = None) -> list[Exercise]:
     --------
     >>> exercises = load_exercises()
     >>> [e.id for e in exercises][:3]
-    ['bestuurstafel', 'professionalisering', 'behoeften']
+    ['de-zaal', 'bestuurstafel', 'professionalisering']
     """
     folder = Path(folder) if folder else datasets_dir() / "exercises"
     problems, exercises, files = [], [], {}

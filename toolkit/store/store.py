@@ -359,7 +359,8 @@ class Store:
 
     def update_room(self, session_id: int, **changes) -> SessionInfo:
         """Change the room's state: ``current`` (an exercise id or ""), ``follow`` (bool),
-        ``approval`` (``{"exercise/question": bool}``, merged into what is there) or
+        ``approval`` (``{"exercise/question": bool}``, merged into what is there),
+        ``answered`` (``{answer_id: bool}``: room questions the facilitator answered) or
         ``countdown_ends`` (an aware datetime, or None to stop it).
 
         Examples
@@ -372,7 +373,7 @@ class Store:
         ('behoeften', True)
         >>> store.close()
         """
-        unknown = set(changes) - {"current", "follow", "approval", "countdown_ends"}
+        unknown = set(changes) - {"current", "follow", "approval", "answered", "countdown_ends"}
         if unknown:
             raise NotAllowed(f"cannot change {', '.join(sorted(unknown))} of the room")
         if "current" in changes and not (
@@ -384,6 +385,11 @@ class Store:
             and all(_plain_text(k, 160) for k in changes["approval"])
         ):
             raise NotAllowed("approval maps 'exercise/question' to true or false")
+        if "answered" in changes and not (
+            isinstance(changes["answered"], dict)
+            and all(isinstance(k, int) and not isinstance(k, bool) for k in changes["answered"])
+        ):
+            raise NotAllowed("answered maps answer ids to true or false")
         if changes.get("countdown_ends") is not None:
             ends = changes["countdown_ends"]
             if not isinstance(ends, datetime) or ends.tzinfo is None:
@@ -396,10 +402,10 @@ class Store:
                 raise NotAllowed("no such session")
             room = _room(row.room)
             for key, value in changes.items():
-                if key == "approval":
-                    merged = dict(room.get("approval") or {})
-                    merged.update({k: bool(v) for k, v in value.items()})
-                    room["approval"] = merged
+                if key in ("approval", "answered"):
+                    merged = dict(room.get(key) or {})
+                    merged.update({str(k): bool(v) for k, v in value.items()})
+                    room[key] = {k: v for k, v in merged.items() if v}
                 elif key == "follow":
                     room["follow"] = bool(value)
                 else:
@@ -510,7 +516,10 @@ class Store:
             ).where(contributions.c.session_id == session_id),
             select(func.count()).where(participants.c.session_id == session_id),
             select(
-                sessions.c.open_exercises, sessions.c.results_visible, sessions.c.free_text_visible
+                sessions.c.open_exercises,
+                sessions.c.results_visible,
+                sessions.c.free_text_visible,
+                sessions.c.room,
             ).where(sessions.c.id == session_id),
         ]
         try:

@@ -32,6 +32,7 @@ DASHBOARD = {
     "d_show_direct": {"nl": "Direct tonen", "en": "Show at once"},
     "d_after_approval": {"nl": "Na goedkeuring", "en": "After approval"},
     "d_approve": {"nl": "Goedkeuren", "en": "Approve"},
+    "d_mark_answered": {"nl": "Beantwoord", "en": "Answered"},
     "d_waiting": {"nl": "wacht op goedkeuring", "en": "waiting for approval"},
     "d_show_qr": {"nl": "Grote QR-code", "en": "Large QR code"},
     "d_exercise_open": {"nl": "Open voor deelnemers", "en": "Open to participants"},

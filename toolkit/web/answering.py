@@ -13,7 +13,7 @@ import json
 import tornado.web
 
 from ..exercises.errors import AnswerError
-from ..questions import Check, Form, Ui, question_type
+from ..questions import Check, Form, QuestionType, Ui, question_type
 from ..questions.contribution import OWN_CONTRIBUTIONS, organisation_names
 from ..results.aggregate import own_answers
 from ..store import ExerciseClosed
@@ -110,10 +110,11 @@ class AnswerPage(ExercisePage):
         sees it now: the dot vote's options, the grid's items, the flows."""
         site = self.site
         check = Check(own=own)
-        if question.type == "dot_vote":
+        kind = question_type(question)
+        if type(kind).allowed is not QuestionType.allowed:  # choices from the group
             blocks = await site.run(site.results.latest, self.session, exercise, self.lang)
-            check.dot_options = {key for key, _ in blocks.groups[question.id]["options"]}
-        elif question.type == "grid":
+            check.allowed = kind.allowed(question, blocks.groups[question.id])
+        if question.type == "grid":
             check.grid_items = {i for i, _ in site.content.grid_items(question, self.lang)}
         elif question.type == "flow_check":
             check.flow_ids = {f["id"] for f in site.content.flows(question.flows_file)}

@@ -23,6 +23,7 @@ __all__ = ["DashboardApp", "REFRESH_SECONDS", "qr_svg"]
 log = logging.getLogger("workshop.dashboard")
 REFRESH_SECONDS = 1.0
 _MAP = "__map__"
+_TEXT_TYPES = ("free_text", "word_cloud", "room_questions")  # texts others may see
 
 
 def _joined_key(counts: dict) -> str:
@@ -355,8 +356,11 @@ class DashboardApp:
 
     def _draw_moderation(self, exercise, answers) -> None:
         lang = self.lang
-        free = {q.id for q in exercise.questions if q.type == "free_text"}
-        texts = [a for a in answers if a.item.split(":")[0] in free]
+        free = {q.id for q in exercise.questions if q.type in _TEXT_TYPES}
+        asking = {q.id for q in exercise.questions if q.type == "room_questions"}
+        texts = [
+            a for a in answers if a.item.split(":")[0] in free and not a.item.endswith("~votes")
+        ]
         additions = []
         if any(q.type == "contribution" for q in exercise.questions):
             additions = self.store.contributions(self.session.id)
@@ -364,15 +368,18 @@ class DashboardApp:
             self.moderation.children = []
             return
         rows = [widgets.HTML(f"<h3>{_h(t('d_moderation', lang))}</h3>")]
-        moderated = [q for q in exercise.questions if q.type in ("free_text", "contribution")]
+        moderated = [
+            q for q in exercise.questions if q.type in _TEXT_TYPES or q.type == "contribution"
+        ]
         for question in moderated:
             rows.append(self._approval_toggle(exercise, question))
         for answer in texts:
             question_id = answer.item.split(":")[0]
             waiting = self.session.needs_approval(exercise.id, question_id) and not answer.approved
+            words = answer.value.get("words")
             rows.append(
                 self._moderation_row(
-                    answer.value.get("text", ""),
+                    ", ".join(words) if words else answer.value.get("text", ""),
                     answer.pseudonym,
                     answer.hidden,
                     lambda hide, a=answer: self.store.set_answer_hidden(
@@ -385,6 +392,16 @@ class DashboardApp:
                             )
                         )
                         if waiting
+                        else None
+                    ),
+                    answered=(
+                        (
+                            lambda a=answer: self.store.update_room(
+                                self.session.id, answered={a.id: True}
+                            )
+                        )
+                        if question_id in asking
+                        and str(answer.id) not in (self.session.room.get("answered") or {})
                         else None
                     ),
                 )
@@ -452,7 +469,9 @@ class DashboardApp:
             layout=widgets.Layout(margin="0 0 8px 0"),
         )
 
-    def _moderation_row(self, text, pseudonym, hidden, set_hidden, approve=None) -> widgets.Widget:
+    def _moderation_row(
+        self, text, pseudonym, hidden, set_hidden, approve=None, answered=None
+    ) -> widgets.Widget:
         lang = self.lang
         state = f" <i>({_h(t('d_hidden', lang))})</i>" if hidden else ""
         if approve is not None:
@@ -501,6 +520,24 @@ class DashboardApp:
 
             accept.on_click(approved)
             buttons.insert(0, accept)
+        if answered is not None:
+            done = widgets.Button(
+                description=t("d_mark_answered", lang), layout=widgets.Layout(width="auto")
+            )
+            done.add_class("workshop-answered")
+
+            def mark(_b):
+                try:
+                    answered()
+                except StoreUnavailable:
+                    self.updated.value = (
+                        f"<p class='workshop-error'>{_h(t('d_store_down', lang))}</p>"
+                    )
+                    return
+                self.refresh(force=True)
+
+            done.on_click(mark)
+            buttons.insert(0, done)
         return widgets.HBox(
             [label, *buttons], layout=widgets.Layout(width="100%", align_items="center")
         )
