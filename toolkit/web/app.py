@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import tornado.web
 
 from .answering import AnswerPage
@@ -84,8 +86,23 @@ def make_app(site: Site, *, debug: bool = False) -> tornado.web.Application:
     )
 
 
+_SESSION_PATH = re.compile(r"^/s/[^/]*")
+
+
+def logged_path(path: str) -> str:
+    """The path as the access log writes it: the join code left out, short.
+
+    Examples
+    --------
+    >>> logged_path("/s/ABC123/e/behoeften")
+    '/s/…/e/behoeften'
+    """
+    return _SESSION_PATH.sub("/s/…", path)[:120]
+
+
 def _log_request(handler) -> None:
-    """Access log: status, method, path and time; never the query, body or address."""
+    """Access log: status, method, path and time; never the query, the body, the client's
+    address or the session's join code."""
     import logging
 
     status = handler.get_status()
@@ -94,6 +111,6 @@ def _log_request(handler) -> None:
         "%d %s %s %.0fms",
         status,
         handler.request.method,
-        handler.request.path[:200],
+        logged_path(handler.request.path),
         1000.0 * handler.request.request_time(),
     )

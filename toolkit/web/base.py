@@ -130,9 +130,17 @@ class Base(tornado.web.RequestHandler):
         if isinstance(value, tornado.web.HTTPError):
             return
         if isinstance(value, StoreUnavailable):
-            log.warning("%s %s: %s", self.request.method, self.request.path, value.reason)
+            log.warning("%s %s: %s", self.request.method, _path(self.request.path), value.reason)
             return
-        log.error("%s %s failed", self.request.method, self.request.path, exc_info=(typ, value, tb))
+        log.error(
+            "%s %s failed", self.request.method, _path(self.request.path), exc_info=(typ, value, tb)
+        )
+
+
+def _path(path: str) -> str:
+    from .app import logged_path
+
+    return logged_path(path)
 
 
 class SessionPage(Base):
