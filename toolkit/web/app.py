@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import tornado.web
 
 from .answering import AnswerPage
 from .assets import STATIC, vis_dir
-from .base import Base
+from .base import Base, logged_path
 from .events import EventsPage
 from .live import Hub
 from .mapframe import MapFrame
@@ -84,20 +82,6 @@ def make_app(site: Site, *, debug: bool = False) -> tornado.web.Application:
         debug=debug,
         log_function=_log_request,
     )
-
-
-_SESSION_PATH = re.compile(r"^/s/[^/]*")
-
-
-def logged_path(path: str) -> str:
-    """The path as the access log writes it: the join code left out, short.
-
-    Examples
-    --------
-    >>> logged_path("/s/ABC123/e/behoeften")
-    '/s/…/e/behoeften'
-    """
-    return _SESSION_PATH.sub("/s/…", path)[:120]
 
 
 def _log_request(handler) -> None:
