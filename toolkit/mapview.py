@@ -21,6 +21,7 @@ __all__ = [
 ]
 
 LAYOUT_THRESHOLD = 300  # above this many organisations: positions from Python, physics off
+PROJECTOR_LABELS = 18  # organisations labelled on a projected map (the most connected)
 COMMUNITY_COLOURS = (
     "#4e79a7",
     "#f28e2b",
@@ -65,6 +66,23 @@ _TEXT = {
         "route": "Route",
     },
 }
+
+
+def short_name(name: str) -> str:
+    """The short form of a name for a projected map: the abbreviation in its last brackets,
+    when it has one.
+
+    Examples
+    --------
+    >>> short_name("Dienst Uitvoering Onderwijs (DUO)"), short_name("Kennisnet")
+    ('DUO', 'Kennisnet')
+    """
+    name = name.strip()
+    if name.endswith(")") and "(" in name:
+        inner = name[name.rindex("(") + 1 : -1].strip()
+        if 0 < len(inner) <= 16:
+            return inner
+    return name
 
 
 def _vis_dir() -> Path:
@@ -143,13 +161,20 @@ def _options(n: int, projector: bool = False) -> dict:
             "keyboard": {"enabled": True, "bindToWindow": False},
         },
     }
-    if projector:  # readable from the back of a room at 1600x900
-        options["nodes"]["font"]["size"] = 22
-        options["nodes"]["scaling"]["label"] = {
-            "enabled": True,
-            "min": 18,
-            "max": 34,
-            "drawThreshold": 4,
+    if projector:  # readable from the back of a room at 1600x900: fewer, larger labels
+        options["nodes"]["font"] = {
+            "size": 34,
+            "face": "system-ui, sans-serif",
+            "color": "#1d2733",
+            "strokeWidth": 6,
+            "strokeColor": "#ffffff",
+        }
+        options["nodes"]["scaling"]["label"] = {"enabled": False}
+        options["physics"]["forceAtlas2Based"] = {
+            "gravitationalConstant": -90,
+            "centralGravity": 0.008,
+            "springLength": 150,
+            "avoidOverlap": 0.4,
         }
     return options
 
@@ -210,6 +235,13 @@ def render_map(
     on_route = set(route)
     route_pairs = {frozenset(pair) for pair in zip(route, route[1:])}
     nodes, legend_used = [], {}
+    # On a projector only the most connected organisations (and the route) keep a label;
+    # the others show theirs on hover.
+    labelled = (
+        set(sorted(sizes, key=lambda k: -sizes[k])[:PROJECTOR_LABELS]) | on_route
+        if projector
+        else None
+    )
     for v, attrs in graph.nodes(data=True):
         if colour_by == "community":
             group = int(communities.get(v, 0))
@@ -225,7 +257,14 @@ def render_map(
         nodes.append(
             {
                 "id": str(v),
-                "label": name,
+                "name": name,
+                "label": (
+                    name
+                    if labelled is None
+                    else short_name(name)
+                    if v in labelled or attrs.get("contributed")
+                    else ""
+                ),
                 "tooltip": f"{name}\n{type_label}",
                 "colour": colour,
                 "size": sizes.get(v, 1.0),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import UTC, datetime, timedelta
 
@@ -141,8 +142,6 @@ def _serve(args) -> int:
         raise CommandError("--workers must be between 1 and 64 (one per core is plenty)")
     programme = None
     if args.programme:
-        import os
-
         from ..exercises.library import EXERCISES_ENV
         from ..exercises.programme import load_programme
 

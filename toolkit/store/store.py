@@ -412,6 +412,7 @@ class Store:
             "countdown_ends",
             "hidden_results",
             "step_started",
+            "show_map",
         }
         if unknown:
             raise NotAllowed(f"cannot change {', '.join(sorted(unknown))} of the room")
@@ -455,8 +456,8 @@ class Store:
                     merged = dict(room.get(key) or {})
                     merged.update({str(k): bool(v) for k, v in value.items()})
                     room[key] = {k: v for k, v in merged.items() if v}
-                elif key == "follow":
-                    room["follow"] = bool(value)
+                elif key in ("follow", "show_map"):
+                    room[key] = bool(value)
                 elif key == "hidden_results":
                     room["hidden_results"] = list(dict.fromkeys(value))
                 else:

@@ -44,6 +44,17 @@ DASHBOARD = {
         "en": "A programme of {n} steps; choose Next step to begin",
     },
     "d_results_show": {"nl": "Resultaten tonen", "en": "Show results"},
+    "d_route_from": {"nl": "Route van", "en": "Route from"},
+    "d_route_to": {"nl": "naar", "en": "to"},
+    "d_no_route": {
+        "nl": "Deze twee organisaties zijn in de kaart niet met elkaar verbonden.",
+        "en": "These two organisations are not connected on the map.",
+    },
+    "d_map_on_screen": {"nl": "Kaart op het presentatiescherm", "en": "Map on the presenter view"},
+    "d_map_off_screen": {
+        "nl": "Kaart van het presentatiescherm halen",
+        "en": "Take the map off the presenter view",
+    },
     "d_results_hide": {"nl": "Resultaten verbergen", "en": "Hide results"},
     "d_waiting": {"nl": "wacht op goedkeuring", "en": "waiting for approval"},
     "d_show_qr": {"nl": "Grote QR-code", "en": "Large QR code"},

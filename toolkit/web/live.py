@@ -29,6 +29,7 @@ def room_state(session, exercises) -> dict:
         "follow": session.follow,
         "results_visible": session.results_visible,
         "countdown_ends": ends.isoformat() if ends else None,
+        "show_map": bool(session.room.get("show_map")),
     }
 
 

@@ -13,7 +13,7 @@ from .assets import asset_url
 from .base import SessionPage
 from .site import TTLCache
 
-__all__ = ["MapFrame", "MAP_CSP", "visible_additions"]
+__all__ = ["MapFrame", "MAP_CSP", "visible_additions", "session_map_data", "render_session_map"]
 
 # The map document runs its own inline script, in a sandbox without this origin's rights.
 MAP_CSP = (
@@ -36,17 +36,31 @@ def visible_additions(session, exercises, contributions) -> list:
     return [c for c in contributions if view.text_shown(exercise.id, q, c)]
 
 
-def render_session_map(site, session, lang: str, vis_url: str) -> str:
+def session_map_data(store, session, exercises, dataset=None):
+    """The stakeholder dataset with the session's additions that the room may see now: the
+    one source of a session's map for the phones, the projector, the dashboard and the
+    report."""
+    from ..questions import shipped_dataset
+
+    contributions = store.contributions(session.id)
+    return merge_contributions(
+        dataset if dataset is not None else shipped_dataset(),
+        visible_additions(session, exercises, contributions),
+    )
+
+
+def render_session_map(site, session, lang: str, vis_url: str, projector: bool = False) -> str:
     """The map document of a session (blocking: call from a worker thread)."""
     from ..mapview import render_map
     from ..network import build_graph
 
-    contributions = site.store.contributions(session.id)
-    data = merge_contributions(
-        site.content.data, visible_additions(session, site.exercises_of(session), contributions)
-    )
+    data = session_map_data(site.store, session, site.exercises_of(session), site.content.data)
     return render_map(
-        build_graph(data), lang=lang, vis_js_url=vis_url, title=t("explorer_title", lang)
+        build_graph(data),
+        lang=lang,
+        vis_js_url=vis_url,
+        title=t("explorer_title", lang),
+        projector=projector,
     )
 
 

@@ -10,7 +10,7 @@ import os
 import tornado.web
 from markupsafe import Markup
 
-from .assets import STATIC
+from .assets import STATIC, vis_dir
 from .base import Base
 from .events import open_stream
 from .live import Hub, room_state
@@ -88,6 +88,7 @@ class PresenterPage(PresenterBase):
             room=room_state(session, site.exercises_of(session)),
             titles={e.id: e.title(self.lang) for e in site.exercises_of(session)},
             live=f"{PREFIX}/live?screen=" + (f"e/{exercise.id}" if exercise else ""),
+            map_frame=f"{PREFIX}/map/frame?lang={self.lang}",
         )
 
 
@@ -115,6 +116,22 @@ class PresenterEvents(PresenterBase):
             self.done.set_result(None)
 
 
+class PresenterMap(PresenterBase):
+    """``/presenter/map/frame``: the room's map, large, with the additions others may see."""
+
+    async def get(self) -> None:
+        from .assets import asset_url
+        from .mapframe import MAP_CSP, render_session_map
+
+        session = await self.session()
+        self.lang = self.pick_lang(session)
+        vis = asset_url("vis-network.min.js", PREFIX + "/static")
+        document = await self.site.run(render_session_map, self.site, session, self.lang, vis, True)
+        self.set_header("Content-Security-Policy", MAP_CSP)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.finish(document)
+
+
 class PresenterStatic(tornado.web.StaticFileHandler):
     def get_cache_time(self, path, modified, mime_type) -> int:
         return self.CACHE_MAX_AGE if self.get_query_argument("v", None) else 0
@@ -125,5 +142,7 @@ def presenter_handlers(code: str = "") -> dict:
     return {
         PREFIX: (PresenterPage, {"code": code}),
         PREFIX + "/live": (PresenterEvents, {"code": code}),
+        PREFIX + "/map/frame": (PresenterMap, {"code": code}),
+        PREFIX + r"/static/(vis-network\.min\.js)": (PresenterStatic, {"path": str(vis_dir())}),
         PREFIX + r"/static/([a-z0-9_-]+\.(?:js|css))": (PresenterStatic, {"path": str(STATIC)}),
     }

@@ -113,6 +113,12 @@ class DashboardApp:
             [self.previous_step, self.step_line, self.next_step],
             layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
         )
+        self.route_from = widgets.Dropdown(options=[("—", "")], value="")
+        self.route_to = widgets.Dropdown(options=[("—", "")], value="")
+        for control in (self.route_from, self.route_to):
+            control.observe(lambda _c: self._building or self.refresh(force=True), names="value")
+        self.map_on_screen = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.map_on_screen.on_click(lambda _b: self.toggle_map_on_screen())
         self.reveal = widgets.Button(layout=widgets.Layout(width="auto"))
         self.reveal.on_click(lambda _b: self.show_results(self.selected))
         self.summary = widgets.HTML()
@@ -192,6 +198,8 @@ class DashboardApp:
         self.start_clock.description = t("d_countdown_start", lang)
         self.stop_clock.description = t("d_countdown_stop", lang)
         self.previous_step.description = t("d_step_previous", lang)
+        self.route_from.description = t("d_route_from", lang)
+        self.route_to.description = t("d_route_to", lang)
         self.next_step.description = t("d_step_next", lang)
         self.tabs.options = [(e.title(lang), e.id) for e in self.exercises] + [
             (t("d_map", lang), _MAP)
@@ -624,27 +632,57 @@ class DashboardApp:
         )
 
     def _draw_map(self) -> None:
-        from ...data import load_default
-        from ...exercises.contributions import merge_contributions
+        """The stakeholder map with the additions the room may see (as the phones and the
+        projector show it), a route to draw, and a switch to put it on the projector."""
         from ...mapview import map_iframe, render_map
-        from ...network import build_graph
+        from ...network import build_graph, shortest_paths
+        from ...web.mapframe import session_map_data
         from ..explorer import vis_js_url_from_env
 
         lang = self.lang
-        contributions = self.store.contributions(self.session.id)
-        data = merge_contributions(load_default(), contributions)
+        data = session_map_data(self.store, self.session, self.exercises)
         orgs = sum(1 for o in data.organisations if o.get("contributed"))
         rels = sum(1 for r in data.relations if r.get("contributed"))
+        graph = build_graph(data)
+        route = []
+        if self.route_from.value and self.route_to.value:
+            paths = shortest_paths(graph, self.route_from.value, self.route_to.value, limit=1)
+            route = [step for step, _ in paths[0]] if paths else []
         document = render_map(
-            build_graph(data), lang=lang, vis_js_url=vis_js_url_from_env(), title=t("d_map", lang)
+            graph,
+            lang=lang,
+            vis_js_url=vis_js_url_from_env(),
+            title=t("d_map", lang),
+            route=route,
+            projector=self.large.value,
         )
+        names = sorted(((o["name"], o["id"]) for o in data.organisations), key=lambda p: p[0])
+        for control in (self.route_from, self.route_to):
+            if [v for _, v in control.options[1:]] != [v for _, v in names]:
+                keep = control.value
+                control.options = [(t("p_choose", lang), ""), *names]
+                control.value = keep if keep in {v for _, v in names} else ""
+        shown = bool(self.session.room.get("show_map"))
+        self.map_on_screen.description = t("d_map_off_screen" if shown else "d_map_on_screen", lang)
+        no_route = self.route_from.value and self.route_to.value and not route
         self.map_box.children = [
             widgets.HTML(
                 f"<p style='font-size:1.2em'><b>"
                 f"{_h(t('d_additions', lang, orgs=orgs, rels=rels))}</b></p>"
             ),
+            widgets.HBox(
+                [self.route_from, self.route_to, self.map_on_screen],
+                layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+            ),
+            widgets.HTML(f"<p>{_h(t('d_no_route', lang))}</p>" if no_route else ""),
             widgets.HTML(map_iframe(document, "75vh", t("d_map", lang))),
         ]
+
+    def toggle_map_on_screen(self) -> None:
+        """Put the map on the presenter view (or take it off again)."""
+        shown = bool(self.session.room.get("show_map"))
+        self.session = self.store.update_room(self.session.id, show_map=not shown)
+        self.refresh(force=True)
 
     # --- live refresh -------------------------------------------------------------------
     def start(self) -> None:

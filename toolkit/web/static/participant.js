@@ -332,7 +332,9 @@
   }
   function applyRoom(room) {
     if (main.dataset.presenter) {
-      if ((room.current || "") !== exercise) { location.reload(); return; }
+      if ((room.current || "") !== exercise || room.show_map !== (main.dataset.map === "1")) {
+        location.reload(); return;
+      }
       var big = $("[data-countdown]");
       if (big) { big.dataset.ends = room.countdown_ends || ""; tick(); }
       return;
