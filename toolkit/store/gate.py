@@ -66,6 +66,8 @@ class PortalockerLocks:
             return True
         except self._portalocker.AlreadyLocked:
             return False
+        except self._portalocker.LockException as exc:  # not a held lock: as flock would
+            raise OSError(f"cannot lock {getattr(file, 'name', file)}: {exc}") from exc
 
     def wait_lock(self, file) -> None:
         while not self.try_lock(file):  # ends with an OSError once the gate is closed
