@@ -19,11 +19,12 @@ def _normalise(requirement: str) -> tuple[str, str]:
 
 
 def test_environment_yml_matches_pyproject():
-    """Does environment.yml hold exactly the packages and ranges of pyproject.toml?"""
+    """Does environment.yml hold exactly the packages and ranges of pyproject.toml, with
+    every extra (the conda environment is the researcher's: JupyterLab, tests, PostgreSQL)?"""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = [*project["dependencies"]]
-    for extra in ("postgres", "test"):
-        wanted += project["optional-dependencies"][extra]
+    for extra in project["optional-dependencies"].values():
+        wanted += extra
     expected = dict(_normalise(r) for r in wanted)
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     listed = [d for d in env["dependencies"] if isinstance(d, str)]
@@ -32,6 +33,17 @@ def test_environment_yml_matches_pyproject():
             listed += [d for d in entry.get("pip", []) if not d.startswith("-")]
     actual = dict(_normalise(d) for d in listed if not d.startswith(("python", "pip")))
     assert actual == expected
+
+
+def test_facilitators_install_leaves_out_jupyterlab_and_test_tools():
+    """Does `pip install .` (what a facilitator gets) leave JupyterLab and the test tools to
+    the `lab` and `test` extras?"""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {_normalise(r)[0] for r in project["dependencies"]}
+    extras = project["optional-dependencies"]
+    for extra, names in {"lab": ["jupyterlab"], "test": ["pytest", "playwright", "nbval"]}.items():
+        assert runtime.isdisjoint(names), f"{names} belong in the {extra} extra"
+        assert set(names) <= {_normalise(r)[0] for r in extras[extra]}
 
 
 NOTEBOOKS = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("voila_apps/*.ipynb")])

@@ -1,4 +1,9 @@
-"""Real-browser fixtures: Playwright driving Debian's Chromium, outside requests blocked."""
+"""Real-browser fixtures: Playwright driving a real Chromium, outside requests blocked.
+
+The browser is Debian's chromium, or the one tools/prerequisites found
+(tests/support/prerequisites.py);
+``axe(page)`` runs the axe-core accessibility checks on a page.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,12 @@ from urllib.parse import urlparse
 
 import pytest
 
-CHROMIUM = os.environ.get("WORKSHOP_CHROMIUM", "/usr/bin/chromium")
+from tests.support import prerequisites
+
+# The path for other modules that launch their own browser; the fixture checks it exists.
+CHROMIUM = str(
+    prerequisites.chromium() or os.environ.get("WORKSHOP_CHROMIUM") or "/usr/bin/chromium"
+)
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -33,10 +43,9 @@ def browser():
     """One headless Chromium for the run; fails (never skips) when it is missing."""
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's chromium (.ci/run does)")
+    path = prerequisites.require("Chromium")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(path), headless=True, args=ARGS)
         yield chromium
         chromium.close()
 
@@ -75,6 +84,28 @@ def open_page(browser, request):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """``axe(page, **options)`` -> the list of axe-core violations on the page as it is now.
+
+    Runs axe.min.js (tests/.deps, installed by tools/prerequisites) in the page, then
+    ``axe.run(document, options)``; each violation is axe's dict (``id``, ``impact``,
+    ``nodes``...). The script goes in through Playwright's evaluate, which a page's
+    Content-Security-Policy does not block (a script tag would be). Fails, never skips,
+    when axe-core is missing.
+    """
+    source = prerequisites.require("axe-core").read_text(encoding="utf-8")
+
+    def check(page, **options) -> list[dict]:
+        if not page.evaluate("() => typeof window.axe === 'object'"):
+            page.evaluate("() => {\n" + source + "\n}")
+        return page.evaluate(
+            "(options) => axe.run(document, options).then(r => r.violations)", options
+        )
+
+    return check
 
 
 def screenshot(page, name: str) -> Path:

@@ -1,8 +1,7 @@
-"""Start a real, throw-away PostgreSQL server for the tests (Debian's postgresql package)."""
+"""Start a real, throw-away PostgreSQL server for the tests (Debian's or Homebrew's binaries)."""
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import socket
@@ -11,19 +10,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.support import prerequisites
+
 __all__ = ["PostgresServer", "find_pg_bin"]
 
 
 def find_pg_bin() -> Path | None:
-    """Return the folder with initdb/pg_ctl (newest installed major version), or None."""
-    candidates = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
-    )
-    if candidates:
-        return Path(candidates[-1]).parent
-    found = shutil.which("initdb")
-    return Path(found).parent if found else None
+    """Return the folder with initdb/pg_ctl (WORKSHOP_PG_BIN, tools/prerequisites' choice,
+    the newest Debian version, or PATH), or None."""
+    return prerequisites.pg_bin()
 
 
 def _free_port() -> int:
@@ -42,10 +37,7 @@ class PostgresServer:
     def __init__(self):
         self.bin = find_pg_bin()
         if self.bin is None:
-            raise RuntimeError(
-                "PostgreSQL is not installed (Debian: apt-get install "
-                "postgresql); .ci/run installs it"
-            )
+            raise RuntimeError(prerequisites.missing("PostgreSQL"))
         self.root = Path(tempfile.mkdtemp(prefix="workshop-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()

@@ -160,8 +160,15 @@ def stop_with_supervisor() -> None:
         return
     supervisor = int(value)
 
+    def supervisor_alive() -> bool:
+        if os.name == "nt":  # Windows keeps the parent's id: ask whether it still runs
+            import psutil
+
+            return psutil.pid_exists(supervisor)
+        return os.getppid() == supervisor  # POSIX: an orphan gets another parent
+
     def watch() -> None:
-        while os.getppid() == supervisor:
+        while supervisor_alive():
             time.sleep(1.0)
         logging.getLogger("workshop.server").warning(
             "the workshop supervisor has gone; stopping this server and its kernels"

@@ -13,11 +13,30 @@ from pathlib import Path
 
 from .launch import SUPERVISOR_PID, ServerSpec, server_command
 
-__all__ = ["Supervisor", "ServerFailed"]
+__all__ = ["Supervisor", "ServerFailed", "kill_group", "own_process_group"]
 
 
 class ServerFailed(RuntimeError):
     """A server did not start (or stopped); the message says which and where its log is."""
+
+
+def own_process_group() -> dict:
+    """Popen options that start a child in a process group of its own, so a Ctrl-C in the
+    terminal reaches only the supervisor (POSIX: a new session; Windows: a new group)."""
+    if os.name == "nt":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
+def kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL ``process`` and its group (POSIX); terminate the process on Windows."""
+    try:
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows
+            process.kill()
+    except ProcessLookupError:
+        pass
 
 
 def _reachable(spec: ServerSpec) -> bool:
@@ -57,7 +76,7 @@ class Supervisor:
                     stdout=start_log,
                     stderr=subprocess.STDOUT,
                     env=env,
-                    start_new_session=True,
+                    **own_process_group(),
                 )
         deadline = time.monotonic() + timeout
         waiting = list(self.specs)
@@ -105,24 +124,23 @@ class Supervisor:
             try:
                 process.wait(remaining)
             except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+                kill_group(process)
                 process.wait(5)
         self.processes.clear()
 
 
 def install_signal_handlers(on_stop) -> None:
-    """Turn SIGINT (Ctrl-C) and SIGTERM into one clean stop."""
+    """Turn SIGINT (Ctrl-C), SIGTERM and, where they exist, SIGHUP (the terminal closed)
+    and SIGBREAK (Windows' Ctrl-Break) into one clean stop."""
 
     def handler(signum, _frame):
         on_stop(signum)
 
     signal.signal(signal.SIGINT, handler)
     signal.signal(signal.SIGTERM, handler)
-    if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, handler)
+    for name in ("SIGHUP", "SIGBREAK"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), handler)
 
 
 def flush() -> None:

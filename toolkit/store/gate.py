@@ -3,19 +3,22 @@
 Every Voila kernel writes to the same SQLite file through its own connection. SQLite lets a
 writer that finds the file locked sleep and retry (1, 2, 5, 10, ... 100 ms): under many
 writers most of the time goes to sleeping, and an unlucky writer waits for seconds. Here a
-writer first takes an exclusive ``flock`` on a companion file (``<database>-writer.lock``);
-the kernel wakes the next writer the moment the lock is free. The lock goes with its
-process, so a writer killed with ``kill -9`` cannot leave it held.
+writer first takes an exclusive lock on a companion file (``<database>-writer.lock``). On
+POSIX that is ``flock``, and the kernel wakes the next writer the moment the lock is free;
+on Windows it is ``portalocker`` (``msvcrt.locking``), which cannot wait, so a waiting
+writer tries again every 5 ms. The lock goes with its process, so a writer killed with
+``kill -9`` cannot leave it held.
 
 A writer that cannot get the lock within the busy timeout gives up with the same
-StoreUnavailable as a locked database. Where ``fcntl`` does not exist (Windows) there is no
-gate and SQLite's own retries apply.
+StoreUnavailable as a locked database. Where neither lock exists there is no gate and
+SQLite's own retries apply.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager, nullcontext
@@ -23,10 +26,66 @@ from pathlib import Path
 
 try:
     import fcntl
-except ImportError:  # pragma: no cover - Windows
+except ImportError:  # Windows
     fcntl = None
 
-__all__ = ["WriteGate", "write_gate"]
+__all__ = ["FlockLocks", "PortalockerLocks", "WriteGate", "default_locks", "write_gate"]
+
+
+class FlockLocks:
+    """Exclusive ``flock`` on an open file (POSIX): a blocked waiter wakes at once."""
+
+    def try_lock(self, file) -> bool:
+        try:
+            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+
+    def wait_lock(self, file) -> None:
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX)
+
+    def unlock(self, file) -> None:
+        fcntl.flock(file.fileno(), fcntl.LOCK_UN)
+
+
+class PortalockerLocks:
+    """Exclusive lock through ``portalocker`` (Windows: ``msvcrt.locking``), polled."""
+
+    poll_seconds = 0.005
+
+    def __init__(self):
+        import portalocker
+
+        self._portalocker = portalocker
+        self._flags = portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING
+
+    def try_lock(self, file) -> bool:
+        try:
+            self._portalocker.lock(file, self._flags)
+            return True
+        except self._portalocker.AlreadyLocked:
+            return False
+        except self._portalocker.LockException as exc:  # not a held lock: as flock would
+            raise OSError(f"cannot lock {getattr(file, 'name', file)}: {exc}") from exc
+
+    def wait_lock(self, file) -> None:
+        while not self.try_lock(file):  # ends with an OSError once the gate is closed
+            time.sleep(self.poll_seconds)
+
+    def unlock(self, file) -> None:
+        self._portalocker.unlock(file)
+
+
+def default_locks():
+    """The platform's file lock: ``flock`` where ``fcntl`` exists, else ``portalocker``,
+    else None (no gate)."""
+    if fcntl is not None:
+        return FlockLocks()
+    try:
+        return PortalockerLocks()
+    except ImportError:
+        return None
 
 
 class WriteGate:
@@ -41,11 +100,15 @@ class WriteGate:
     >>> gate.close()
     """
 
-    def __init__(self, path: str | Path, timeout: float):
+    def __init__(self, path: str | Path, timeout: float, locks=None):
         self.path = str(path)
         self.timeout = timeout
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        self._in_process = threading.Lock()  # flock is per open file, not per thread
+        self._locks = locks or default_locks()
+        if self._locks is None:
+            raise OSError("no file lock on this platform")
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0)
+        self._file = os.fdopen(os.open(self.path, flags, 0o600), "r+b", buffering=0)
+        self._in_process = threading.Lock()  # the file lock is per open file, not per thread
         self._waiter = ThreadPoolExecutor(1, thread_name_prefix="sqlite-write-gate")
         self._abandoned: Future | None = None  # a wait whose caller gave up
         self._claim = threading.Lock()  # guards _abandoned
@@ -60,7 +123,7 @@ class WriteGate:
             try:
                 yield
             finally:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
+                self._locks.unlock(self._file)
         finally:
             self._in_process.release()
 
@@ -76,13 +139,10 @@ class WriteGate:
                 raise TimeoutError("the database's writer lock is held elsewhere") from None
             except OSError:
                 pass
-        try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if self._locks.try_lock(self._file):
             return
-        except BlockingIOError:
-            pass
-        # A blocking flock cannot time out: wait for it in a helper thread.
-        waiting = self._waiter.submit(fcntl.flock, self._fd, fcntl.LOCK_EX)
+        # A blocking lock cannot time out: wait for it in a helper thread.
+        waiting = self._waiter.submit(self._locks.wait_lock, self._file)
         try:
             waiting.result(timeout=self.timeout)
         except FutureTimeout:
@@ -102,29 +162,29 @@ class WriteGate:
                 return  # a later write took it over
             self._abandoned = None
         if not waiting.cancelled() and waiting.exception() is None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            self._locks.unlock(self._file)
 
     def close(self) -> None:
         self._waiter.shutdown(wait=False, cancel_futures=True)
         try:
-            os.close(self._fd)
+            self._file.close()
         except OSError:
             pass
 
 
 def write_gate(database: str | None, timeout: float):
-    """A WriteGate for a SQLite file (a no-op context for memory databases or Windows).
+    """A WriteGate for a SQLite file (a no-op for memory databases, or without a file lock).
 
     Examples
     --------
     >>> with write_gate(":memory:", 1.0).hold():
     ...     pass
     """
-    if fcntl is None or not database or database == ":memory:":
+    if not database or database == ":memory:":
         return _NoGate()
     try:
         return WriteGate(f"{database}-writer.lock", timeout)
-    except OSError:  # e.g. a read-only folder: SQLite's own retries still apply
+    except OSError:  # e.g. a read-only folder, no file lock: SQLite's own retries apply
         return _NoGate()
 
 
