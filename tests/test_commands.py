@@ -110,12 +110,24 @@ def test_report_is_self_contained(session_code, tmp_path, capsys):
 
 
 def test_purge_asks_and_then_deletes(session_code, capsys, monkeypatch):
-    """Does purge refuse without confirmation, and with --yes delete and say what?"""
+    """Does purge refuse without confirmation, and with --yes delete the participants and
+    their answers (keeping the session's group results) and say what; does --all then
+    delete the session itself?"""
     assert main(["purge", session_code]) == 2  # stdin is not a terminal: refuse
+    assert "add --yes" in capsys.readouterr().err
+    assert main(["purge", session_code, "--all"]) == 2  # --all asks too
     assert "add --yes" in capsys.readouterr().err
     assert main(["purge", session_code, "--yes"]) == 0
     said = capsys.readouterr().out
-    assert "answers" in said and "participants" in said
+    assert "answers" in said and "participants" in said and "Kept the group results" in said
+    store = Store.open()
+    session = store.get_session(session_code)
+    assert session is not None and store.answers(session.id) == []
+    assert store.participant_counts(session.id)["joined"] == 0
+    assert store.kept_results(session.id)
+    store.close()
+    assert main(["purge", session_code, "--all", "--yes"]) == 0
+    assert "Deleted session" in capsys.readouterr().out
     store = Store.open()
     assert store.get_session(session_code) is None
     store.close()

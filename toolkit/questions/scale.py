@@ -120,6 +120,11 @@ class Scale(QuestionType):
             n=group["n"],
         )
 
+    def relabel(self, exercise, question, group, lang="nl"):
+        """Kept results come back from JSON with the levels as text keys: make them whole
+        numbers again (the chart looks levels up by their value)."""
+        return {**group, "counts": {int(k): v for k, v in group["counts"].items()}}
+
     def findings(self, exercise, question, group, ui):
         if question.target is None or group["mean"] is None or group["mean"] >= question.target:
             return []
