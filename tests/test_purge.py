@@ -29,6 +29,7 @@ AGENDA = f"Agendapunt met een naam erin {MARK}"  # a free text no aggregate is m
 ADDED_ORG = f"Regionaal netwerk {MARK}"
 HIDDEN_ORG = f"Stichting Verborgen {MARK}"
 EXERCISES = {e.id: e for e in default_exercises()}
+SCAN = ("visie", "deskundigheid", "inhoud-toepassingen", "ict-infrastructuur")
 
 
 def fill(store: Store):
@@ -41,7 +42,7 @@ def fill(store: Store):
         people.append(person)
         tokens.append(token)
     for i, person in enumerate(people):
-        for j, question in enumerate(("visie", "deskundigheid", "inhoud-toepassingen", "ict-infrastructuur")):
+        for j, question in enumerate(SCAN):
             store.save_answer(person, "bestuurstafel", question, 1 + (i + j) % 5)
         store.save_answer(person, "behoeften", "votes", {need_key(VOTED_NEED): 2, "training-im": 1})
     store.save_answer(people[0], "behoeften", "needs:aaaaaaaaaaaa", {"text": VOTED_NEED})
@@ -137,7 +138,7 @@ def test_purge_keeps_the_aggregates_and_removes_every_pseudonym_and_token(store,
     after = session_results(store, store.get_session(session.code))
     assert after.purged_at is not None and after.joined == 6
     assert [e.id for e in after.exercises] == [e.id for e in before.exercises]
-    for question in ("visie", "deskundigheid", "inhoud-toepassingen", "ict-infrastructuur"):
+    for question in SCAN:
         assert after.results["bestuurstafel"][question] == before.results["bestuurstafel"][question]
     ranking = after.results["behoeften"]["votes"]["ranking"]
     assert ranking == before.results["behoeften"]["votes"]["ranking"]
