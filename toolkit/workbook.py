@@ -20,7 +20,7 @@ def column_width(label: str, values) -> int:
     Examples
     --------
     >>> column_width("Visie", [1, 3, 2])
-    7
+    8
     >>> column_width("A very long label that will wrap", ["ja", "nee"])
     20
     """

@@ -67,7 +67,7 @@ def exercise_headlines(exercise, results: dict, ui: Ui) -> list[str]:
     >>> ex = {e.id: e for e in default_exercises()}["bestuurstafel"]
     >>> results = {q.id: {"n": 2, "mean": 2.5, "counts": {}} for q in ex.questions}
     >>> exercise_headlines(ex, results, Ui(lang="en", content=Content()))[1]
-    'Below the target level 3: Vision, Expertise, Digital content and Infrastructure.'
+    'Below the target level 3: Vision, Expertise, Content & applications and Infrastructure.'
     """
     out = _radar_headline(exercise, results, ui) if _scales(exercise) else []
     for question in exercise.questions:
