@@ -205,7 +205,8 @@ class DotVote(QuestionType):
             )
             for r in top
         ]
-        return ui.t("h_dots", items=listing(items, ui.lang), n=group["n"])
+        key = "h_dots_one" if group["n"] == 1 else "h_dots"
+        return ui.t(key, items=listing(items, ui.lang), n=group["n"])
 
     def relabel(self, exercise, question, group, lang="nl"):
         labels = {o.id: o.label(lang) for o in question.options}

@@ -144,7 +144,8 @@ class FreeText(QuestionType):
             return ui.t("h_texts_gone", n=group["n"])
         if not group["n"]:
             return ui.t("h_none")
-        return ui.t("h_texts", texts=len(group["texts"]), n=group["n"])
+        key = "h_texts_one" if group["n"] == 1 else "h_texts"
+        return ui.t(key, texts=len(group["texts"]), n=group["n"])
 
     def kept(self, question, group):
         """Only the number of writers: the texts themselves go (a dot vote over them keeps

@@ -70,6 +70,14 @@ REPORT = {
         "nl": "{n} deelnemers verdeelden hun stippen; de meeste gingen naar {items}.",
         "en": "{n} participants spread their dots; most went to {items}.",
     },
+    "h_dots_one": {
+        "nl": "1 deelnemer verdeelde de stippen; de meeste gingen naar {items}.",
+        "en": "1 participant spread the dots; most went to {items}.",
+    },
+    "h_texts_one": {
+        "nl": "{texts} teksten van 1 deelnemer.",
+        "en": "{texts} texts from 1 participant.",
+    },
     "h_dots_item": {"nl": "{label} ({dots} stippen)", "en": "{label} ({dots} dots)"},
     "h_dots_item_one": {"nl": "{label} (1 stip)", "en": "{label} (1 dot)"},
     "h_texts": {
