@@ -6,6 +6,7 @@ import csv
 import datetime
 import html
 import io
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -46,6 +47,7 @@ RELATION_COLUMNS = (
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SINCE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 MAX_TEXT = 2000
 
 
@@ -54,8 +56,10 @@ class StakeholderData:
     """Validated organisations and relations, as lists of plain dicts.
 
     ``organisations`` rows carry the columns of ``ORGANISATION_COLUMNS`` (``sectors`` as a
-    list) plus any extra column of the source file; ``relations`` rows likewise. Rows added by
-    workshop participants carry ``contributed=True``.
+    list) plus any extra column of the source file; ``relations`` rows likewise (a
+    ``weight``, where the file has one, as a number). Rows added by workshop participants
+    carry ``contributed=True``. ``directed`` is False for an undirected graph file: its
+    relations link both ends alike.
 
     Examples
     --------
@@ -70,6 +74,7 @@ class StakeholderData:
     relations: list[dict] = field(default_factory=list)
     vocabulary: Vocabulary = field(default_factory=default_vocabulary)
     origin: str = ""
+    directed: bool = True  # relations have a direction (CSV); a graph file may have none
 
     def organisation(self, org_id: str) -> dict:
         """Return the row of one organisation (KeyError when unknown)."""
@@ -138,7 +143,22 @@ def load_stakeholders(
 def load_graph_file(
     path: str | Path, *, vocabulary: Vocabulary | None = None, require_sources: bool = False
 ) -> StakeholderData:
-    """Load a GraphML or GEXF file through the same validation as the CSV pair."""
+    """Load a GraphML or GEXF file through the same validation as the CSV pair.
+
+    Node ids are kept exactly as the file gives them (networkx and Gephi write names such
+    as "Gemeente Den Haag" or ids such as ``n0``); only an empty id or one with a control
+    character is refused. An undirected graph stays undirected (``directed=False``), and an
+    edge's ``weight`` is read as a positive number.
+
+    Examples
+    --------
+    >>> import tempfile, networkx as nx
+    >>> path = f"{tempfile.mkdtemp()}/net.graphml"
+    >>> nx.write_graphml(nx.florentine_families_graph(), path)
+    >>> data = load_graph_file(path)
+    >>> data.directed, "Medici" in data.ids()
+    (False, True)
+    """
     import networkx as nx
 
     path = Path(path)
@@ -184,18 +204,38 @@ def load_graph_file(
     for u, v, attrs in graph.edges(data=True):
         row = {k: _text(v) for k, v in attrs.items() if k not in ("id", "key")}
         row.update(source=str(u), target=str(v))
-        rel_rows.append((edge_lines.get((str(u), str(v))), row))
+        line = edge_lines.get((str(u), str(v)))
+        if line is None and not graph.is_directed():
+            line = edge_lines.get((str(v), str(u)))
+        rel_rows.append((line, row))
     problems: list[Problem] = []
-    validator = _Validator(vocab, require_sources, problems)
+    validator = _Validator(vocab, require_sources, problems, any_id=True)
     orgs = validator.organisations(org_rows, str(path))
     rels = validator.relations(rel_rows, str(path), {row["id"] for _, row in org_rows})
     if problems:
         raise ContentError(problems)
-    return StakeholderData(orgs, rels, vocab, origin=str(path))
+    return StakeholderData(orgs, rels, vocab, origin=str(path), directed=graph.is_directed())
 
 
 def _text(value) -> str:
     return "" if value is None else str(value)
+
+
+def _weight(value) -> float | int | None:
+    """A relation's weight as a positive finite number (an int stays an int), or None.
+
+    Examples
+    --------
+    >>> _weight("2"), _weight("0.5"), _weight("-1"), _weight("heavy"), _weight("nan")
+    (2, 0.5, None, None, None)
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number) or number <= 0:
+        return None
+    return int(number) if number.is_integer() and "." not in str(value) else number
 
 
 def _xml_lines(path: Path) -> tuple[dict, dict]:
@@ -330,10 +370,18 @@ def _valid_since(value: str) -> bool:
 class _Validator:
     """Row checks shared by every input format; appends Problems instead of raising."""
 
-    def __init__(self, vocab: Vocabulary, require_sources: bool, problems: list[Problem]):
+    def __init__(
+        self,
+        vocab: Vocabulary,
+        require_sources: bool,
+        problems: list[Problem],
+        *,
+        any_id: bool = False,
+    ):
         self.vocab = vocab
         self.strict = require_sources
         self.problems = problems
+        self.any_id = any_id  # a graph file's ids: as given (not only lowercase slugs)
 
     def _add(self, file, line, column, message, fix):
         self.problems.append(Problem(file, line, column, message, fix))
@@ -392,7 +440,17 @@ class _Validator:
         for line, row in rows:
             org_id = row.get("id", "")
             ok = True
-            if not _SLUG.match(org_id):
+            if self.any_id and (not org_id.strip() or _CONTROL.search(org_id)):
+                ok = False
+                shown = org_id[:40].encode("unicode_escape").decode()
+                self._add(
+                    file,
+                    line,
+                    "id",
+                    f"'{shown}' is not a usable id (empty, or with a control character)",
+                    "give every node a visible id (any text: names and spaces are fine)",
+                )
+            elif not self.any_id and not _SLUG.match(org_id):
                 ok = False
                 self._add(
                     file,
@@ -470,6 +528,19 @@ class _Validator:
                 )
             for column in ("description", "source_url"):
                 row.setdefault(column, "")
+            if "weight" in row:
+                weight = _weight(row["weight"])
+                if weight is None:
+                    ok = False
+                    self._add(
+                        file,
+                        line,
+                        "weight",
+                        f"'{str(row['weight'])[:20]}' is not a positive number",
+                        "give the relation's weight as a number above 0, or leave it out",
+                    )
+                else:
+                    row["weight"] = weight
             self._url(file, line, "source_url", row["source_url"], required=self.strict)
             self._long_texts(file, line, row)
             key = (row.get("source"), row.get("target"), row["relation"])

@@ -45,6 +45,10 @@ _TEXT = {
         "contributed": "Toegevoegd door deelnemers",
         "group": "Groep",
         "title": "Netwerk van organisaties",
+        "ego": "Alleen deze organisatie en haar directe relaties",
+        "everything": "Alles tonen",
+        "snapshot": "Afbeelding opslaan (PNG)",
+        "route": "Route",
     },
     "en": {
         "search": "Find an organisation",
@@ -55,6 +59,10 @@ _TEXT = {
         "contributed": "Added by participants",
         "group": "Group",
         "title": "Network of organisations",
+        "ego": "Only this organisation and its direct relations",
+        "everything": "Show everything",
+        "snapshot": "Save picture (PNG)",
+        "route": "Route",
     },
 }
 
@@ -102,9 +110,9 @@ def _legend_order(item: tuple) -> tuple:
     return (0, key, "") if isinstance(key, int) else (1, 0, str(key))
 
 
-def _options(n: int) -> dict:
+def _options(n: int, projector: bool = False) -> dict:
     large = n > LAYOUT_THRESHOLD
-    return {
+    options = {
         "autoResize": True,
         "nodes": {
             "shape": "dot",
@@ -135,6 +143,15 @@ def _options(n: int) -> dict:
             "keyboard": {"enabled": True, "bindToWindow": False},
         },
     }
+    if projector:  # readable from the back of a room at 1600x900
+        options["nodes"]["font"]["size"] = 22
+        options["nodes"]["scaling"]["label"] = {
+            "enabled": True,
+            "min": 18,
+            "max": 34,
+            "drawThreshold": 4,
+        }
+    return options
 
 
 def render_map(
@@ -149,8 +166,13 @@ def render_map(
     highlight=(),
     vis_js_url: str | None = None,
     vocabulary: Vocabulary | None = None,
+    route=(),
+    projector: bool = False,
 ) -> str:
     """Render the graph as one HTML document; every text is escaped (see the template).
+
+    ``route`` (organisation ids in order) is drawn on the map, the rest faded;
+    ``projector`` makes labels and text large enough to read on a projected screen.
 
     ``table`` (from :func:`toolkit.metrics.metric_table`) and ``profiles`` are computed when
     not given. ``vis_js_url`` links the vis-network script instead of inlining it (the apps
@@ -184,6 +206,9 @@ def render_map(
     sizes = _scaled({k: float(v) for k, v in metric.items()})
     communities = table["community"].to_dict() if "community" in table else {}
     highlight = set(highlight or ())
+    route = [str(r) for r in (route or ())]
+    on_route = set(route)
+    route_pairs = {frozenset(pair) for pair in zip(route, route[1:])}
     nodes, legend_used = [], {}
     for v, attrs in graph.nodes(data=True):
         if colour_by == "community":
@@ -208,6 +233,7 @@ def render_map(
                 "y": y,
                 "contributed": bool(attrs.get("contributed", False)),
                 "highlight": v in highlight,
+                "on_route": v in on_route,
                 "profile": profiles.get(v, {}),
             }
         )
@@ -228,6 +254,7 @@ def render_map(
             "tooltip": "\n".join(e["lines"]),
             "contributed": e["contributed"],
             "width": 1 + 0.5 * (len(e["lines"]) - 1),
+            "on_route": frozenset((e["from"], e["to"])) in route_pairs,
         }
         for e in merged.values()
     ]
@@ -241,7 +268,10 @@ def render_map(
         "nodes": nodes,
         "edges": edges,
         "legend": legend,
-        "options": _options(n),
+        "contributed": any(n["contributed"] for n in nodes),
+        "route": [graph.nodes[r].get("name", r) for r in route if r in graph],
+        "projector": projector,
+        "options": _options(n, projector),
     }
     return _template().render(
         lang=lang,
@@ -263,7 +293,7 @@ def map_iframe(document: str, height: str = "70vh", title: str = "map") -> str:
     return (
         '<div class="workshop-map-wrap">'
         f'<iframe class="workshop-map" title="{html.escape(title)}" '
-        'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+        'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox allow-downloads" '
         f'style="width:100%;height:{html.escape(height)};border:0" '
         f'srcdoc="{html.escape(document, quote=True)}"></iframe></div>'
     )

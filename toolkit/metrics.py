@@ -7,7 +7,7 @@ import math
 import networkx as nx
 import numpy as np
 
-from .network import simple_view
+from .network import is_weighted, simple_view
 
 __all__ = [
     "METRICS",
@@ -16,6 +16,8 @@ __all__ = [
     "betweenness_samples",
     "SEED",
     "metric_table",
+    "explain",
+    "WEIGHTED",
     "burt_constraint",
     "effective_size",
     "communities",
@@ -128,12 +130,44 @@ METRICS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+# The measures that weigh a relation by its ``weight`` where the file gives one (parallel
+# relations add up); the others count relations.
+WEIGHTED = frozenset({"pagerank", "community"})
+
+
+def explain(metric: str, lang: str, graph: nx.Graph | None = None) -> tuple[str, str]:
+    """Label and explanation of ``metric`` for ``graph``: what it counts in a network
+    without direction, and that it weighs relations where the file has weights.
+
+    Examples
+    --------
+    >>> explain("degree", "en", nx.MultiGraph([("a", "b")]))[1][:45]
+    'The number of relations of an organisation (t'
+    >>> "weight" in explain("pagerank", "en", nx.MultiGraph([("a", "b", {"weight": 3})]))[1]
+    True
+    """
+    from .i18n import t
+
+    label, sentence = METRICS[metric][lang]
+    if graph is None:
+        return label, sentence
+    if not graph.is_directed() and metric in ("degree", "pagerank"):
+        sentence = t(f"metric_{metric}_undirected", lang)
+    if metric in WEIGHTED and is_weighted(graph):
+        sentence = f"{sentence} {t('metric_weighted', lang)}"
+    return label, sentence
+
+
 def metric_table(graph: nx.MultiDiGraph):
     """Return one row per organisation with every metric (pandas DataFrame, index = id).
 
-    Degrees count relations on the directed graph; PageRank follows the relations' direction;
-    betweenness, eigenvector, k-core, constraint, effective size and communities use the
-    undirected view (a relation links both organisations). Betweenness is exact up to
+    In a directed graph degrees count relations in and out, and PageRank follows the
+    relations' direction; in an undirected one (a graph file without direction) the degree
+    is the number of relations, in- and out-degree are NaN and PageRank runs on the
+    undirected graph. Betweenness, eigenvector, k-core, constraint, effective size and
+    communities use the undirected view (a relation links both organisations). PageRank
+    and communities weigh relations by their ``weight`` where the file has one (parallel
+    relations add up); the other measures count relations. Betweenness is exact up to
     ``EXACT_BETWEENNESS_LIMIT`` organisations and sampled with ``SEED`` above.
 
     Examples
@@ -152,9 +186,14 @@ def metric_table(graph: nx.MultiDiGraph):
     frame = pd.DataFrame(index=pd.Index(nodes, name="id"))
     frame["name"] = [graph.nodes[v].get("name", v) for v in nodes]
     frame["type"] = [graph.nodes[v].get("type", "other") for v in nodes]
-    frame["in_degree"] = [graph.in_degree(v) for v in nodes]
-    frame["out_degree"] = [graph.out_degree(v) for v in nodes]
-    frame["degree"] = frame["in_degree"] + frame["out_degree"]
+    if graph.is_directed():
+        frame["in_degree"] = [graph.in_degree(v) for v in nodes]
+        frame["out_degree"] = [graph.out_degree(v) for v in nodes]
+        frame["degree"] = frame["in_degree"] + frame["out_degree"]
+    else:  # no direction: no in or out
+        frame["in_degree"] = math.nan
+        frame["out_degree"] = math.nan
+        frame["degree"] = [graph.degree(v) for v in nodes]
     if n == 0:
         for column in METRICS:
             if column != "degree":

@@ -14,15 +14,18 @@ __all__ = [
     "ego_network",
     "shortest_paths",
     "simple_view",
+    "is_weighted",
     "without",
 ]
 
 
-def build_graph(data: StakeholderData) -> nx.MultiDiGraph:
-    """Return a directed multigraph: one node per organisation, one edge per relation.
+def build_graph(data: StakeholderData) -> nx.MultiDiGraph | nx.MultiGraph:
+    """Return a multigraph: one node per organisation, one edge per relation; directed
+    unless the data came from an undirected graph file (``data.directed``).
 
     Node attributes are the organisation's columns (``sectors`` as a ';'-joined string so
-    the graph exports to GraphML/GEXF as it is); edge attributes the relation's columns.
+    the graph exports to GraphML/GEXF as it is); edge attributes the relation's columns
+    (its ``weight`` too, where the file gives one).
 
     Examples
     --------
@@ -33,7 +36,8 @@ def build_graph(data: StakeholderData) -> nx.MultiDiGraph:
     >>> any(d["relation"] == "funds" for _, _, d in G.edges("ocw", data=True))
     True
     """
-    graph = nx.MultiDiGraph(origin=data.origin)
+    kind = nx.MultiDiGraph if getattr(data, "directed", True) else nx.MultiGraph
+    graph = kind(origin=data.origin)
     for row in data.organisations:
         attrs = {k: v for k, v in row.items() if k != "id"}
         attrs["sectors"] = ";".join(row.get("sectors", []))
@@ -89,7 +93,7 @@ def filter_graph(
         if (types is None or d.get("type") in types)
         and (sectors is None or not _sectors(graph, n) or _sectors(graph, n) & sectors)
     ]
-    result = nx.MultiDiGraph(**graph.graph)
+    result = type(graph)(**graph.graph)
     result.add_nodes_from((n, graph.nodes[n]) for n in keep)
     result.add_edges_from(
         (u, v, k, d)
@@ -149,32 +153,50 @@ def shortest_paths(graph: nx.MultiDiGraph, source: str, target: str, limit: int 
 
 
 def _relation_between(graph: nx.MultiDiGraph, a: str, b: str) -> str:
-    """Describe the relations between a and b as 'a->b' direction-aware text ids."""
+    """Describe the relations between a and b as 'a->b' direction-aware text ids (in an
+    undirected graph each relation once, without direction)."""
     forward = [d["relation"] for d in graph.get_edge_data(a, b, default={}).values()]
+    if not graph.is_directed():
+        return ";".join(forward)
     backward = [d["relation"] for d in graph.get_edge_data(b, a, default={}).values()]
     parts = forward + [f"<-{r}" for r in backward]
     return ";".join(parts)
 
 
 def simple_view(graph: nx.MultiDiGraph, directed: bool = False) -> nx.Graph:
-    """Collapse parallel relations into one edge with ``weight`` = their number.
+    """Collapse parallel relations into one edge whose ``weight`` is the sum of theirs (a
+    relation without a weight counts 1). ``directed=True`` keeps directions, if the graph
+    has any: an undirected graph's view is undirected either way.
 
     Examples
     --------
     >>> G = nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "a")])
     >>> simple_view(G)["a"]["b"]["weight"]
     3
+    >>> simple_view(nx.MultiGraph([("a", "b")]), directed=True).is_directed()
+    False
     """
-    simple = nx.DiGraph() if directed else nx.Graph()
+    simple = nx.DiGraph() if directed and graph.is_directed() else nx.Graph()
     simple.add_nodes_from(graph.nodes(data=True))
-    for u, v in graph.edges():
+    for u, v, weight in graph.edges(data="weight", default=1):
         if u == v:
             continue
         if simple.has_edge(u, v):
-            simple[u][v]["weight"] += 1
+            simple[u][v]["weight"] += weight
         else:
-            simple.add_edge(u, v, weight=1)
+            simple.add_edge(u, v, weight=weight)
     return simple
+
+
+def is_weighted(graph: nx.Graph) -> bool:
+    """Does any relation carry a ``weight`` of its own (from the file)?
+
+    Examples
+    --------
+    >>> is_weighted(nx.MultiGraph([("a", "b", {"weight": 2})])), is_weighted(nx.path_graph(3))
+    (True, False)
+    """
+    return any("weight" in d for _, _, d in graph.edges(data=True))
 
 
 def without(graph: nx.MultiDiGraph, removed: Iterable[str]) -> nx.MultiDiGraph:

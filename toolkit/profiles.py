@@ -22,6 +22,10 @@ _SENTENCES = {
         "en": "{name} has {degree} relations ({in_degree} incoming, {out_degree} outgoing); "
         "rank {rank} of {n}.",
     },
+    "degree_undirected": {
+        "nl": "{name} heeft {degree} relaties; plaats {rank} van {n}.",
+        "en": "{name} has {degree} relations; rank {rank} of {n}.",
+    },
     "betweenness": {
         "nl": "{name} ligt op veel kortste verbindingen tussen anderen (plaats {rank} van {n}) "
         "en verbindt bijvoorbeeld {a} met {b}.",
@@ -38,6 +42,12 @@ _SENTENCES = {
         "ontvangen (plaats {rank} van {n}).",
         "en": "{name} receives {level} relations from organisations that receive many "
         "themselves (rank {rank} of {n}).",
+    },
+    "pagerank_undirected": {
+        "nl": "{name} heeft {level} relaties met organisaties die zelf veel relaties hebben "
+        "(plaats {rank} van {n}).",
+        "en": "{name} has {level} relations with organisations that have many themselves "
+        "(rank {rank} of {n}).",
     },
     "eigenvector": {
         "nl": "De partners van {name} zijn zelf {level} verbonden (plaats {rank} van {n}).",
@@ -186,11 +196,11 @@ def organisation_profiles(
             fill = {**base, "rank": rank, "value": value}
             key = metric
             if metric == "degree":
-                fill.update(
-                    degree=int(row["degree"]),
-                    in_degree=int(row["in_degree"]),
-                    out_degree=int(row["out_degree"]),
-                )
+                fill["degree"] = int(row["degree"])
+                if graph.is_directed():
+                    fill.update(in_degree=int(row["in_degree"]), out_degree=int(row["out_degree"]))
+                else:
+                    key = "degree_undirected"
                 shown = str(int(value))
             elif metric == "betweenness":
                 pair = _bridge_pair(undirected, v, degree, community) if value > 0 else None
@@ -203,6 +213,8 @@ def organisation_profiles(
                 fill["level"] = _level(rank, n, lang)
                 if metric == "pagerank":
                     fill["level"] = _AMOUNTS[lang][_LEVELS[lang].index(fill["level"])]
+                    if not graph.is_directed():
+                        key = "pagerank_undirected"
                 shown = f"{value:.3f}"
             elif metric == "constraint":
                 fill["level"] = _LEVELS[lang][0 if value > 0.5 else 1 if value > 0.25 else 2]

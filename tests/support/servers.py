@@ -20,6 +20,7 @@ __all__ = [
     "WebServer",
     "WorkshopServe",
     "participant_server",
+    "dashboard_server",
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,12 +33,15 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def wait_listening(
-    host: str, port: int, process: subprocess.Popen, timeout: float = 90, log: Path | None = None
+    host: str, port: int, process: subprocess.Popen, timeout: float = 90, log=None
 ) -> None:
+    """Wait until ``host:port`` accepts connections; ``log`` (a path or several) is shown
+    when the server exits first."""
     deadline = time.monotonic() + timeout
+    logs = [log] if isinstance(log, Path) else list(log or [])
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            text = log.read_text() if log and log.exists() else ""
+            text = "".join(p.read_text(errors="replace") for p in logs if p.exists())
             raise RuntimeError(f"server exited with {process.returncode}:\n{text[-3000:]}")
         try:
             with socket.create_connection((host, port), timeout=0.5):
@@ -111,6 +115,38 @@ class WebServer:
         _stop(self.process)
 
 
+@contextmanager
+def dashboard_server(tmp: Path, title: str, exercises, **kwargs):
+    """The facilitator's server as `workshop serve` plans it (dashboard at /, map at /map,
+    loopback only, its kernel cap and limits; ``kwargs`` override them) on a new SQLite
+    store in ``tmp`` holding one session. Yields ``(server, session, database path)``."""
+    from toolkit.server.plan import DASHBOARD_KERNELS, DASHBOARD_LIMITS
+    from toolkit.store import Store
+
+    db = tmp / "workshop.db"
+    store = Store.open(f"sqlite:///{db}")
+    session = store.create_session(title, organiser="Testorganisator", exercises=list(exercises))
+    store.close()
+    options = {
+        "max_kernels": DASHBOARD_KERNELS,
+        "limits": dict(DASHBOARD_LIMITS),
+        "loopback_only": True,
+        "role": "dashboard",
+        "session": session.code,
+        "presenter": True,
+        **kwargs,
+    }
+    env = {
+        "WORKSHOP_DB": f"sqlite:///{db}",
+        "WORKSHOP_DATA": str(tmp),
+        "WORKSHOP_SESSION": session.code,
+        "WORKSHOP_JOIN_URL": f"http://127.0.0.2:8866/s/{session.code}/",
+    }
+    routes = {"/": "facilitator.ipynb", "/map": "explorer.ipynb"}
+    with VoilaServer(routes, tmp, env=env, **options) as server:
+        yield server, session, db
+
+
 class VoilaServer:
     """One workshop Voila server (``python -m toolkit.server``) on a free loopback port."""
 
@@ -123,16 +159,31 @@ class VoilaServer:
         host: str = "127.0.0.1",
         presenter: bool = False,
         session: str = "",
+        max_kernels: int = 0,
+        loopback_only: bool = False,
+        limits: dict | None = None,
+        role: str = "dashboard",
     ):
         self.host, self.port = host, free_port(host)
-        self.log = tmp / f"voila-{self.port}.log"
+        self.log_dir = tmp / f"logs-{self.port}"
+        self.log = self.log_dir / f"{role}.log"  # the server's own (capped) log
+        self.output = tmp / f"voila-{self.port}.out"  # what it prints before that is set up
         self.env = {
             **os.environ,
             "WORKSHOP_VIS_URL": "/workshop/static/vis-network.min.js?v=1",
             **(env or {}),
         }
         self.spec = ServerSpec(
-            routes=routes, ip=host, port=self.port, presenter=presenter, session=session
+            routes=routes,
+            ip=host,
+            port=self.port,
+            presenter=presenter,
+            session=session,
+            max_kernels=max_kernels,
+            role=role,
+            loopback_only=loopback_only,
+            limits=dict(limits or {}),
+            log_dir=str(self.log_dir),
         )
         self.process = None
 
@@ -144,12 +195,12 @@ class VoilaServer:
         self.process = subprocess.Popen(
             server_command(self.spec),
             env=self.env,
-            stdout=self.log.open("wb"),
+            stdout=self.output.open("wb"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
             cwd=ROOT,
         )
-        wait_listening(self.host, self.port, self.process, log=self.log)
+        wait_listening(self.host, self.port, self.process, log=[self.output, self.log])
         return self
 
     def __exit__(self, *exc):

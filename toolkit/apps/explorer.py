@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from ..data import StakeholderData, load_default
 from ..i18n import t
 from ..mapview import map_iframe, render_map
-from ..metrics import METRICS, metric_table, what_if
+from ..metrics import METRICS, explain, metric_table, what_if
 from ..network import build_graph, ego_network, filter_graph, shortest_paths
 
 __all__ = ["ExplorerApp", "vis_js_url_from_env"]
@@ -263,7 +263,7 @@ class ExplorerApp:
         self.map.value = map_iframe(document, self.height, t("explorer_title", lang))
         counts = t("counts", lang, orgs=len(graph), rels=graph.number_of_edges())
         self.status.value = f"<small>{html.escape(counts)}</small>"
-        label, sentence = METRICS[self.size_by.value][lang]
+        label, sentence = explain(self.size_by.value, lang, graph)
         self.metric_help.value = f"<p><b>{html.escape(label)}</b>: {html.escape(sentence)}</p>"
         self._what_if()
 

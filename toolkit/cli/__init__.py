@@ -1,4 +1,4 @@
-"""The ``workshop`` command: map, serve, session, export, report, purge, check."""
+"""The ``workshop`` command: map, serve, programme, session, export, report, purge, check."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ __all__ = ["main", "build_parser"]
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every sub-command registered."""
-    from . import after_cmd, check_cmd, map_cmd, serve_cmd, session_cmd
+    from . import after_cmd, check_cmd, map_cmd, programme_cmd, serve_cmd, session_cmd
 
     parser = argparse.ArgumentParser(
         prog="workshop",
         description="Workshop toolkit for information management in Dutch education.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (map_cmd, serve_cmd, session_cmd, after_cmd, check_cmd):
+    for module in (map_cmd, serve_cmd, programme_cmd, session_cmd, after_cmd, check_cmd):
         module.register(commands)
     return parser
 

@@ -15,6 +15,7 @@ _EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//(?!127\.|localho
 def register(commands) -> None:
     parser = commands.add_parser("check", help="before the workshop: content, capacity, offline")
     parser.add_argument("--expected", type=int, default=30, help="how many participants you expect")
+    parser.add_argument("--programme", metavar="FILE", help="also check this workshop programme")
     parser.add_argument(
         "--skip-server",
         action="store_true",
@@ -38,6 +39,19 @@ def _check(args) -> int:
     from ..measure import capacity, measure_participant_server
     from .serve_cmd import check_content
 
+    if args.programme:
+        import os
+
+        from ..exercises.library import EXERCISES_ENV
+        from ..exercises.programme import load_programme
+
+        programme, folder = load_programme(args.programme)
+        if folder is not None:
+            os.environ[EXERCISES_ENV] = str(folder)
+        print(
+            f"programme: '{programme.title}', {len(programme.steps)} steps, "
+            f"{programme.minutes()} minutes planned"
+        )
     check_content()
     print("content: organisations, relations, exercises and data flows are valid")
     if args.skip_server:

@@ -18,6 +18,11 @@ def register(commands) -> None:
     )
     parser.add_argument("--session", metavar="CODE", help="continue this session")
     parser.add_argument(
+        "--programme",
+        metavar="FILE",
+        help="run this workshop programme (YAML; `workshop programme new -o FILE` writes one)",
+    )
+    parser.add_argument(
         "--new", action="store_true", help="start a new session even if a recent one exists"
     )
     parser.add_argument(
@@ -57,12 +62,12 @@ def register(commands) -> None:
 def check_content() -> None:
     """Load every content file; raise ContentError (all problems) before anything starts."""
     from ..data import load_default
-    from ..exercises.loader import load_exercises
+    from ..exercises.library import exercise_library
     from ..flows import load_flows
     from ..problems import ContentError
 
     problems = []
-    for loader in (load_default, load_exercises, load_flows):
+    for loader in (load_default, exercise_library, load_flows):
         try:
             loader()
         except ContentError as exc:
@@ -83,8 +88,9 @@ def write_qr(url: str, folder, code: str) -> list:
     return paths
 
 
-def _choose_session(store, args):
-    from ..exercises.loader import default_exercises
+def _choose_session(store, args, programme=None):
+    from ..exercises.library import exercise_library
+    from ..exercises.programme import programme_room
 
     if args.session:
         from .session_cmd import require_session
@@ -92,19 +98,35 @@ def _choose_session(store, args):
         return require_session(store, args.session), "continuing"
     if not args.new:
         recent = store.list_sessions()
-        if recent:
+        if recent and _same_workshop(recent[0], programme):
             created = recent[0].created_at
             if created.tzinfo is None:
                 created = created.replace(tzinfo=UTC)
             if datetime.now(UTC) - created < REUSE_WITHIN:
                 return recent[0], "continuing"
+    if programme is not None:
+        session = store.create_session(
+            programme.title,
+            lang=programme.language,
+            organiser=programme.organiser,
+            exercises=[s.exercise for s in programme.steps if s.open],
+            room=programme_room(programme),
+            free_text_visible=programme.open_answers_visible,
+        )
+        return session, "new"
     session = store.create_session(
         args.title,
         lang=args.lang,
         organiser=args.organiser,
-        exercises=[e.id for e in default_exercises()],
+        exercises=list(exercise_library()),
     )
     return session, "new"
+
+
+def _same_workshop(session, programme) -> bool:
+    """Is ``session`` one of this programme (or, without one, one without a programme)?"""
+    title = (session.room.get("programme") or {}).get("title")
+    return title == (programme.title if programme is not None else None)
 
 
 def _serve(args) -> int:
@@ -117,16 +139,28 @@ def _serve(args) -> int:
         raise CommandError("--expected must be between 1 and 10000")
     if not 1 <= args.workers <= 64:
         raise CommandError("--workers must be between 1 and 64 (one per core is plenty)")
+    programme = None
+    if args.programme:
+        import os
+
+        from ..exercises.library import EXERCISES_ENV
+        from ..exercises.programme import load_programme
+
+        programme, folder = load_programme(args.programme)
+        if folder is not None:
+            os.environ[EXERCISES_ENV] = str(folder)  # the servers (children) read it too
     check_content()
     for host, port in ((args.host, args.port), ("127.0.0.1", args.dashboard_port)):
         problem = port_problem(host, port)
         if problem:
             raise CommandError(problem)
     store = open_store()
-    session, how = _choose_session(store, args)
+    session, how = _choose_session(store, args, programme)
     store.close()
     folder = data_dir()
     env = {"WORKSHOP_DB": database_url(), "WORKSHOP_DATA": str(folder), "PYTHONUNBUFFERED": "1"}
+    if os.environ.get("WORKSHOP_EXERCISES"):
+        env["WORKSHOP_EXERCISES"] = os.environ["WORKSHOP_EXERCISES"]
     plan = plan_servers(
         code=session.code,
         host=args.host,

@@ -2,125 +2,22 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
 from ..paths import datasets_dir
 from ..problems import ContentError, Problem
-from .spec import QUESTION_TYPES, Exercise
+from .spec import Exercise
+from .yamlfile import node_line as _node_line
+from .yamlfile import read_model
 
 __all__ = ["load_exercise", "load_exercises", "default_exercises"]
 
 
-def _node_line(root: yaml.Node | None, loc: tuple) -> int | None:
-    """Follow a pydantic error location through the YAML node tree; return its line."""
-    node, line = root, (root.start_mark.line + 1 if root is not None else None)
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == str(key):
-                    node, line = value_node, key_node.start_mark.line + 1
-                    break
-            else:
-                continue  # e.g. a union tag in the location: stay on this node
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-            if key < len(node.value):
-                node = node.value[key]
-                line = node.start_mark.line + 1
-    return line
-
-
-def _where(loc: list) -> str:
-    """('questions', 1, 'levels', 0, 'label') -> 'questions[1].levels[0].label'."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _describe(error: dict) -> tuple[list, str]:
-    """Turn one pydantic error into (location for line lookup, plain message with a fix)."""
-    loc = [part for part in error["loc"] if not (isinstance(part, str) and part in QUESTION_TYPES)]
-    kind, message = error["type"], error["msg"]
-    if kind == "missing":
-        message = f"'{loc[-1] if loc else 'field'}' is missing; add it"
-        loc = loc[:-1]
-    elif kind == "extra_forbidden":
-        message = f"unknown field '{loc[-1]}'; remove it or check the spelling"
-    elif kind == "union_tag_invalid":
-        tag = error.get("ctx", {}).get("tag", "?")
-        message = f"unknown question type '{tag}'; use one of: {', '.join(QUESTION_TYPES)}"
-        loc = [*loc, "type"]
-    elif kind == "union_tag_not_found":
-        message = f"'type' is missing; use one of: {', '.join(QUESTION_TYPES)}"
-    elif kind == "string_pattern_mismatch":
-        message = (
-            "not a valid id or web address; ids use lowercase letters, digits, '-' "
-            "and '_', addresses start with https://"
-        )
-    elif kind == "value_error":
-        message = message.removeprefix("Value error, ")
-        field = re.match(r"^(\w+): ", message)
-        if field:  # our validators name the field first: point at that line
-            loc = [*loc, field.group(1)]
-            message = message[field.end() :]
-    return loc, message
-
-
 def load_exercise(path: str | Path) -> Exercise:
     """Load and validate one exercise file; raise ContentError listing its problems."""
-    path = Path(path)
-    name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(
-            [Problem(name, None, None, f"cannot be read ({exc})", "save it as UTF-8 text")]
-        ) from None
-    try:
-        root = yaml.compose(text)
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise ContentError(
-            [
-                Problem(
-                    name,
-                    mark.line + 1 if mark else None,
-                    None,
-                    f"{problem}",
-                    "check the indentation, colons and quotes",
-                )
-            ]
-        ) from None
-    if not isinstance(raw, dict):
-        raise ContentError(
-            [
-                Problem(
-                    name,
-                    root.start_mark.line + 1 if root is not None else 1,
-                    None,
-                    "the file must be a mapping of fields",
-                    "start with 'id:', 'title:', 'questions:' ...",
-                )
-            ]
-        )
-    try:
-        exercise = Exercise.model_validate(raw)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc, message = _describe(error)
-            problems.append(
-                Problem(name, _node_line(root, tuple(loc)), _where(loc) or None, message)
-            )
-        raise ContentError(problems) from None
-    problems = _check_references(exercise, name, root)
+    exercise, root, _line_of = read_model(Exercise, path)
+    problems = _check_references(exercise, str(path), root)
     if problems:
         raise ContentError(problems)
     return exercise
@@ -211,7 +108,7 @@ def load_exercises(folder: str | Path | None = None) -> list[Exercise]:
     --------
     >>> exercises = load_exercises()
     >>> [e.id for e in exercises][:3]
-    ['bestuurstafel', 'professionalisering', 'behoeften']
+    ['de-zaal', 'bestuurstafel', 'professionalisering']
     """
     folder = Path(folder) if folder else datasets_dir() / "exercises"
     problems, exercises, files = [], [], {}

@@ -16,8 +16,11 @@ from ..questions.free_text import FreeTextQuestion
 from ..questions.grid import GridQuestion
 from ..questions.multiple_choice import MultipleChoiceQuestion
 from ..questions.raci import RaciQuestion
+from ..questions.ranking import RankingQuestion
+from ..questions.room_questions import RoomQuestionsQuestion
 from ..questions.scale import ScaleQuestion
 from ..questions.single_choice import SingleChoiceQuestion
+from ..questions.word_cloud import WordCloudQuestion
 from .parts import Axis, Level, Option, Slug, Text
 from .parts import Model as _Model
 
@@ -39,6 +42,9 @@ __all__ = [
     "AimQuestion",
     "ContributionQuestion",
     "FlowCheckQuestion",
+    "WordCloudQuestion",
+    "RoomQuestionsQuestion",
+    "RankingQuestion",
     "AIM_ROWS",
     "AIM_COLUMNS",
 ]

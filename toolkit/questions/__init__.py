@@ -21,8 +21,11 @@ from .free_text import FreeText
 from .grid import Grid
 from .multiple_choice import MultipleChoice
 from .raci import Raci
+from .ranking import Ranking
+from .room_questions import RoomQuestions
 from .scale import Scale
 from .single_choice import SingleChoice
+from .word_cloud import WordCloud
 
 __all__ = [
     "TYPES",
@@ -53,6 +56,9 @@ TYPES: dict[str, QuestionType] = {
         Aim,
         Contribution,
         FlowCheck,
+        WordCloud,
+        RoomQuestions,
+        Ranking,
     )
 }
 

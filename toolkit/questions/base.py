@@ -55,12 +55,15 @@ class View:
     free_text_visible: bool = True
     approval: frozenset[str] = frozenset()
     include_hidden: bool = False
+    answered: frozenset[int] = frozenset()  # room questions the facilitator answered
 
     @classmethod
     def of(cls, session, facilitator: bool = False) -> View:
         """The view of a session's participants (or of its facilitator)."""
-        approval = frozenset(k for k, v in (session.room.get("approval") or {}).items() if v)
-        return cls(session.free_text_visible, approval, facilitator)
+        room = session.room
+        approval = frozenset(k for k, v in (room.get("approval") or {}).items() if v)
+        answered = frozenset(int(k) for k, v in (room.get("answered") or {}).items() if v)
+        return cls(session.free_text_visible, approval, facilitator, answered)
 
     def text_shown(self, exercise_id: str, question, answer) -> bool:
         """May others see this text answer (or map addition) now?
@@ -91,6 +94,7 @@ class Check:
     grid_items: set[str] | None = None
     flow_ids: set[str] | None = None
     own: dict = field(default_factory=dict)  # item -> value of the participant's answers
+    allowed: set[str] | None = None  # what a type with options from the group may use now
 
 
 @dataclass
@@ -233,6 +237,11 @@ class QuestionType:
     def from_form(self, question, form: Form, check: Check) -> list[Change]:
         """The changes a posted form asks for (values still to be cleaned)."""
         raise NotImplementedError
+
+    def allowed(self, question, group: dict) -> set[str] | None:
+        """For types whose choices come from the group (a dot vote's needs, the room's
+        questions): the keys an answer may use now, from the group result."""
+        return None
 
     def form_extra(self, exercise, question, group: dict, ui) -> dict:
         """What the form needs besides the question and the own answer (e.g. the options a

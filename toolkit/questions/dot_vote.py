@@ -146,6 +146,9 @@ class DotVote(QuestionType):
         )
         return {"n": len(values), "ranking": ranking, "options": options}
 
+    def allowed(self, question, group):
+        return {key for key, _ in group["options"]}
+
     def form_extra(self, exercise, question, group, ui):
         return {"options": group["options"]}
 

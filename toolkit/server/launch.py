@@ -16,6 +16,7 @@ __all__ = [
     "run",
     "main",
     "private_request_logs",
+    "plain_error_pages",
     "stop_with_supervisor",
     "raise_open_file_limit",
 ]
@@ -52,21 +53,32 @@ class ServerSpec:
     session: str = ""  # the session code the server is for (web: the bare address's default)
     presenter: bool = False  # voila: also serve the presenter view (/presenter)
     workers: int = 1  # web: participant processes sharing the port
+    loopback_only: bool = False  # voila: only loopback Host names, own Origin, XSRF (dashboard)
+    limits: dict = field(default_factory=dict)  # voila: toolkit.server.limits.Limits fields
+    log_dir: str = ""  # the server logs to <log_dir>/<role>.log (capped); "": to stderr
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
 
 
 def log_request(handler) -> None:
-    """Access log without the client's address or the query string (it holds tokens)."""
+    """Access log without the client's address, the query string (it holds tokens) or a
+    path the server does not serve: a refused or failed request is logged by the name of
+    the route that answered it, so no text of a client's choosing reaches the log."""
     import logging
 
     status = handler.get_status()
     level = logging.INFO if status < 400 else logging.WARNING
     took = 1000.0 * handler.request.request_time()
-    logging.getLogger("workshop.access").log(
-        level, "%d %s %s %.0fms", status, handler.request.method, handler.request.path, took
-    )
+    if status < 400:
+        shown = handler.request.path[:200]
+    else:
+        shown = getattr(handler, "log_name", None) or type(handler).__name__
+    method = handler.request.method if handler.request.method in _METHODS else "OTHER"
+    logging.getLogger("workshop.access").log(level, "%d %s %s %.0fms", status, method, shown, took)
+
+
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def server_command(spec: ServerSpec) -> list[str]:
@@ -93,6 +105,9 @@ def build_config(spec: ServerSpec):
         "log_function": log_request,
     }
     cfg.WorkshopVoila.routes = dict(spec.routes)
+    cfg.WorkshopVoila.loopback_only = bool(spec.loopback_only)
+    cfg.WorkshopVoila.limits = dict(spec.limits)
+    cfg.WorkshopVoila.max_kernels = int(spec.max_kernels)
     if spec.presenter:
         from ..web.presenter import presenter_handlers
 
@@ -100,6 +115,8 @@ def build_config(spec: ServerSpec):
     vc = cfg.VoilaConfiguration
     vc.template = "workshop"
     vc.theme = "light"
+    vc.allow_template_override = "NO"
+    vc.allow_theme_override = "NO"
     vc.show_tracebacks = False
     vc.strip_sources = True
     vc.extension_allowlist = EXTENSIONS
@@ -114,7 +131,6 @@ def build_config(spec: ServerSpec):
         cfg.WorkshopVoila.pool_sizes = {nb: int(n) for nb, n in spec.pools.items()}
         cfg.VoilaExecutor.startup_timeout = 180
         cfg.VoilaKernelManager.fill_delay = 0
-        cfg.WorkshopVoila.max_kernels = int(spec.max_kernels)
     if spec.cull_idle_seconds:
         cfg.MappingKernelManager.cull_idle_timeout = int(spec.cull_idle_seconds)
         cfg.MappingKernelManager.cull_interval = max(10, int(spec.cull_idle_seconds) // 4)
@@ -156,27 +172,28 @@ def stop_with_supervisor() -> None:
 
 
 def private_request_logs() -> None:
-    """Keep client addresses and query strings out of Tornado's own warnings and errors.
+    """Keep client addresses, query strings and other request content out of Tornado's own
+    warnings and errors.
 
     Tornado summarises a request as ``METHOD URI (client address)`` when it logs an HTTP
     error (``403 POST /voila/api/shutdown/... (10.0.0.7): ...``) or an uncaught exception,
     and adds the request's repr (address, URI, headers) to the latter; the URI's query holds
-    join codes and resume tokens. The access log (:func:`log_request`) already leaves both
-    out; this does the same for those messages: method and path only.
+    join codes and resume tokens, and an HTTP error's message often quotes the request
+    (Jupyter's "Blocking Cross Origin request from <Referer>"). Here a request is summarised
+    by its method and the route that answered it; a refused request (4xx) is left to the
+    access log's one line, a server error keeps its traceback under a fixed heading.
     """
     import tornado.log
     import tornado.web
 
     def _request_summary(handler) -> str:
-        return f"{handler.request.method} {handler.request.path}"
+        method = handler.request.method if handler.request.method in _METHODS else "OTHER"
+        return f"{method} {getattr(handler, 'log_name', None) or type(handler).__name__}"
 
     def log_exception(handler, typ, value, tb) -> None:
         if isinstance(value, tornado.web.HTTPError):
-            message = value.get_message()
-            if message:
-                tornado.log.gen_log.warning(
-                    "%d %s: %s", value.status_code, handler._request_summary(), message
-                )
+            if value.status_code >= 500:
+                tornado.log.gen_log.warning("%d %s", value.status_code, handler._request_summary())
         else:
             tornado.log.app_log.error(
                 "Uncaught exception %s", handler._request_summary(), exc_info=(typ, value, tb)
@@ -184,6 +201,24 @@ def private_request_logs() -> None:
 
     tornado.web.RequestHandler._request_summary = _request_summary
     tornado.web.RequestHandler.log_exception = log_exception
+
+
+def plain_error_pages() -> None:
+    """Answer every error of Jupyter's handlers with a short plain text.
+
+    Jupyter renders its error pages from its own templates, which need a ``static_path``
+    that a Voila server does not have: every 404 under ``/voila/labextensions/`` or
+    ``/voila/api/themes/`` logged two tracebacks (about 3 KB) while answering, and a
+    visitor could fill the log with them.
+    """
+    from jupyter_server.base.handlers import JupyterHandler
+
+    def write_error(handler, status_code: int, **kwargs) -> None:
+        handler.set_header("Content-Type", "text/plain; charset=utf-8")
+        handler.set_header("Cache-Control", "no-store")
+        handler.finish(f"{status_code}: {handler._reason}\n")
+
+    JupyterHandler.write_error = write_error
 
 
 def raise_open_file_limit(wanted: int = 65536) -> int:
@@ -213,7 +248,13 @@ def run(spec: ServerSpec) -> None:
     """Start the server in this process and block until it stops."""
     import logging
     import os
+    from pathlib import Path
 
+    from .logs import configure_server_logging
+
+    # First, so that everything after (imports included) is in the capped log; the web
+    # app's own basicConfig then changes nothing.
+    configure_server_logging(spec.role, Path(spec.log_dir) if spec.log_dir else None)
     if spec.kind == "web":
         from ..web.server import main as web_main
 
@@ -237,15 +278,21 @@ def run(spec: ServerSpec) -> None:
 
     from .voila_app import WorkshopVoila
 
-    logging.basicConfig(level=logging.INFO, format="[%(name)s] %(message)s")
     limit = raise_open_file_limit()
     logging.getLogger("workshop.server").info("open-file limit: %s", limit)
     private_request_logs()
+    plain_error_pages()
     os.environ.update(spec.env)
     # Preheated kernels call back to this server to learn their request; tell them where.
     os.environ["VOILA_APP_IP"] = "127.0.0.1" if spec.ip in ("0.0.0.0", "", "::") else spec.ip  # noqa: S104
     app = WorkshopVoila(config=build_config(spec))
     app.initialize([])
+    # Voila's logger writes to standard error itself; let its records reach the log
+    # handler with their own level instead.
+    for handler in list(app.log.handlers):
+        app.log.removeHandler(handler)
+    app.log.setLevel(max(logging.INFO, app.log.level))
+    app.log.propagate = True
     stop_with_supervisor()
     app.start()
 

@@ -8,9 +8,22 @@ from dataclasses import dataclass
 
 from .launch import ServerSpec
 
-__all__ = ["ServePlan", "plan_servers", "port_problem", "lan_address", "join_url", "VIS_URL"]
+__all__ = [
+    "ServePlan",
+    "plan_servers",
+    "port_problem",
+    "lan_address",
+    "join_url",
+    "VIS_URL",
+    "DASHBOARD_KERNELS",
+    "DASHBOARD_LIMITS",
+]
 
 VIS_URL = "/workshop/static/vis-network.min.js?v=9.1.2"
+DASHBOARD_KERNELS = 8  # the facilitator's tabs (dashboard, map), reloads included
+# toolkit.server.limits.Limits fields: the dashboard keeps the defaults (1 MiB bodies and
+# messages, 32 connections per client and 256 in all, 30-second timeouts).
+DASHBOARD_LIMITS: dict = {}
 
 
 def join_url(host: str, port: int, code: str) -> str:
@@ -102,9 +115,12 @@ def plan_servers(
         routes={"/": "facilitator.ipynb", "/map": "explorer.ipynb"},
         ip="127.0.0.1",
         port=dashboard_port,
+        max_kernels=DASHBOARD_KERNELS,
         env=shared,
         role="dashboard",
         session=code,
         presenter=True,
+        loopback_only=True,
+        limits=dict(DASHBOARD_LIMITS),
     )
     return ServePlan(participant, dashboard, url, f"http://127.0.0.1:{dashboard_port}/")

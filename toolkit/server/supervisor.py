@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from .launch import SUPERVISOR_PID, ServerSpec, server_command
@@ -31,7 +32,10 @@ def _reachable(spec: ServerSpec) -> bool:
 class Supervisor:
     """Start each server in its own process session, wait until it listens, stop on demand.
 
-    Each server logs to ``<log_dir>/<role>.log`` (no client addresses are logged).
+    Each server logs to ``<log_dir>/<role>.log`` itself (capped and rotated, no client
+    addresses or request content, see :mod:`toolkit.server.logs`); what it prints before
+    its logging is set up (an import error, say) is in ``<log_dir>/<role>-start.log``,
+    written anew at each start.
     """
 
     def __init__(self, specs: list[ServerSpec], log_dir: Path):
@@ -42,16 +46,19 @@ class Supervisor:
     def start(self, timeout: float = 120.0) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         for spec in self.specs:
-            log = (self.log_dir / f"{spec.role}.log").open("ab")
+            if not spec.log_dir:
+                spec = replace(spec, log_dir=str(self.log_dir))
+            start_log = (self.log_dir / f"{spec.role}-start.log").open("wb")
             # The server stops by itself when this process goes (even by SIGKILL).
             env = {**os.environ, **spec.env, SUPERVISOR_PID: str(os.getpid())}
-            self.processes[spec.role] = subprocess.Popen(
-                server_command(spec),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-                start_new_session=True,
-            )
+            with start_log:
+                self.processes[spec.role] = subprocess.Popen(
+                    server_command(spec),
+                    stdout=start_log,
+                    stderr=subprocess.STDOUT,
+                    env=env,
+                    start_new_session=True,
+                )
         deadline = time.monotonic() + timeout
         waiting = list(self.specs)
         while waiting:
@@ -62,7 +69,8 @@ class Supervisor:
                     raise ServerFailed(
                         f"the {spec.role} server stopped during start-up "
                         f"(exit code {process.returncode}); see "
-                        f"{self.log_dir / (spec.role + '.log')}"
+                        f"{self.log_dir / (spec.role + '.log')} and "
+                        f"{self.log_dir / (spec.role + '-start.log')}"
                     )
                 if _reachable(spec):
                     waiting.remove(spec)

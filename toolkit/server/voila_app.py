@@ -8,9 +8,13 @@ import time
 from pathlib import Path
 
 import tornado.web
-from traitlets import Dict, Integer, Unicode
+from traitlets import Bool, Dict, Integer, Unicode
 from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+from .kernel_socket import CheckedKernelConnection
+from .limits import BoundedWrites, Limits
 
 __all__ = ["WorkshopVoila", "JUPYTER_DATA", "VIS_ROUTE"]
 
@@ -28,6 +32,7 @@ ZMQ_SOCKETS = 16384  # ZeroMQ sockets for all kernels together (ZeroMQ's default
 # logout page answers every visitor with a 500 and a traceback in the log).
 _BLOCKED = re.compile(r"/voila/(tree|render|files|api/contents)|^/?\(\.\*\)$|^/?$|/log(in|out)$")
 _TEMPLATE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")  # not '.' or '..'
+OVERRIDES = frozenset({"template", "theme"})  # Voila's query parameters, refused
 
 
 class VersionedStatic(tornado.web.StaticFileHandler):
@@ -60,18 +65,66 @@ class TemplateStatic(TemplateStaticFileHandler):
 
 
 def _page_handler():
-    """Voila's page handler that also gives the page its ``_xsrf`` cookie.
+    """Voila's page handler that also gives the page its ``_xsrf`` cookie, refuses Voila's
+    ``?template=`` and ``?theme=`` overrides, and answers "vol" (503) instead of starting
+    a kernel beyond the server's cap.
 
     The page's unload beacon (``POST /voila/api/shutdown/<kernel>``) sends that cookie's
     value; without the cookie every beacon got a 403 and a closed or reloaded tab's kernel
     stayed until the idle cull. Only the page that owns a kernel knows its id.
+
+    Voila hands ``?template=`` and ``?theme=`` to its renderer whatever
+    ``allow_template_override`` says: ``?template=../x`` was a 500 with two tracebacks in
+    the log, and any override skipped the preheated pool. A workshop page has one look.
+
+    Every page load starts a kernel (about 110 MB); on a server without a pool (the
+    dashboard) ``workshop_max_kernels`` bounds them, so a page that reloads itself cannot
+    fill the memory, and on a loopback-only server another site's page cannot load the
+    page as an image, script or frame (each load would start a kernel).
     """
     from voila.tornado.handler import TornadoVoilaHandler
 
+    from .doors import REFUSED_TEXT, cross_site_load
+    from .limits import FULL_TEXT
+
     class WorkshopPage(TornadoVoilaHandler):
+        starting = 0  # page loads in this process whose kernel may not be listed yet
+
         async def get(self, path=None):
+            if self.settings.get("workshop_loopback_only") and cross_site_load(self.request):
+                self._plain(403, REFUSED_TEXT)  # another site's <img>, <script>, <iframe>
+                return
+            if OVERRIDES & set(self.request.arguments):
+                self._plain(
+                    400, "Onbekende instelling in het adres / Unknown setting in the address.\n"
+                )
+                return
+            if self._full():
+                self.log.warning("refused a page: the server's cap of kernels is reached")
+                self._plain(503, FULL_TEXT)
+                return
             self.xsrf_token  # noqa: B018 - reading it sets the cookie
-            return await super().get(path)
+            WorkshopPage.starting += 1
+            try:
+                return await super().get(path)
+            finally:
+                WorkshopPage.starting -= 1
+
+        def _full(self) -> bool:
+            cap = self.settings.get("workshop_max_kernels", 0)
+            manager = self.kernel_manager
+            pooled = getattr(manager, "get_pool_size", lambda _name: 0)(self.notebook_path)
+            if not cap or pooled:
+                return False  # a pooled server paces and caps its pool itself
+            return len(manager.list_kernel_ids()) + WorkshopPage.starting >= cap
+
+        def _plain(self, status: int, text: str) -> None:
+            self.set_status(status)
+            self.set_header("Content-Type", "text/plain; charset=utf-8")
+            self.set_header("Cache-Control", "no-store")
+            if status == 503:
+                self.set_header("Retry-After", "30")
+            self.finish(text)
 
     return WorkshopPage
 
@@ -93,6 +146,12 @@ class WorkshopVoila(Voila):
         0, config=True, help="At most this many kernels (pooled + in use); 0: no limit"
     )
     extra_handlers = Dict(config=True, help="URL pattern -> (handler class, kwargs)")
+    loopback_only = Bool(
+        False,
+        config=True,
+        help="Answer only to loopback Host names, turn XSRF checks on (the dashboard)",
+    )
+    limits = Dict(config=True, help="toolkit.server.limits.Limits fields (sizes, caps, timeouts)")
 
     def initialize(self, argv=None):
         # The template lives in the package: put it first on the Jupyter data path.
@@ -109,8 +168,36 @@ class WorkshopVoila(Voila):
         self._pace_pool()
         self._cull_when_disconnected()
         settings["compress_response"] = True  # read by tornado.web.Application's __init__
-        settings["xsrf_cookies"] = False
+        # The dashboard checks XSRF tokens on every state-changing request (Jupyter's front
+        # end sends the _xsrf cookie back as X-XSRFToken, the unload beacon as a field) and
+        # lets Jupyter check Host names too; the participant server does neither.
+        settings["xsrf_cookies"] = self.loopback_only
+        settings["allow_remote_access"] = not self.loopback_only
+        settings["kernel_websocket_connection_class"] = CheckedKernelConnection
+        settings.update(self._limits().settings())
+        settings["workshop_max_kernels"] = self.max_kernels
+        settings["workshop_loopback_only"] = self.loopback_only
         return settings
+
+    def _limits(self) -> Limits:
+        return Limits.from_dict(self.limits)
+
+    def listen(self) -> None:
+        """Listen with the doors in front of every route (on a loopback-only server) and an
+        HTTP server that keeps the size, time and connection limits."""
+        from .doors import guard
+
+        if self.loopback_only:
+            guard(self.app, loopback_only=True)
+        limits, app = self._limits(), self.app
+
+        def bounded_listen(port, address=None, **_ignored):
+            server = limits.server(app)
+            server.listen(port, address)
+            return server
+
+        app.listen = bounded_listen
+        super().listen()
 
     def init_handlers(self) -> list:
         from jupyter_server.utils import url_path_join
@@ -122,7 +209,7 @@ class WorkshopVoila(Voila):
             if _BLOCKED.search(_pattern(handler)):
                 continue
             if isinstance(handler, tuple) and len(handler) >= 2:
-                served = TemplateStatic if handler[1] is TemplateStaticFileHandler else handler[1]
+                served = _REPLACED.get(handler[1], handler[1])
                 handler = (handler[0], compressed_variant(served), *handler[2:])
             kept.append(handler)
         vis_dir = _vis_dir()
@@ -250,6 +337,14 @@ class WorkshopVoila(Voila):
         manager.fill_if_needed = fill_if_needed
         for notebook in self.pool_sizes:
             manager.fill_if_needed(delay=0, notebook_name=notebook)
+
+
+class KernelSocket(BoundedWrites, VoilaKernelWebsocketHandler):
+    """Voila's kernel websocket that closes when its client stops reading (a page that
+    does not read would otherwise grow the server by everything the kernel sends)."""
+
+
+_REPLACED = {TemplateStaticFileHandler: TemplateStatic, VoilaKernelWebsocketHandler: KernelSocket}
 
 
 def _pattern(handler) -> str:

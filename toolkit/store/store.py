@@ -101,6 +101,24 @@ class SessionInfo:
     def is_open(self, exercise: str) -> bool:
         return exercise in self.open_exercises
 
+    def results_shown(self, exercise: str) -> bool:
+        """Do participants and the projector see this exercise's group results now?
+
+        Examples
+        --------
+        >>> from datetime import datetime
+        >>> s = SessionInfo(1, "ABC", "", "", "nl", (), True, True, datetime.now(),
+        ...                 {"hidden_results": ["behoeften"]})
+        >>> s.results_shown("behoeften"), s.results_shown("bestuurstafel")
+        (False, True)
+        """
+        return self.results_visible and exercise not in (self.room.get("hidden_results") or [])
+
+    @property
+    def programme_steps(self) -> list[dict]:
+        """The programme's steps (``{"exercise", "minutes"}``), or [] without one."""
+        return list((self.room.get("programme") or {}).get("steps") or [])
+
     @property
     def current_exercise(self) -> str:
         """The exercise the facilitator has the room on ("" when none)."""
@@ -123,6 +141,15 @@ class SessionInfo:
         (True, False)
         """
         return bool((self.room.get("approval") or {}).get(f"{exercise}/{question}"))
+
+    @property
+    def step_started(self) -> datetime | None:
+        """When the facilitator moved the room to the current step (UTC), or None."""
+        raw = self.room.get("step_started")
+        try:
+            return datetime.fromisoformat(raw) if raw else None
+        except (TypeError, ValueError):
+            return None
 
     @property
     def countdown_ends(self) -> datetime | None:
@@ -290,8 +317,11 @@ class Store:
         lang: str = "nl",
         organiser: str = "",
         exercises: Iterable[str] = (),
+        room: dict | None = None,
+        free_text_visible: bool = False,
     ) -> SessionInfo:
-        """Create a session with a fresh join code; ``exercises`` are open from the start."""
+        """Create a session with a fresh join code; ``exercises`` are open from the start;
+        ``room`` is the room's first state (a programme's, see ``exercises.programme``)."""
         if lang not in ("nl", "en"):
             raise NotAllowed(f"language must be 'nl' or 'en', not {lang!r}")
         for _ in range(20):
@@ -303,7 +333,8 @@ class Store:
                 lang=lang,
                 open_exercises=json.dumps(list(exercises)),
                 results_visible=True,
-                free_text_visible=False,
+                free_text_visible=bool(free_text_visible),
+                room=json.dumps(room or {}),
                 created_at=_now(),
             )
             try:
@@ -359,7 +390,8 @@ class Store:
 
     def update_room(self, session_id: int, **changes) -> SessionInfo:
         """Change the room's state: ``current`` (an exercise id or ""), ``follow`` (bool),
-        ``approval`` (``{"exercise/question": bool}``, merged into what is there) or
+        ``approval`` (``{"exercise/question": bool}``, merged into what is there),
+        ``answered`` (``{answer_id: bool}``: room questions the facilitator answered) or
         ``countdown_ends`` (an aware datetime, or None to stop it).
 
         Examples
@@ -372,7 +404,15 @@ class Store:
         ('behoeften', True)
         >>> store.close()
         """
-        unknown = set(changes) - {"current", "follow", "approval", "countdown_ends"}
+        unknown = set(changes) - {
+            "current",
+            "follow",
+            "approval",
+            "answered",
+            "countdown_ends",
+            "hidden_results",
+            "step_started",
+        }
         if unknown:
             raise NotAllowed(f"cannot change {', '.join(sorted(unknown))} of the room")
         if "current" in changes and not (
@@ -384,6 +424,21 @@ class Store:
             and all(_plain_text(k, 160) for k in changes["approval"])
         ):
             raise NotAllowed("approval maps 'exercise/question' to true or false")
+        if "answered" in changes and not (
+            isinstance(changes["answered"], dict)
+            and all(isinstance(k, int) and not isinstance(k, bool) for k in changes["answered"])
+        ):
+            raise NotAllowed("answered maps answer ids to true or false")
+        if "hidden_results" in changes and not (
+            isinstance(changes["hidden_results"], list | tuple)
+            and all(_plain_text(e, 64) for e in changes["hidden_results"])
+        ):
+            raise NotAllowed("hidden_results is a list of exercise ids")
+        if changes.get("step_started") is not None:
+            started = changes["step_started"]
+            if not isinstance(started, datetime) or started.tzinfo is None:
+                raise NotAllowed("step_started is an aware datetime")
+            changes["step_started"] = started.astimezone(UTC).isoformat()
         if changes.get("countdown_ends") is not None:
             ends = changes["countdown_ends"]
             if not isinstance(ends, datetime) or ends.tzinfo is None:
@@ -396,12 +451,14 @@ class Store:
                 raise NotAllowed("no such session")
             room = _room(row.room)
             for key, value in changes.items():
-                if key == "approval":
-                    merged = dict(room.get("approval") or {})
-                    merged.update({k: bool(v) for k, v in value.items()})
-                    room["approval"] = merged
+                if key in ("approval", "answered"):
+                    merged = dict(room.get(key) or {})
+                    merged.update({str(k): bool(v) for k, v in value.items()})
+                    room[key] = {k: v for k, v in merged.items() if v}
                 elif key == "follow":
                     room["follow"] = bool(value)
+                elif key == "hidden_results":
+                    room["hidden_results"] = list(dict.fromkeys(value))
                 else:
                     room[key] = value
             conn.execute(
@@ -510,7 +567,10 @@ class Store:
             ).where(contributions.c.session_id == session_id),
             select(func.count()).where(participants.c.session_id == session_id),
             select(
-                sessions.c.open_exercises, sessions.c.results_visible, sessions.c.free_text_visible
+                sessions.c.open_exercises,
+                sessions.c.results_visible,
+                sessions.c.free_text_visible,
+                sessions.c.room,
             ).where(sessions.c.id == session_id),
         ]
         try:

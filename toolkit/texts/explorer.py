@@ -58,6 +58,23 @@ EXPLORER = {
         "en": "No organisations match these filters. Choose wider filters.",
     },
     "metric_help": {"nl": "Wat betekent dit?", "en": "What does this mean?"},
+    # explanations of measures on a network without direction, or with weights
+    "metric_degree_undirected": {
+        "nl": "Het aantal relaties van een organisatie (dit netwerk heeft geen richting): hoe "
+        "druk bezet een organisatie in het netwerk is.",
+        "en": "The number of relations of an organisation (this network has no direction): "
+        "how busy an organisation is in the network.",
+    },
+    "metric_pagerank_undirected": {
+        "nl": "Belang door de relaties van een organisatie, zwaarder als die met belangrijke "
+        "organisaties zijn (dit netwerk heeft geen richting).",
+        "en": "Importance from an organisation's relations, weighing more when they are with "
+        "important organisations (this network has no direction).",
+    },
+    "metric_weighted": {
+        "nl": "Elke relatie telt mee naar haar gewicht (weight) in het bestand.",
+        "en": "Each relation counts by its weight in the file.",
+    },
     "busy": {"nl": "Bezig met tekenen…", "en": "Drawing…"},
     "error_generic": {"nl": "Er ging iets mis: {error}", "en": "Something went wrong: {error}"},
 }

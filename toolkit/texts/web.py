@@ -35,6 +35,27 @@ WEB = {
         "en": "✓ You used all nine cells.",
     },
     "w_your_empty_cells": {"nl": "Bij jou nog leeg:", "en": "Still empty for you:"},
+    "error_ranking": {
+        "nl": "Zet alle mogelijkheden in een volgorde.",
+        "en": "Put all the options in an order.",
+    },
+    "w_ranking_help": {
+        "nl": "Sleep de regels in de volgorde die jij kiest (bovenaan het belangrijkst), of "
+        "gebruik de pijltjes.",
+        "en": "Drag the lines into your order (most important at the top), or use the arrows.",
+    },
+    "w_move_up": {"nl": "Omhoog", "en": "Move up"},
+    "w_move_down": {"nl": "Omlaag", "en": "Move down"},
+    "w_mean_place": {"nl": "gem. plaats {place}", "en": "mean place {place}"},
+    "w_spread": {"nl": "spreiding {spread}", "en": "spread {spread}"},
+    "w_your_order": {"nl": "Jouw volgorde", "en": "Your order"},
+    "w_word": {"nl": "Woord of korte zin {n}", "en": "Word or short phrase {n}"},
+    "w_your_words": {"nl": "Jouw woorden", "en": "Your words"},
+    "w_answered": {"nl": "beantwoord", "en": "answered"},
+    "w_support": {"nl": "Steun deze vraag", "en": "Support this question"},
+    "w_your_questions": {"nl": "Jouw vragen", "en": "Your questions"},
+    "w_ask": {"nl": "Jouw vraag", "en": "Your question"},
+    "w_ask_button": {"nl": "Stel je vraag", "en": "Ask"},
     # pages
     "w_language": {"nl": "Taal", "en": "Language"},
     "w_save": {"nl": "Opslaan", "en": "Save"},

@@ -13,7 +13,7 @@ import json
 import tornado.web
 
 from ..exercises.errors import AnswerError
-from ..questions import Check, Form, Ui, question_type
+from ..questions import Check, Form, QuestionType, Ui, question_type
 from ..questions.contribution import OWN_CONTRIBUTIONS, organisation_names
 from ..results.aggregate import own_answers
 from ..store import ExerciseClosed
@@ -36,7 +36,7 @@ class AnswerPage(ExercisePage):
         self.redirect(self.url(f"e/{exercise_id}#q-{question_id}"), status=303)
 
     async def post(self, code: str, exercise_id: str, question_id: str) -> None:
-        exercise = self.site.exercise(exercise_id)
+        exercise = self.site.exercise(exercise_id, self.session)
         try:
             question = exercise.question(question_id) if exercise else None
         except KeyError:
@@ -110,10 +110,11 @@ class AnswerPage(ExercisePage):
         sees it now: the dot vote's options, the grid's items, the flows."""
         site = self.site
         check = Check(own=own)
-        if question.type == "dot_vote":
+        kind = question_type(question)
+        if type(kind).allowed is not QuestionType.allowed:  # choices from the group
             blocks = await site.run(site.results.latest, self.session, exercise, self.lang)
-            check.dot_options = {key for key, _ in blocks.groups[question.id]["options"]}
-        elif question.type == "grid":
+            check.allowed = kind.allowed(question, blocks.groups[question.id])
+        if question.type == "grid":
             check.grid_items = {i for i, _ in site.content.grid_items(question, self.lang)}
         elif question.type == "flow_check":
             check.flow_ids = {f["id"] for f in site.content.flows(question.flows_file)}
@@ -129,7 +130,8 @@ class AnswerPage(ExercisePage):
         from .mapframe import visible_additions
 
         names = organisation_names(
-            site.content, [*visible_additions(self.session, site.exercises, everyone), *mine]
+            site.content,
+            [*visible_additions(self.session, site.exercises_of(self.session), everyone), *mine],
         )
         check = Check(own={**own, OWN_CONTRIBUTIONS: mine})
         change = question_type(question).change(question, form, check, site.content, names)

@@ -6,7 +6,7 @@ import tornado.web
 
 from .answering import AnswerPage
 from .assets import STATIC, vis_dir
-from .base import Base
+from .base import Base, logged_path
 from .events import EventsPage
 from .live import Hub
 from .mapframe import MapFrame
@@ -85,7 +85,8 @@ def make_app(site: Site, *, debug: bool = False) -> tornado.web.Application:
 
 
 def _log_request(handler) -> None:
-    """Access log: status, method, path and time; never the query, body or address."""
+    """Access log: status, method, path and time; never the query, the body, the client's
+    address or the session's join code."""
     import logging
 
     status = handler.get_status()
@@ -94,6 +95,6 @@ def _log_request(handler) -> None:
         "%d %s %s %.0fms",
         status,
         handler.request.method,
-        handler.request.path[:200],
+        logged_path(handler.request.path),
         1000.0 * handler.request.request_time(),
     )

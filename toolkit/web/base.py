@@ -5,6 +5,7 @@ from __future__ import annotations
 import http
 import json
 import logging
+import re
 from urllib.parse import urlencode
 
 import tornado.web
@@ -16,7 +17,7 @@ from .assets import asset_url
 from .identity import token_cookie
 from .limits import client_key
 
-__all__ = ["Base", "CSP", "SessionPage"]
+__all__ = ["Base", "CSP", "SessionPage", "logged_path"]
 
 log = logging.getLogger("workshop.web")
 
@@ -34,6 +35,20 @@ _MESSAGES = {
     429: "w_too_many_tries",
     503: "w_full",
 }
+
+
+_SESSION_PATH = re.compile(r"^/s/[^/]*")
+
+
+def logged_path(path: str) -> str:
+    """The path as the access log writes it: the join code left out, short.
+
+    Examples
+    --------
+    >>> logged_path("/s/ABC123/e/behoeften")
+    '/s/…/e/behoeften'
+    """
+    return _SESSION_PATH.sub("/s/…", path)[:120]
 
 
 class Base(tornado.web.RequestHandler):
@@ -130,9 +145,16 @@ class Base(tornado.web.RequestHandler):
         if isinstance(value, tornado.web.HTTPError):
             return
         if isinstance(value, StoreUnavailable):
-            log.warning("%s %s: %s", self.request.method, self.request.path, value.reason)
+            log.warning(
+                "%s %s: %s", self.request.method, logged_path(self.request.path), value.reason
+            )
             return
-        log.error("%s %s failed", self.request.method, self.request.path, exc_info=(typ, value, tb))
+        log.error(
+            "%s %s failed",
+            self.request.method,
+            logged_path(self.request.path),
+            exc_info=(typ, value, tb),
+        )
 
 
 class SessionPage(Base):

@@ -52,7 +52,7 @@ class EventsPage(SessionPage):
             raise tornado.web.HTTPError(403)
         screen = self.get_query_argument("screen", "")
         if screen not in _SCREENS and not (
-            screen.startswith("e/") and self.site.exercise(screen[2:]) is not None
+            screen.startswith("e/") and self.site.exercise(screen[2:], self.session) is not None
         ):
             raise tornado.web.HTTPError(400)
         lang = self.lang if self.lang in LANGUAGES else "nl"

@@ -203,7 +203,7 @@ class Hub:
             if session is None:
                 return
             self.rooms[sid] = session
-            message = _event("room", room_state(session, self.site.exercises))
+            message = _event("room", room_state(session, self.site.exercises_of(session)))
             for stream in streams:
                 outbox.add(stream, message)
         session = self.rooms[sid]
@@ -262,7 +262,7 @@ class Hub:
             if session is None:
                 return
         outbox = Outbox()
-        outbox.add(stream, _event("room", room_state(session, self.site.exercises)))
+        outbox.add(stream, _event("room", room_state(session, self.site.exercises_of(session))))
         if stream.exercise_id:
             versions = await self.site.run(self.site.store.versions, [session.id])
             await self._results(session, stream.exercise_id, [stream], versions, outbox)

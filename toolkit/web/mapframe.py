@@ -19,7 +19,7 @@ __all__ = ["MapFrame", "MAP_CSP", "visible_additions"]
 MAP_CSP = (
     "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; base-uri 'none'; form-action 'none'; "
-    "frame-ancestors 'self'; sandbox allow-scripts allow-popups"
+    "frame-ancestors 'self'; sandbox allow-scripts allow-popups allow-downloads"
 )
 _documents = TTLCache(seconds=3600, size=64)
 
@@ -43,7 +43,7 @@ def render_session_map(site, session, lang: str, vis_url: str) -> str:
 
     contributions = site.store.contributions(session.id)
     data = merge_contributions(
-        site.content.data, visible_additions(session, site.exercises, contributions)
+        site.content.data, visible_additions(session, site.exercises_of(session), contributions)
     )
     return render_map(
         build_graph(data), lang=lang, vis_js_url=vis_url, title=t("explorer_title", lang)

@@ -88,7 +88,7 @@ class JoinPage(SessionPage):
         self.site.people.put((self.code, token), person)
         self.hub.poke()
         session = self.session
-        if session.follow and self.site.exercise(session.current_exercise):
+        if session.follow and self.site.exercise(session.current_exercise, session):
             self.redirect(self.url(f"e/{session.current_exercise}"), status=303)
         else:
             self.redirect(self.url(), status=303)
@@ -105,24 +105,24 @@ class JoinPage(SessionPage):
                 len([q for q in e.questions if q.id in done.get(e.id, set())]),
                 len([q for q in e.questions if q.type != "contribution"]),
             )
-            for e in self.site.exercises
+            for e in self.site.exercises_of(self.session)
         }
         self.page(
             "overview.html",
             session=self.session,
             person=self.person,
-            exercises=self.site.exercises,
+            exercises=self.site.exercises_of(self.session),
             progress=progress,
             resume_url=self.resume_url(),
-            room=room_state(self.session, self.site.exercises),
+            room=room_state(self.session, self.site.exercises_of(self.session)),
             titles=self.titles(),
             live=self.url("live?screen="),
-            current=self.site.exercise(self.session.current_exercise),
+            current=self.site.exercise(self.session.current_exercise, self.session),
         )
 
     def titles(self) -> dict[str, str]:
         """Exercise id -> title, for the script's 'the facilitator is at' banner."""
-        return {e.id: e.title(self.lang) for e in self.site.exercises}
+        return {e.id: e.title(self.lang) for e in self.site.exercises_of(self.session)}
 
     def resume_url(self) -> str:
         """The personal link (with the token): only shown to the participant themself."""
@@ -148,12 +148,14 @@ class ResumePage(JoinPage):
             self.join_page(self.t("w_resume_unknown"), status=404)
             return
         self.remember(token)
-        screen = person.screen if _known_screen(self.site, person.screen) else ""
+        screen = person.screen if _known_screen(self.site, self.session, person.screen) else ""
         self.redirect(self.url(screen), status=303)
 
 
-def _known_screen(site, screen: str) -> bool:
-    return screen == "map" or (screen.startswith("e/") and site.exercise(screen[2:]) is not None)
+def _known_screen(site, session, screen: str) -> bool:
+    if screen == "map":
+        return True
+    return screen.startswith("e/") and site.exercise(screen[2:], session) is not None
 
 
 class LeavePage(SessionPage):
@@ -168,7 +170,7 @@ class ExercisePage(JoinPage):
     """``/s/<code>/e/<exercise>``: the questions, then you and the group."""
 
     async def get(self, code: str, exercise_id: str) -> None:
-        exercise = self.site.exercise(exercise_id)
+        exercise = self.site.exercise(exercise_id, self.session)
         if exercise is None:
             raise tornado.web.HTTPError(404)
         if self.person is None:
@@ -210,7 +212,7 @@ class ExercisePage(JoinPage):
             (block, result_block(block, blocks.html.get(block, ""), mine.get(block, "")))
             for block in Results.block_ids(exercise)
         ]
-        before, after = site.neighbours(exercise.id)
+        before, after = site.neighbours(session, exercise.id)
         self.page(
             "exercise.html",
             status=status,
@@ -224,10 +226,10 @@ class ExercisePage(JoinPage):
             flash=flash or {},
             before=before,
             after=after,
-            room=room_state(session, site.exercises),
+            room=room_state(session, site.exercises_of(session)),
             titles=self.titles(),
             live=self.url(f"live?screen=e/{exercise.id}"),
-            current=site.exercise(session.current_exercise),
+            current=site.exercise(session.current_exercise, session),
         )
 
 
@@ -243,11 +245,11 @@ class MapPage(JoinPage):
             "map.html",
             session=self.session,
             person=self.person,
-            room=room_state(self.session, self.site.exercises),
+            room=room_state(self.session, self.site.exercises_of(self.session)),
             titles=self.titles(),
             live=self.url("live?screen=map"),
             frame=self.url(f"map/frame?lang={self.lang}"),
-            current=self.site.exercise(self.session.current_exercise),
+            current=self.site.exercise(self.session.current_exercise, self.session),
         )
 
 

@@ -61,7 +61,7 @@ class PresenterPage(PresenterBase):
         session = await self.session()
         self.lang = self.pick_lang(session)
         site = self.site
-        exercise = site.exercise(session.current_exercise)
+        exercise = site.exercise(session.current_exercise, session)
         blocks, counts = [], await site.run(site.store.participant_counts, session.id)
         if exercise is not None:
             versions = await site.run(site.store.versions, [session.id])
@@ -85,8 +85,8 @@ class PresenterPage(PresenterBase):
             counts=counts,
             join=join,
             qr=Markup(_qr(join)) if join else "",  # noqa: S704 - segno's own SVG
-            room=room_state(session, site.exercises),
-            titles={e.id: e.title(self.lang) for e in site.exercises},
+            room=room_state(session, site.exercises_of(session)),
+            titles={e.id: e.title(self.lang) for e in site.exercises_of(session)},
             live=f"{PREFIX}/live?screen=" + (f"e/{exercise.id}" if exercise else ""),
         )
 
@@ -106,7 +106,7 @@ class PresenterEvents(PresenterBase):
         session = await self.session()
         self.lang = self.pick_lang(session)
         screen = self.get_query_argument("screen", "")
-        if screen and not (screen.startswith("e/") and self.site.exercise(screen[2:])):
+        if screen and not (screen.startswith("e/") and self.site.exercise(screen[2:], session)):
             raise tornado.web.HTTPError(400)
         await open_stream(self, session.id, screen, self.lang, presenter=True)
 

@@ -133,7 +133,7 @@ class Results:
             versions.get((sid, exercise.id), 0),
             versions.get((sid, ROOM), 0),
             versions.get((sid, MAP), 0) if _has_map_part(exercise) else 0,
-            session.results_visible,
+            session.results_shown(exercise.id),
             session.free_text_visible,
             tuple(sorted((session.room.get("approval") or {}).items())),
         )
@@ -190,7 +190,7 @@ class Results:
             View.of(session),
             ui,
             contributions=contributions,
-            results_visible=session.results_visible,
+            results_visible=session.results_shown(exercise.id),
             version=version,
         )
 

@@ -7,7 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from ..exercises.loader import default_exercises
+from ..exercises.library import exercise_library, session_exercises
 from ..questions import Content
 from .limits import Connections, Limits, WrongCodes
 from .render import Results, environment
@@ -52,7 +52,7 @@ class Site:
     """The participant server's shared parts; handlers get it as ``self.site``."""
 
     store: object
-    exercises: list = field(default_factory=lambda: list(default_exercises()))
+    library: dict = field(default_factory=exercise_library)  # every exercise by id
     content: Content = field(default_factory=Content)
     limits: Limits = field(default_factory=Limits)
     session_code: str = ""  # the session `workshop serve` runs (the bare address's default)
@@ -68,7 +68,6 @@ class Site:
         self.sessions = TTLCache(seconds=2.0, size=1000)  # code -> SessionInfo (pages only)
         self.people = TTLCache(seconds=30.0, size=20_000)  # (code, token) -> Participant
         self.touched = TTLCache(seconds=60.0, size=20_000)  # participant id: marked active
-        self.by_id = {e.id: e for e in self.exercises}
         self.hub = None  # set by the app (live.Hub)
 
     async def run(self, function, *args, **kwargs):
@@ -76,13 +75,23 @@ class Site:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.pool, lambda: function(*args, **kwargs))
 
-    def exercise(self, exercise_id: str):
-        return self.by_id.get(exercise_id)
+    def exercise(self, exercise_id: str, session=None):
+        """The exercise with this id (of ``session``'s programme, when given), or None."""
+        exercise = self.library.get(exercise_id)
+        if exercise is not None and session is not None:
+            if exercise not in self.exercises_of(session):
+                return None
+        return exercise
 
-    def neighbours(self, exercise_id: str):
-        """The exercises before and after this one (None at the ends)."""
-        ids = [e.id for e in self.exercises]
+    def exercises_of(self, session) -> list:
+        """The exercises ``session`` runs, in its programme's order."""
+        return session_exercises(session, self.library)
+
+    def neighbours(self, session, exercise_id: str):
+        """The exercises before and after this one in the session (None at the ends)."""
+        exercises = self.exercises_of(session)
+        ids = [e.id for e in exercises]
         i = ids.index(exercise_id)
-        before = self.exercises[i - 1] if i > 0 else None
-        after = self.exercises[i + 1] if i + 1 < len(ids) else None
+        before = exercises[i - 1] if i > 0 else None
+        after = exercises[i + 1] if i + 1 < len(ids) else None
         return before, after

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import ipywidgets as widgets
 
-from ...exercises.loader import default_exercises
+from ...exercises.library import exercise_library, session_exercises
 from ...i18n import t
 from ...questions import shipped_dataset
 from ...results.aggregate import aggregate_exercise
@@ -23,6 +23,7 @@ __all__ = ["DashboardApp", "REFRESH_SECONDS", "qr_svg"]
 log = logging.getLogger("workshop.dashboard")
 REFRESH_SECONDS = 1.0
 _MAP = "__map__"
+_TEXT_TYPES = ("free_text", "word_cloud", "room_questions")  # texts others may see
 
 
 def _joined_key(counts: dict) -> str:
@@ -75,7 +76,7 @@ class DashboardApp:
             sessions = self.store.list_sessions()
             self.session = sessions[0] if sessions else None
         self.join_url = join_url or os.environ.get("WORKSHOP_JOIN_URL", "")
-        self.exercises = list(default_exercises())
+        self.exercises = session_exercises(self.session, exercise_library())
         self.lang = lang
         self.selected = self.exercises[0].id if self.exercises else _MAP
         self._fingerprint = None
@@ -103,6 +104,17 @@ class DashboardApp:
         self.stop_clock = widgets.Button(layout=widgets.Layout(width="auto"))
         self.stop_clock.on_click(lambda _b: self.countdown(None))
         self.room_line = widgets.HTML()
+        self.previous_step = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.previous_step.on_click(lambda _b: self.step(-1))
+        self.next_step = widgets.Button(button_style="primary", layout=widgets.Layout(width="auto"))
+        self.next_step.on_click(lambda _b: self.step(+1))
+        self.step_line = widgets.HTML()
+        self.stepper = widgets.HBox(
+            [self.previous_step, self.step_line, self.next_step],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+        )
+        self.reveal = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.reveal.on_click(lambda _b: self.show_results(self.selected))
         self.summary = widgets.HTML()
         self.result = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.moderation = widgets.VBox(layout=widgets.Layout(width="100%"))
@@ -126,6 +138,7 @@ class DashboardApp:
         self.room_controls = widgets.HBox(
             [
                 self.set_current,
+                self.reveal,
                 self.follow,
                 self.minutes,
                 self.start_clock,
@@ -136,6 +149,7 @@ class DashboardApp:
         )
         self.body = widgets.VBox(
             [
+                self.stepper,
                 self.room_controls,
                 self.controls,
                 self.summary,
@@ -177,6 +191,8 @@ class DashboardApp:
         self.set_current.description = t("d_set_current", lang)
         self.start_clock.description = t("d_countdown_start", lang)
         self.stop_clock.description = t("d_countdown_stop", lang)
+        self.previous_step.description = t("d_step_previous", lang)
+        self.next_step.description = t("d_step_next", lang)
         self.tabs.options = [(e.title(lang), e.id) for e in self.exercises] + [
             (t("d_map", lang), _MAP)
         ]
@@ -273,6 +289,68 @@ class DashboardApp:
             self.put_room_on(self.selected)
         self.refresh(force=True)
 
+    def step(self, delta: int) -> None:
+        """Move the room to the programme's next (+1) or previous (-1) step: it becomes the
+        current exercise, opens, and its time starts."""
+        from datetime import UTC
+
+        steps = [s["exercise"] for s in self.session.programme_steps]
+        if not steps:
+            return
+        here = self.session.current_exercise
+        index = steps.index(here) + delta if here in steps else 0
+        if not 0 <= index < len(steps):
+            return
+        target = steps[index]
+        if not self.session.is_open(target):
+            self.session = self.store.update_session(
+                self.session.id, open_exercises=[*self.session.open_exercises, target]
+            )
+        self.session = self.store.update_room(
+            self.session.id, current=target, step_started=datetime.now(UTC)
+        )
+        self.select(target)
+
+    def show_results(self, exercise_id: str) -> None:
+        """Show (or hide again) one exercise's group results on the phones and projector."""
+        hidden = list(self.session.room.get("hidden_results") or [])
+        if exercise_id in hidden:
+            hidden.remove(exercise_id)
+        else:
+            hidden.append(exercise_id)
+        self.session = self.store.update_room(self.session.id, hidden_results=hidden)
+        self.refresh(force=True)
+
+    def _draw_step(self) -> None:
+        """'Stap 2 van 6: title · gepland 15 min · bezig 7:12' (the programme's clock)."""
+        from datetime import UTC
+
+        steps = self.session.programme_steps if self.session else []
+        self.stepper.layout.display = "" if steps else "none"
+        if not steps:
+            return
+        lang, ids = self.lang, [s["exercise"] for s in steps]
+        here = self.session.current_exercise
+        index = ids.index(here) if here in ids else -1
+        titles = {e.id: e.title(lang) for e in self.exercises}
+        if index < 0:
+            text = t("d_step_none", lang, n=len(ids))
+        else:
+            started = self.session.step_started
+            elapsed = int((datetime.now(UTC) - started).total_seconds()) if started else 0
+            text = t(
+                "d_step",
+                lang,
+                i=index + 1,
+                n=len(ids),
+                title=titles.get(here, here),
+                planned=steps[index].get("minutes") or "–",
+                elapsed=f"{elapsed // 60}:{elapsed % 60:02d}",
+            )
+        self.step_line.value = f"<b style='font-size:1.15em'>{_h(text)}</b>"
+        self.previous_step.disabled = index <= 0
+        self.next_step.disabled = index >= len(ids) - 1
+
     def countdown(self, minutes: int | None) -> None:
         """Start a countdown of ``minutes`` on the phones and the projector (None: stop)."""
         from datetime import UTC, timedelta
@@ -319,6 +397,10 @@ class DashboardApp:
         self.is_open.value = session.is_open(self.selected)
         self.follow.value = session.follow
         self._building = False
+        self._draw_step()
+        hidden = self.selected in (session.room.get("hidden_results") or [])
+        self.reveal.description = t("d_results_show" if hidden else "d_results_hide", lang)
+        self.reveal.button_style = "warning" if hidden else ""
         current = next((e for e in self.exercises if e.id == session.current_exercise), None)
         ends = session.countdown_ends
         self.room_line.value = (
@@ -355,8 +437,11 @@ class DashboardApp:
 
     def _draw_moderation(self, exercise, answers) -> None:
         lang = self.lang
-        free = {q.id for q in exercise.questions if q.type == "free_text"}
-        texts = [a for a in answers if a.item.split(":")[0] in free]
+        free = {q.id for q in exercise.questions if q.type in _TEXT_TYPES}
+        asking = {q.id for q in exercise.questions if q.type == "room_questions"}
+        texts = [
+            a for a in answers if a.item.split(":")[0] in free and not a.item.endswith("~votes")
+        ]
         additions = []
         if any(q.type == "contribution" for q in exercise.questions):
             additions = self.store.contributions(self.session.id)
@@ -364,15 +449,18 @@ class DashboardApp:
             self.moderation.children = []
             return
         rows = [widgets.HTML(f"<h3>{_h(t('d_moderation', lang))}</h3>")]
-        moderated = [q for q in exercise.questions if q.type in ("free_text", "contribution")]
+        moderated = [
+            q for q in exercise.questions if q.type in _TEXT_TYPES or q.type == "contribution"
+        ]
         for question in moderated:
             rows.append(self._approval_toggle(exercise, question))
         for answer in texts:
             question_id = answer.item.split(":")[0]
             waiting = self.session.needs_approval(exercise.id, question_id) and not answer.approved
+            words = answer.value.get("words")
             rows.append(
                 self._moderation_row(
-                    answer.value.get("text", ""),
+                    ", ".join(words) if words else answer.value.get("text", ""),
                     answer.pseudonym,
                     answer.hidden,
                     lambda hide, a=answer: self.store.set_answer_hidden(
@@ -385,6 +473,16 @@ class DashboardApp:
                             )
                         )
                         if waiting
+                        else None
+                    ),
+                    answered=(
+                        (
+                            lambda a=answer: self.store.update_room(
+                                self.session.id, answered={a.id: True}
+                            )
+                        )
+                        if question_id in asking
+                        and str(answer.id) not in (self.session.room.get("answered") or {})
                         else None
                     ),
                 )
@@ -452,7 +550,9 @@ class DashboardApp:
             layout=widgets.Layout(margin="0 0 8px 0"),
         )
 
-    def _moderation_row(self, text, pseudonym, hidden, set_hidden, approve=None) -> widgets.Widget:
+    def _moderation_row(
+        self, text, pseudonym, hidden, set_hidden, approve=None, answered=None
+    ) -> widgets.Widget:
         lang = self.lang
         state = f" <i>({_h(t('d_hidden', lang))})</i>" if hidden else ""
         if approve is not None:
@@ -501,6 +601,24 @@ class DashboardApp:
 
             accept.on_click(approved)
             buttons.insert(0, accept)
+        if answered is not None:
+            done = widgets.Button(
+                description=t("d_mark_answered", lang), layout=widgets.Layout(width="auto")
+            )
+            done.add_class("workshop-answered")
+
+            def mark(_b):
+                try:
+                    answered()
+                except StoreUnavailable:
+                    self.updated.value = (
+                        f"<p class='workshop-error'>{_h(t('d_store_down', lang))}</p>"
+                    )
+                    return
+                self.refresh(force=True)
+
+            done.on_click(mark)
+            buttons.insert(0, done)
         return widgets.HBox(
             [label, *buttons], layout=widgets.Layout(width="100%", align_items="center")
         )
@@ -541,6 +659,7 @@ class DashboardApp:
             try:
                 if self.selected != _MAP:
                     self.refresh()
+                    self._draw_step()
                 else:
                     self._refresh_counts_only()
             except Exception:  # the dashboard must keep refreshing

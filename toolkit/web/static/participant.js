@@ -147,7 +147,7 @@
   }
 
   // --- answering: save on change, the plain form's buttons handled here ---------------
-  var AUTO = { scale: 1, single_choice: 1, multiple_choice: 1, raci: 1, aim: 1, flow_check: 1, grid: 1, dot_vote: 1 };
+  var AUTO = { scale: 1, single_choice: 1, multiple_choice: 1, raci: 1, aim: 1, flow_check: 1, grid: 1, dot_vote: 1, word_cloud: 1 };
   var timers = {};
   doc.addEventListener("change", function (event) {
     var form = event.target.closest && event.target.closest("form.answer");
@@ -161,6 +161,7 @@
     event.preventDefault();
     var submitter = event.submitter;
     if (submitter && submitter.name === "step") { step(form, submitter.value); return; }
+    if (submitter && submitter.name === "move") { reorder(form, submitter.value); return; }
     enqueue(form, submitter);
     if (submitter && submitter.name === "add") {
       var text = $("textarea", form);
@@ -196,6 +197,51 @@
     var used = $$(".dot-count", form).reduce(function (sum, f) { return sum + (parseInt(f.value, 10) || 0); }, 0);
     left.textContent = fill(list.dataset.left, { n: parseInt(list.dataset.budget, 10) - used, budget: list.dataset.budget });
   }
+
+  // --- a ranking: the arrows (and dragging a line) change the order --------------------
+  function reorder(form, value) {
+    var parts = value.split(":"), row = $('.rank-row[data-key="' + parts[0] + '"]', form);
+    if (!row) { return; }
+    var sibling = parts[1] === "-1" ? row.previousElementSibling : row.nextElementSibling;
+    if (!sibling) { return; }
+    row.parentNode.insertBefore(row, parts[1] === "-1" ? sibling : sibling.nextSibling);
+    ranked(form);
+    var again = $('button[name="move"][value="' + value + '"]', form);
+    if (again && !again.disabled) { again.focus(); } else { $("button", row).focus(); }
+  }
+  function ranked(form) {
+    var rows = $$(".rank-row", form);
+    rows.forEach(function (row, i) {
+      $('button[value$=":-1"]', row).disabled = i === 0;
+      $('button[value$=":1"]', row).disabled = i === rows.length - 1;
+    });
+    clearTimeout(timers[form.dataset.q]);
+    timers[form.dataset.q] = setTimeout(function () { enqueue(form); }, 150);
+  }
+  var dragRow = null;
+  doc.addEventListener("pointerdown", function (event) {
+    var handle = event.target.closest && event.target.closest(".rank-handle");
+    if (!handle || event.button > 0) { return; }
+    dragRow = handle.closest(".rank-row");
+    dragRow.classList.add("dragging");
+    dragRow.setPointerCapture(event.pointerId);
+    event.preventDefault();
+  });
+  doc.addEventListener("pointermove", function (event) {
+    if (!dragRow) { return; }
+    var under = doc.elementFromPoint(event.clientX, event.clientY);
+    var over = under && under.closest(".rank-row");
+    if (!over || over === dragRow || over.parentNode !== dragRow.parentNode) { return; }
+    var box = over.getBoundingClientRect();
+    over.parentNode.insertBefore(dragRow, event.clientY < box.top + box.height / 2 ? over : over.nextSibling);
+  });
+  doc.addEventListener("pointerup", function () {
+    if (!dragRow) { return; }
+    var form = dragRow.closest("form");
+    dragRow.classList.remove("dragging");
+    dragRow = null;
+    ranked(form);
+  });
 
   // --- the grid: drag a chip onto a cell, or tap the chip and then the cell -----------
   function enhance(form) {

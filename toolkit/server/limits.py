@@ -1,0 +1,201 @@
+"""Bounds for a Tornado server: sizes, timeouts, connections per client and in all.
+
+Tornado's defaults let one client hold a server: a 100 MB body or message is read into
+memory, a request's headers may take an hour to arrive, any number of connections is kept,
+and what a websocket client does not read piles up in the server without end. A
+:class:`Limits` holds the bounds; :meth:`Limits.server` makes the HTTP server that keeps
+them, :meth:`Limits.settings` the application settings, and :class:`BoundedWrites` keeps a
+websocket's unsent data under ``write_buffer_bytes``. A connection over a cap is answered
+with a short "Het is vol / It is full" (503) and closed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from dataclasses import asdict, dataclass, fields
+
+import tornado.gen
+import tornado.httpserver
+import tornado.ioloop
+import tornado.iostream
+import tornado.web
+import tornado.websocket
+
+__all__ = ["Limits", "BoundedHTTPServer", "BoundedWrites", "FULL_TEXT", "full_page"]
+
+log = logging.getLogger("workshop.limits")
+
+FULL_TEXT = (
+    "Het is vol: er zijn nu te veel verbindingen. Probeer het over een minuut opnieuw.\n"
+    "It is full: there are too many connections right now. Please try again in a minute.\n"
+)
+KiB, MiB = 1024, 1024 * 1024
+_TURNING_AWAY = 64  # connections being told "vol" at once; beyond this they are just closed
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds of one server. ``0`` for ``per_client``/``total`` means no cap.
+
+    Examples
+    --------
+    >>> Limits.from_dict({"per_client": 4}).per_client
+    4
+    >>> Limits().server_kwargs()["max_body_size"] == Limits().max_body_bytes
+    True
+    """
+
+    max_header_bytes: int = 16 * KiB  # request line and headers
+    max_body_bytes: int = 1 * MiB  # a request body (checked against Content-Length first)
+    max_message_bytes: int = 1 * MiB  # one websocket message
+    header_timeout: float = 30.0  # seconds for a request's headers (also keep-alive idle)
+    body_timeout: float = 30.0  # seconds for a request's body
+    per_client: int = 32  # open connections from one address
+    total: int = 256  # open connections in all
+    write_buffer_bytes: int = 8 * MiB  # unsent data for one websocket before it is closed
+
+    @classmethod
+    def from_dict(cls, values: dict | None) -> Limits:
+        """Limits from a (JSON) dict; unknown keys are an error, missing keys the default."""
+        known = {f.name for f in fields(cls)}
+        unknown = set(values or {}) - known
+        if unknown:
+            raise ValueError(f"unknown limits: {', '.join(sorted(unknown))}")
+        return cls(**(values or {}))
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def server_kwargs(self) -> dict:
+        """Keyword arguments for ``tornado.httpserver.HTTPServer``."""
+        return {
+            "max_header_size": self.max_header_bytes,
+            "max_body_size": self.max_body_bytes,
+            # the read buffer: what one read may hold (a body or a websocket message at its
+            # limit, the headers, what arrives behind them), not Tornado's 100 MB
+            "max_buffer_size": max(self.max_body_bytes, self.max_message_bytes)
+            + self.max_header_bytes
+            + 256 * KiB,
+            "idle_connection_timeout": self.header_timeout,
+            "body_timeout": self.body_timeout,
+            "xheaders": False,
+        }
+
+    def settings(self) -> dict:
+        """Settings for ``tornado.web.Application`` (read by websocket handlers)."""
+        return {
+            "websocket_max_message_size": self.max_message_bytes,
+            "workshop_write_buffer_bytes": self.write_buffer_bytes,
+        }
+
+    def server(self, app: tornado.web.Application) -> BoundedHTTPServer:
+        """The HTTP server for ``app`` that keeps these limits (call ``.listen`` on it)."""
+        return BoundedHTTPServer(app, limits=self, **self.server_kwargs())
+
+
+def full_page() -> bytes:
+    """The raw HTTP response for a connection over a cap: 503, plain text, closed."""
+    body = FULL_TEXT.encode()
+    head = (
+        "HTTP/1.1 503 Service Unavailable\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\n"
+        "Retry-After: 30\r\n"
+        "Cache-Control: no-store\r\n"
+        "Connection: close\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+class BoundedHTTPServer(tornado.httpserver.HTTPServer):
+    """An ``HTTPServer`` that keeps at most ``limits.per_client`` connections from one
+    address and ``limits.total`` in all (websockets included: a connection counts until
+    its socket closes). Build it with :meth:`Limits.server`."""
+
+    def initialize(self, *args, limits: Limits | None = None, **kwargs) -> None:
+        super().initialize(*args, **kwargs)
+        self.limits = limits or Limits()
+        self.open_per_client: Counter[str] = Counter()
+        self.open_total = 0
+        self._turning_away = 0
+
+    def handle_stream(self, stream: tornado.iostream.IOStream, address) -> None:
+        client = str(address[0]) if isinstance(address, tuple) and address else ""
+        limits = self.limits
+        if (limits.total and self.open_total >= limits.total) or (
+            limits.per_client and self.open_per_client[client] >= limits.per_client
+        ):
+            log.warning("turned a connection away: the server is full")
+            tornado.ioloop.IOLoop.current().spawn_callback(self._turn_away, stream)
+            return
+        self.open_total += 1
+        self.open_per_client[client] += 1
+        close_fd = stream.close_fd
+
+        def release_then_close_fd() -> None:
+            # close_fd runs exactly once, when the socket is closed for whatever reason.
+            self.open_total -= 1
+            self.open_per_client[client] -= 1
+            if self.open_per_client[client] <= 0:
+                del self.open_per_client[client]
+            close_fd()
+
+        stream.close_fd = release_then_close_fd
+        super().handle_stream(stream, address)
+
+    async def _turn_away(self, stream: tornado.iostream.IOStream) -> None:
+        """Read the request's headers (so closing sends no reset that would swallow the
+        answer), answer "vol" and close; without waiting long for a slow client."""
+        if self._turning_away >= _TURNING_AWAY:
+            stream.close()
+            return
+        self._turning_away += 1
+        try:
+            header = stream.read_until_regex(b"\r?\n\r?\n", max_bytes=self.limits.max_header_bytes)
+            await tornado.gen.with_timeout(
+                tornado.ioloop.IOLoop.current().time() + 5.0,
+                header,
+                quiet_exceptions=(tornado.iostream.StreamClosedError,),
+            )
+            await stream.write(full_page())
+        except Exception:  # noqa: BLE001, S110 - a client that went away or sent junk
+            pass
+        finally:
+            self._turning_away -= 1
+            stream.close()
+
+
+class BoundedWrites:
+    """Mixin for a ``tornado.websocket.WebSocketHandler``: close the connection when more
+    than ``write_buffer_bytes`` (application setting ``workshop_write_buffer_bytes``) is
+    written but not yet sent, i.e. the client stopped reading. (One message larger than
+    that on its own is sent: it is the server's, not the client's.)
+
+    Put it before the handler class: ``class Socket(BoundedWrites, WebSocketHandler)``.
+    """
+
+    _unsent = 0
+    _closing_for_slowness = False
+
+    def write_message(self, message, binary: bool = False):
+        size = len(json.dumps(message)) if isinstance(message, dict) else len(message)
+        cap = self.settings.get("workshop_write_buffer_bytes", Limits.write_buffer_bytes)
+        if self._closing_for_slowness:
+            raise tornado.websocket.WebSocketClosedError()
+        if cap and self._unsent and self._unsent + size > cap:
+            self._closing_for_slowness = True
+            log.warning("closed a websocket whose client stopped reading")
+            self.close(1008, "too much unread data")
+            raise tornado.websocket.WebSocketClosedError()
+        future = super().write_message(message, binary=binary)
+        self._unsent += size
+
+        def sent(done) -> None:
+            self._unsent -= size
+            if not done.cancelled():
+                done.exception()  # a write cut short by a closed connection is no error
+
+        future.add_done_callback(sent)
+        return future
