@@ -24,6 +24,7 @@ from toolkit.store import Store
 
 NEED = "Een vaste contactpersoon bij SIVON"
 ORG = "Regionaal netwerk Noord"
+ASKED = "Wie betaalt de verwerkersovereenkomsten?"
 IDS = re.compile(r"\b(?:n-[0-9a-f]{12}|c-[0-9a-f]{12})\b")
 EXERCISES = {e.id: e for e in default_exercises()}
 
@@ -53,6 +54,10 @@ def session(tmp_path_factory):
         {"las-entree-federatie": {"has": "yes", "agreement": "unknown"}},
     )
     store.save_answer(fox, "ibp-bestuurstafel", "jaarverslag", ["datalekken", "plannen"])
+    asked = f"vragen:{uuid.uuid4().hex[:12]}"
+    store.save_answer(fox, "de-zaal", asked, {"text": ASKED})
+    backer, _ = store.join(code, "Steunende Specht")  # supports the fox's question
+    store.save_answer(backer, "de-zaal", "vragen~votes", {"votes": [asked]})
     org = f"c-{uuid.uuid4().hex[:12]}"
     store.add_contribution(
         fox, uuid.uuid4().hex, "organisation", {"id": org, "name": ORG, "type": "network"}
@@ -74,6 +79,14 @@ def export(session, fmt, target, *extra):
     code, _url, _folder = session
     assert workshop(["export", code, "--format", fmt, "-o", str(target), *extra]) == 0
     return target
+
+
+def sheet_of(book, exercise_id: str, lang: str = "nl"):
+    """The worksheet of an exercise: named after its title (cut at 31 characters)."""
+    title = re.sub(r"[\[\]:*?/\\']", " ", EXERCISES[exercise_id].title(lang)).strip()
+    found = [ws for ws in book.worksheets if title.startswith(ws.title.rstrip("…"))]
+    assert len(found) == 1, (exercise_id, [ws.title for ws in found])
+    return found[0]
 
 
 def header(sheet, row=1) -> list:
@@ -101,7 +114,7 @@ def test_the_summary_sheet_comes_first(book):
     assert summary.title == "Overzicht"
     pairs = {r[0]: r[1] for r in summary.iter_rows(min_row=1, max_row=6, values_only=True)}
     assert pairs["Titel"] == "Exporttest" and pairs["Organisator"] == "Testbestuur"
-    assert pairs["Deelnemers"] == 6 and isinstance(pairs["Deelnemers"], int)
+    assert pairs["Deelnemers"] == 7 and isinstance(pairs["Deelnemers"], int)
     start = next(r for r in range(1, 20) if summary.cell(r, 1).value == "Oefening")
     assert header(summary, start)[:4] == [
         "Oefening",
@@ -113,7 +126,7 @@ def test_the_summary_sheet_comes_first(book):
     assert [r[0] for r in rows] == [e.title("nl") for e in default_exercises()]
     for title, sheet, answered, outcome in (r[:4] for r in rows):
         assert sheet in book.sheetnames, title
-        assert isinstance(answered, int) and 1 <= answered <= 6
+        assert isinstance(answered, int) and 1 <= answered <= 7
         assert isinstance(outcome, str) and outcome.endswith(".") and len(outcome) > 20
     outcomes = {r[0]: r[3] for r in rows}
     assert "Gemiddelden: Visie" in outcomes[EXERCISES["bestuurstafel"].title("nl")]
@@ -124,8 +137,8 @@ def test_the_summary_sheet_comes_first(book):
 def test_one_row_per_participant_with_numbers_as_numbers(book):
     """Does the self-scan sheet hold one row per participant, the levels as numbers under
     the building blocks' names, with the header frozen, bold and the columns fitted?"""
-    sheet = book[book.sheetnames[1]]
-    assert sheet.title.startswith("Zelfscan informatiemanagement")
+    sheet = sheet_of(book, "bestuurstafel")
+    assert sheet.title == "Zelfscan informatiemanagement…"
     assert header(sheet) == [
         "Deelnemer",
         "Visie",
@@ -151,7 +164,7 @@ def test_one_row_per_participant_with_numbers_as_numbers(book):
 def test_raci_grid_flows_and_votes_are_spread_over_labelled_columns(book):
     """Are RACI cells, grid axes, flows, ticks and dots each a column named in words, with
     the known participant's letters, numbers and choices in them, and no id anywhere?"""
-    raci = book[book.sheetnames[2]]
+    raci = sheet_of(book, "professionalisering")
     fox = row_of(raci, "Vaste Vos")
     assert fox["Informatiebeleid en -visie vaststellen · Bestuur"] == "A"
     assert fox["Informatiebeleid en -visie vaststellen · Ict"] == "R"
@@ -160,26 +173,26 @@ def test_raci_grid_flows_and_votes_are_spread_over_labelled_columns(book):
     assert fox["Bestuurder"] is None
     assert len(header(raci)) == 1 + 8 * 7 + 10
 
-    needs = book[book.sheetnames[3]]
+    needs = sheet_of(book, "behoeften")
     fox = row_of(needs, "Vaste Vos")
     assert fox[NEED] == 2 and fox["Scholing voor informatiemanagers"] == 3
     assert fox["Hulp bij het toepassen van FORA in de praktijk"] == 0  # answered, no dots
     assert NEED in fox.values()  # the text itself, in the needs' first column
 
-    grid = book[book.sheetnames[4]]
+    grid = sheet_of(book, "stakeholders")
     fox = row_of(grid, "Vaste Vos")
     ocw = "Ministerie van Onderwijs, Cultuur en Wetenschap (OCW)"
     assert (fox[f"{ocw} · Belang"], fox[f"{ocw} · Invloed"]) == (2, 5)
     assert (fox["(G)MR · Belang"], fox["(G)MR · Invloed"]) == (4, 1)
     assert isinstance(fox["(G)MR · Belang"], int) and fox["Raad van toezicht · Belang"] is None
 
-    flows = book[book.sheetnames[5]]
+    flows = sheet_of(book, "informatiestromen")
     fox = row_of(flows, "Vaste Vos")
     assert fox["Inloggegevens naar Entree Federatie · in gebruik"] == "ja"
     assert fox["Inloggegevens naar Entree Federatie · verwerkersovereenkomst"] == "weet niet"
     assert "Inschrijving leerling naar DUO (ROD) · verwerkersovereenkomst" not in header(flows)
 
-    ibp = book[book.sheetnames[6]]
+    ibp = sheet_of(book, "ibp-bestuurstafel")
     fox = row_of(ibp, "Vaste Vos")
     assert fox["Aantal datalekken en hoe we ze afhandelden"] == 1
     assert fox["Vastgesteld IBP-beleid"] == 0
@@ -195,14 +208,24 @@ def test_texts_and_additions_are_in_words(book):
     """Does the texts sheet give each need with its dots (a number) and whether it was
     hidden, and the additions sheet a relation as 'A werkt samen met B'?"""
     texts = book["Teksten"]
-    assert header(texts)[:6] == ["Oefening", "Vraag", "Deelnemer", "Tekst", "Stippen", "Verborgen"]
+    assert header(texts)[:7] == [
+        "Oefening",
+        "Vraag",
+        "Deelnemer",
+        "Tekst",
+        "Stippen",
+        "Steun",
+        "Verborgen",
+    ]
     need = next(r for r in texts.iter_rows(min_row=2, values_only=True) if r[3] == NEED)
-    assert need[2] == "Vaste Vos" and need[4] == 2 and need[5] is False
+    assert need[2] == "Vaste Vos" and need[4] == 2 and need[5] is None and need[6] is False
+    question = next(r for r in texts.iter_rows(min_row=2, values_only=True) if r[3] == ASKED)
+    assert question[2] == "Vaste Vos" and question[4] is None and question[5] == 1
     additions = book["Kaart aanvullingen"]
     words = [r[2] for r in additions.iter_rows(min_row=2, values_only=True)]
     assert ORG in words and f"{ORG} werkt samen met Kennisnet" in words
     people = {r[0]: r[1] for r in book["Deelnemers"].iter_rows(min_row=2, values_only=True)}
-    assert people["Vaste Vos"] == 9 and len(people) == 6
+    assert people["Vaste Vos"] == 10 and len(people) == 7 and people["Steunende Specht"] == 1
 
 
 def test_csv_and_json_carry_the_same_labels(session, book, tmp_path):
@@ -219,7 +242,12 @@ def test_csv_and_json_carry_the_same_labels(session, book, tmp_path):
         assert [c["label"] for c in data["tables"][name]["columns"]] == labels, name
     fox = next(r for r in data["tables"]["bestuurstafel"]["rows"] if r["Deelnemer"] == "Vaste Vos")
     assert fox["Visie"] == 4 and "Infrastructuur" not in fox
-    assert data["summary"][0]["Deelnemers met antwoord"] == 6
+    scan = EXERCISES["bestuurstafel"].title("nl")
+    assert next(r for r in data["summary"] if r["Oefening"] == scan)["Deelnemers met antwoord"] == 6
+    room = next(
+        r for r in data["tables"]["de-zaal"]["rows"] if r["Deelnemer"] == "Steunende Specht"
+    )
+    assert room["Welke vraag wil je vandaag beantwoord zien? · steunt"] == 1
     assert {
         "pseudonym": "Vaste Vos",
         "exercise": "bestuurstafel",
@@ -241,9 +269,9 @@ def test_english_labels_on_request(session, tmp_path):
     """Does --lang en give English sheet names, labels and choices?"""
     book = load_workbook(export(session, "xlsx", tmp_path / "en.xlsx", "--lang", "en"))
     assert book.sheetnames[0] == "Summary" and book.sheetnames[-1] == "Participants"
-    sheet = book[book.sheetnames[1]]
+    sheet = sheet_of(book, "bestuurstafel", "en")
     assert header(sheet)[:2] == ["Participant", "Vision"]
-    flows = row_of(book[book.sheetnames[5]], "Vaste Vos")
+    flows = row_of(sheet_of(book, "informatiestromen", "en"), "Vaste Vos")
     assert flows["Login attributes to Entree Federatie · in use"] == "yes"
 
 
@@ -261,8 +289,9 @@ def test_after_purge_the_summary_remains(tmp_path):
         store.close()
     assert [r["exercise"] for r in after["summary"]] == [r["exercise"] for r in before]
     assert [r["answered"] for r in after["summary"]] == [3] * len(EXERCISES)
-    radar = after["summary"][0]["headline"]
-    assert radar == before[0]["headline"] and radar.startswith("Gemiddelden:")
+    scan = [r["exercise"] for r in before].index(EXERCISES["bestuurstafel"].title("nl"))
+    radar = after["summary"][scan]["headline"]
+    assert radar == before[scan]["headline"] and radar.startswith("Gemiddelden:")
     assert after["session"]["purged_at"] and after["session"]["participants"] == 3
     assert set(after["tables"]) == {"texts", "contributions", "participants"}
     assert all(table["rows"] == [] for table in after["tables"].values())

@@ -113,8 +113,13 @@ def _unknown_table(name: str, answers, lang) -> dict:
 
 
 def _texts_table(exercises, answers, lang) -> dict:
-    """Every text written, with the dots it got where a dot vote ranked the texts."""
+    """Every text written (free texts, questions from the room), with the dots it got where
+    a dot vote ranked the texts and the support a question from the room got."""
     by_id = {e.id: e for e in exercises}
+    support = Counter()
+    for a in answers:
+        if a.item.endswith("~votes") and isinstance(a.value, dict):
+            support.update((a.exercise, item) for item in a.value.get("votes", []))
     dots: dict[tuple[str, str], Counter] = {}
     for exercise in exercises:
         for q in exercise.questions:
@@ -130,7 +135,7 @@ def _texts_table(exercises, answers, lang) -> dict:
             continue
         qid = a.item.split(":")[0]
         question = next((q for q in exercise.questions if q.id == qid), None)
-        if question is None or question.type != "free_text":
+        if question is None or question.type not in ("free_text", "room_questions"):
             continue
         text = (a.value or {}).get("text", "") if isinstance(a.value, dict) else str(a.value)
         tally = dots.get((exercise.id, qid))
@@ -141,6 +146,9 @@ def _texts_table(exercises, answers, lang) -> dict:
                 PSEUDONYM: a.pseudonym,
                 "text": text,
                 "dots": tally.get(need_key(text), 0) if tally is not None else None,
+                "support": support[(a.exercise, a.item)]
+                if question.type == "room_questions"
+                else None,
                 "hidden": a.hidden,
                 "approved": a.approved,
                 "at": a.updated_at,
@@ -152,6 +160,7 @@ def _texts_table(exercises, answers, lang) -> dict:
         (PSEUDONYM, t("x_participant", lang)),
         ("text", t("x_text", lang)),
         ("dots", t("x_dots", lang)),
+        ("support", t("x_support", lang)),
         ("hidden", t("x_hidden", lang)),
         ("approved", t("x_approved", lang)),
         ("at", t("x_written_at", lang) + " (UTC)"),

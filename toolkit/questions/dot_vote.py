@@ -211,6 +211,18 @@ class DotVote(QuestionType):
         key = "h_dots_one" if group["n"] == 1 else "h_dots"
         return ui.t(key, items=listing(items, ui.lang), n=group["n"])
 
+    def kept(self, question, group):
+        """The fixed options and the written needs that got dots; a need nobody voted for
+        is one person's free text and goes."""
+        fixed = {o.id for o in question.options}
+        ranking = [r for r in group["ranking"] if r["key"] in fixed or r["dots"]]
+        keys = {r["key"] for r in ranking}
+        return {
+            **group,
+            "ranking": ranking,
+            "options": [o for o in group["options"] if o[0] in keys],
+        }
+
     def relabel(self, exercise, question, group, lang="nl"):
         labels = {o.id: o.label(lang) for o in question.options}
         ranking = [{**r, "label": labels.get(r["key"], r["label"])} for r in group["ranking"]]

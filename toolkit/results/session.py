@@ -53,8 +53,10 @@ def report_view(session) -> View:
     """How the report looks at texts: the facilitator's moderation applies (hidden texts and
     texts waiting for approval stay out) whatever participants were shown live; texts of a
     question that is never shared stay out too (``View.text_shown``)."""
-    approval = frozenset(k for k, v in (session.room.get("approval") or {}).items() if v)
-    return View(free_text_visible=True, approval=approval, include_hidden=False)
+    room = session.room
+    approval = frozenset(k for k, v in (room.get("approval") or {}).items() if v)
+    answered = frozenset(int(k) for k, v in (room.get("answered") or {}).items() if v)
+    return View(free_text_visible=True, approval=approval, include_hidden=False, answered=answered)
 
 
 def _exercises(exercises=None):

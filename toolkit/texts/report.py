@@ -28,6 +28,8 @@ REPORT = {
     "x_text": {"nl": "Tekst", "en": "Text"},
     "x_dots": {"nl": "Stippen", "en": "Dots"},
     "x_voters": {"nl": "Stemmers", "en": "Voters"},
+    "x_support": {"nl": "Steun", "en": "Support"},
+    "x_supports": {"nl": "{prompt} · steunt", "en": "{prompt} · supports"},
     "x_hidden": {"nl": "Verborgen", "en": "Hidden"},
     "x_approved": {"nl": "Goedgekeurd", "en": "Approved"},
     "x_written_at": {"nl": "Geschreven op", "en": "Written at"},
@@ -88,6 +90,23 @@ REPORT = {
         "nl": "{n} deelnemers schreven teksten; de losse teksten zijn verwijderd.",
         "en": "{n} participants wrote texts; the individual texts have been deleted.",
     },
+    "h_words": {
+        "nl": "Meest genoemd: {items} (n = {n}).",
+        "en": "Said most: {items} (n = {n}).",
+    },
+    "h_ranking": {
+        "nl": "Gemiddelde plaats: {items} (n = {n}).",
+        "en": "Average place: {items} (n = {n}).",
+    },
+    "h_room": {
+        "nl": "{questions} vragen van {n} deelnemers; de meeste steun kregen {items}.",
+        "en": "{questions} questions from {n} participants; the most supported: {items}.",
+    },
+    "h_room_plain": {
+        "nl": "{questions} vragen van {n} deelnemers.",
+        "en": "{questions} questions from {n} participants.",
+    },
+    "h_support": {"nl": "{label} ({n}× gesteund)", "en": "{label} (supported {n}×)"},
     "h_grid_close": {
         "nl": "Gemiddeld in '{quadrant}': {items}.",
         "en": "On average in '{quadrant}': {items}.",
