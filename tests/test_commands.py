@@ -71,23 +71,24 @@ def test_export_every_format_holds_every_answer(session_code, tmp_path, capsys):
     contributions = store.contributions(session.id)
     store.close()
     assert main(["export", session_code, "--format", "json", "-o", str(tmp_path / "e.json")]) == 0
-    tables = json.loads((tmp_path / "e.json").read_text())["tables"]
-    exercise_rows = sum(
-        len(rows) for name, rows in tables.items() if name not in ("contributions", "participants")
-    )
-    assert exercise_rows == len(answers)
-    assert len(tables["contributions"]) == len(contributions)
+    data = json.loads((tmp_path / "e.json").read_text())
+    tables = data["tables"]
+    assert len(data["answers"]) == len(answers)
+    assert sum(r["Antwoorden"] for r in tables["participants"]["rows"]) == len(answers)
+    assert len(tables["contributions"]["rows"]) == len(contributions)
+    people = {a.participant_id for a in answers}
+    for exercise in {a.exercise for a in answers}:
+        who = {a.participant_id for a in answers if a.exercise == exercise}
+        assert len(tables[exercise]["rows"]) == len(who) <= len(people)
     assert main(["export", session_code, "--format", "xlsx", "-o", str(tmp_path / "e.xlsx")]) == 0
     book = load_workbook(tmp_path / "e.xlsx")
-    assert sum(
-        book[name].max_row - 1
-        for name in book.sheetnames
-        if name not in ("sessie", "contributions", "participants")
-    ) == len(answers)
+    assert book.sheetnames[0] == "Overzicht"
+    assert sum(c.value for c in book["Deelnemers"]["B"][1:]) == len(answers)
+    assert book["Kaart aanvullingen"].max_row - 1 == len(contributions)
     assert main(["export", session_code, "--format", "csv", "-o", str(tmp_path / "csv")]) == 0
     files = {p.name for p in (tmp_path / "csv").glob("*.csv")}
-    assert {"bestuurstafel.csv", "contributions.csv", "participants.csv"} <= files
-    assert "pseudonym" in (tmp_path / "csv" / "participants.csv").read_text()
+    assert {"summary.csv", "bestuurstafel.csv", "contributions.csv", "participants.csv"} <= files
+    assert "Deelnemer" in (tmp_path / "csv" / "participants.csv").read_text()
 
 
 def test_unwritable_export_path(session_code, tmp_path, capsys):
@@ -110,12 +111,24 @@ def test_report_is_self_contained(session_code, tmp_path, capsys):
 
 
 def test_purge_asks_and_then_deletes(session_code, capsys, monkeypatch):
-    """Does purge refuse without confirmation, and with --yes delete and say what?"""
+    """Does purge refuse without confirmation, and with --yes delete the participants and
+    their answers (keeping the session's group results) and say what; does --all then
+    delete the session itself?"""
     assert main(["purge", session_code]) == 2  # stdin is not a terminal: refuse
+    assert "add --yes" in capsys.readouterr().err
+    assert main(["purge", session_code, "--all"]) == 2  # --all asks too
     assert "add --yes" in capsys.readouterr().err
     assert main(["purge", session_code, "--yes"]) == 0
     said = capsys.readouterr().out
-    assert "answers" in said and "participants" in said
+    assert "answers" in said and "participants" in said and "Kept the group results" in said
+    store = Store.open()
+    session = store.get_session(session_code)
+    assert session is not None and store.answers(session.id) == []
+    assert store.participant_counts(session.id)["joined"] == 0
+    assert store.kept_results(session.id)
+    store.close()
+    assert main(["purge", session_code, "--all", "--yes"]) == 0
+    assert "Deleted session" in capsys.readouterr().out
     store = Store.open()
     assert store.get_session(session_code) is None
     store.close()

@@ -18,6 +18,7 @@ from toolkit.profiles import _SENTENCES
 from toolkit.texts.dashboard import DASHBOARD
 from toolkit.texts.explorer import EXPLORER
 from toolkit.texts.participant import PARTICIPANT
+from toolkit.texts.report import REPORT
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = ROOT / "datasets" / "exercises"
@@ -122,6 +123,7 @@ def dutch_texts(exercises, dataset) -> list[tuple[str, str]]:
         ("participant", PARTICIPANT),
         ("dashboard", DASHBOARD),
         ("explorer", EXPLORER),
+        ("report", REPORT),
     ):
         found += [(f"texts.{table_name}.{key}", entry["nl"]) for key, entry in table.items()]
     found += [(f"mapview.{key}", text) for key, text in MAP_TEXT["nl"].items()]
@@ -207,9 +209,13 @@ def test_the_report_shows_no_english_headings_in_a_dutch_report():
     ]
     assert [text for text in shown if SLIP.search(text)] == []
     code = "".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
-    for key in ("r_header", "r_results", "r_map", "r_added", "r_privacy"):
-        assert f"'{key}'" in code or f'"{key}"' in code, key
-        assert key in DASHBOARD
+    assert "Report(" in code and not re.search(r"display\(Markdown\(['\"]", code)
+    sections = (ROOT / "toolkit" / "report_sections.py").read_text("utf-8")
+    keys = set(re.findall(r"""["']((?:rep|r|h|x)_[a-z_]+)["']""", sections))
+    assert {"rep_title", "rep_did", "rep_findings", "rep_discussion", "rep_data", "r_map"} <= keys
+    for key in keys:  # every text the report shows comes from the texts, in both languages
+        entry = {**DASHBOARD, **REPORT}[key]
+        assert entry["nl"] and entry["en"], key
 
 
 def test_the_slip_check_would_catch_a_slip():

@@ -741,7 +741,7 @@ def test_acknowledged_answers_survive_kill_9(store, store_url):
 def test_fresh_database_gets_the_current_schema(store, store_url):
     """Does an empty database get every table and SCHEMA_VERSION in workshop_meta?"""
     assert schema_version(store_url) == str(SCHEMA_VERSION)
-    assert SCHEMA_VERSION == 3
+    assert SCHEMA_VERSION == 4
     assert table_names(store_url) == {t.name for t in metadata.sorted_tables}
     with store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(meta_table)).scalar_one() == 1
@@ -811,7 +811,7 @@ def test_version_1_database_is_upgraded(store_url):
         assert {"results_visible", "free_text_visible", "room"} <= columns["sessions"]
         assert {"hidden", "approved"} <= columns["answers"]
         assert "screen" in columns["participants"] and "approved" in columns["contributions"]
-        assert "changes" in tables
+        assert "changes" in tables and "summaries" in tables
 
         old = store.get_session("oldaaa")
         assert (old.id, old.title, old.organiser, old.lang) == (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .texts.dashboard import DASHBOARD
 from .texts.explorer import EXPLORER
 from .texts.participant import PARTICIPANT
+from .texts.report import REPORT
 from .texts.web import WEB
 
 __all__ = ["LANGUAGES", "STRINGS", "t"]
@@ -22,7 +23,7 @@ def _merge(*tables: dict) -> dict[str, dict[str, str]]:
     return merged
 
 
-STRINGS = _merge(EXPLORER, PARTICIPANT, DASHBOARD, WEB)
+STRINGS = _merge(EXPLORER, PARTICIPANT, DASHBOARD, WEB, REPORT)
 
 
 def t(key: str, lang: str = "nl", **values) -> str:

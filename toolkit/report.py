@@ -14,6 +14,20 @@ REPORT_NOTEBOOK = "02_workshop_report.ipynb"
 _TEMPLATES = Path(__file__).resolve().parent / "jupyter_data" / "nbconvert" / "templates"
 
 
+def _document_title(code: str, db_url: str, lang: str) -> str:
+    """The HTML title: 'Verslag van de workshop: <session title>' in the report's language."""
+    from .i18n import t
+    from .store import Store
+
+    store = Store.open(db_url)
+    try:
+        session = store.get_session(code)
+    finally:
+        store.close()
+    title = t("rep_title", lang)
+    return f"{title}: {session.title}" if session is not None and session.title else title
+
+
 def build_report(
     code: str,
     output: str | Path,
@@ -52,12 +66,14 @@ def build_report(
     from nbconvert.preprocessors import TagRemovePreprocessor
 
     TagRemovePreprocessor(remove_cell_tags={"report-hide"}, enabled=True).preprocess(nb, {})
+    nb.metadata["title"] = _document_title(code, db_url, lang)
     exporter = HTMLExporter(
         template_name="workshop-report",
         extra_template_basedirs=[str(_TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        language_code=lang,
     )
     body, _resources = exporter.from_notebook_node(nb)
     output = Path(output)

@@ -11,11 +11,20 @@ __all__ = ["register"]
 
 
 def register(commands) -> None:
-    export = commands.add_parser("export", help="every answer and contribution of a session")
+    export = commands.add_parser(
+        "export",
+        help="a session's results: a summary, then per exercise one row per participant",
+    )
     export.add_argument("session", metavar="SESSION", help="the session code")
     export.add_argument("--format", required=True, choices=["xlsx", "csv", "json"])
     export.add_argument(
         "-o", "--output", required=True, metavar="PATH", help="output file (for csv: a folder)"
+    )
+    export.add_argument(
+        "--lang",
+        default=None,
+        choices=["nl", "en"],
+        help="language of the labels (default: the session's)",
     )
     export.set_defaults(handler=_export)
 
@@ -31,9 +40,22 @@ def register(commands) -> None:
     report.set_defaults(handler=_report)
 
     purge = commands.add_parser(
-        "purge", help="delete a session's answers, participants and contributions"
+        "purge",
+        help="delete what identifies people in a session (keeps the group results)",
+        description=(
+            "Without --all: delete the session's participants (their pseudonyms and resume "
+            "tokens), every individual answer and map addition, and free texts except those "
+            "that are part of a group result (the needs a dot vote ranked); keep the group "
+            "results, so 'workshop report' and 'workshop export' still give the summary. "
+            "With --all: delete the session and everything in it, group results included."
+        ),
     )
     purge.add_argument("session", metavar="SESSION")
+    purge.add_argument(
+        "--all",
+        action="store_true",
+        help="delete everything, the group results and the session itself too",
+    )
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     purge.set_defaults(handler=_purge)
 
@@ -45,7 +67,7 @@ def _export(args) -> int:
     store = open_store()
     session = require_session(store, args.session)
     try:
-        written = export_session(store, session.code, args.format, target)
+        written = export_session(store, session.code, args.format, target, lang=args.lang)
     except OSError as exc:
         raise CommandError(f"cannot write {target}: {exc.strerror}") from None
     for path in written:
@@ -81,6 +103,7 @@ def _report(args) -> int:
 
 def _purge(args) -> int:
     from ..paths import data_dir
+    from ..results.session import purge_people
 
     store = open_store()
     session = require_session(store, args.session)
@@ -88,23 +111,38 @@ def _purge(args) -> int:
     if not args.yes:
         if not sys.stdin.isatty():
             raise CommandError("refusing to delete without confirmation; add --yes")
+        what = (
+            "delete the whole session, its group results included"
+            if args.all
+            else f"delete its {counts['joined']} participants and all their answers (the "
+            "group results are kept)"
+        )
         answer = input(
-            f"Delete session {session.code} ({session.title or 'untitled'}) with "
-            f"its {counts['joined']} participants and all their answers? "
+            f"In session {session.code} ({session.title or 'untitled'}) {what}? "
             "Type the code to confirm: "
         )
         if answer.strip().upper() != session.code:
             print("Nothing deleted.")
             return 1
-    deleted = store.purge(session.id)
-    removed = []
-    for path in data_dir().glob(f"join-{session.code}.*"):
-        path.unlink()
-        removed.append(path.name)
+    if args.all:
+        deleted = store.purge(session.id)
+        removed = []
+        for path in data_dir().glob(f"join-{session.code}.*"):
+            path.unlink()
+            removed.append(path.name)
+        print(
+            f"Deleted session {session.code}: {deleted['answers']} answers, "
+            f"{deleted['contributions']} contributions, {deleted['participants']} participants"
+            + (f"; removed {', '.join(removed)}" if removed else "")
+            + "."
+        )
+        return 0
+    deleted = purge_people(store, session)
     print(
-        f"Deleted session {session.code}: {deleted['answers']} answers, "
-        f"{deleted['contributions']} contributions, {deleted['participants']} participants"
-        + (f"; removed {', '.join(removed)}" if removed else "")
-        + "."
+        f"Deleted from session {session.code}: {deleted['participants']} participants with "
+        f"their pseudonyms and tokens, {deleted['answers']} answers and "
+        f"{deleted['contributions']} contributions. Kept the group results of "
+        f"{max(deleted['kept'] - 1, 0)} exercises: 'workshop report {session.code}' still works; "
+        f"'workshop purge {session.code} --all' deletes them too."
     )
     return 0

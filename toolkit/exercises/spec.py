@@ -71,6 +71,8 @@ class Exercise(_Model):
     ]
     questions: Annotated[list[Question], Field(min_length=1, max_length=30)]
     result: Literal["radar", "gaps", "ranking", "grid", "risks", "choices"] = "choices"
+    #: Questions for the discussion afterwards (the report lists them under the exercise).
+    discussion: Annotated[list[Text], Field(max_length=5)] = []
 
     def question(self, question_id: str):
         """Return the question with this id (KeyError when unknown)."""

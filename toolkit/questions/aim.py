@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from ..exercises.parts import Option, QuestionBase
-from .base import AnswerError, QuestionType
+from .base import AnswerError, QuestionType, listing
 from .choice import n_line
 
 __all__ = [
@@ -159,6 +159,31 @@ class Aim(QuestionType):
             + ", ".join(ui.e(c) for c in empty)
             + "</p>"
         )
+
+    def columns(self, exercise, question, answers, content, lang="nl"):
+        """One column per item, holding the cell it was placed on."""
+        return [(f"{question.id}:{item.id}", item.label(lang)) for item in question.items]
+
+    def cells(self, exercise, question, own, content, lang="nl"):
+        value = own.get(question.id) or {}
+        return {
+            f"{question.id}:{item}": aim_cell_label(cell, lang)
+            for item, cell in value.items()
+            if cell in AIM_CELLS
+        }
+
+    def headline(self, exercise, question, group, ui):
+        if not group["n"]:
+            return ui.t("h_none")
+        if not group["empty"]:
+            return ui.t("h_aim_full", n=group["n"])
+        cells = [aim_cell_label(c, ui.lang) for c in group["empty"]]
+        return ui.t("h_aim_empty", items=listing(cells, ui.lang, limit=9))
+
+    def findings(self, exercise, question, group, ui):
+        if not group["n"]:
+            return []
+        return [ui.t("f_aim", cell=aim_cell_label(c, ui.lang)) for c in group["empty"]]
 
     def demo(self, question, rng, content):
         return {item.id: rng.choice(list(AIM_CELLS)) for item in question.items}

@@ -24,6 +24,8 @@ __all__ = [
     "AnswerError",
     "item_of",
     "whole_number",
+    "number_text",
+    "listing",
 ]
 
 Change = tuple[str, object]  # (item, value) to store; value None removes the item
@@ -165,6 +167,42 @@ def whole_number(text, what: str = "error_type") -> int:
         raise AnswerError(what) from None
 
 
+def number_text(value, lang: str = "nl") -> str:
+    """A mean as people read it: one decimal at most, a decimal comma in Dutch.
+
+    Examples
+    --------
+    >>> number_text(2.35, "nl"), number_text(2.0, "en"), number_text(None)
+    ('2,4', '2', '–')
+    """
+    if value is None:
+        return "–"
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def listing(parts, lang: str = "nl", limit: int = 5) -> str:
+    """Parts joined as a sentence: "a, b en c" (at most ``limit``, then "en 2 meer").
+
+    Examples
+    --------
+    >>> listing(["Visie", "Deskundigheid", "Infrastructuur"])
+    'Visie, Deskundigheid en Infrastructuur'
+    >>> listing(list("abcdefg"), "en", limit=3)
+    'a, b, c and 4 more'
+    """
+    parts = [str(p) for p in parts]
+    word = " en " if lang == "nl" else " and "
+    if len(parts) > limit:
+        more = len(parts) - limit
+        return (
+            ", ".join(parts[:limit]) + word + (f"{more} meer" if lang == "nl" else f"{more} more")
+        )
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + word + parts[-1]
+
+
 class QuestionType:
     """Base class of a question type; see the module docstring."""
 
@@ -179,6 +217,9 @@ class QuestionType:
     #: True when checking a posted form needs the participant's stored answers first
     #: (``Check.own``: e.g. how many texts they already wrote).
     needs_own: ClassVar[bool] = False
+    #: The value of a column an answered question's ``cells`` leave out (0 for types whose
+    #: columns count, such as dots or ticks; None leaves the cell empty).
+    blank: ClassVar[object] = None
 
     # --- the participant's own answers ------------------------------------------------------
     def own(self, question, own: dict):
@@ -220,6 +261,49 @@ class QuestionType:
     def own_html(self, exercise, question, own, group: dict, ui) -> str:
         """The participant's own answer beside the group's, as HTML (cheap, per person)."""
         return ""
+
+    # --- exports, the summary and the report -------------------------------------------------
+    def columns(self, exercise, question, answers, content, lang="nl") -> list[tuple[str, str]]:
+        """The spreadsheet columns of ``question``: ``(key, label)`` pairs, one per item the
+        participant answers (a RACI cell, a grid axis, an option), labels in ``lang``.
+
+        ``answers`` are every answer to the exercise (for columns that depend on the group,
+        such as the written needs of a dot vote). Keys are unique within the exercise.
+        """
+        return [(question.id, question.prompt(lang))]
+
+    def cells(self, exercise, question, own: dict, content, lang="nl") -> dict:
+        """One participant's answer spread over :meth:`columns`: ``{key: value}`` with
+        numbers as numbers and labels instead of ids; ``own`` is ``{item: value}`` of their
+        answers to the exercise. A key left out is an empty cell."""
+        value = own.get(question.id)
+        if value is None:
+            return {}
+        if isinstance(value, str | int | float):
+            return {question.id: value}
+        import json
+
+        return {question.id: json.dumps(value, ensure_ascii=False, sort_keys=True)}
+
+    def headline(self, exercise, question, group: dict, ui) -> str:
+        """The group result in one plain sentence (no HTML; "" when there is none): the
+        summary sheet of an export and the report show it."""
+        return ""
+
+    def findings(self, exercise, question, group: dict, ui) -> list[str]:
+        """Gaps and risks the group result shows, one plain sentence each (the report's
+        list of points for attention)."""
+        return []
+
+    def kept(self, question, group: dict) -> dict:
+        """What of a group result is kept when ``workshop purge`` deletes the participants:
+        counts and means as they are, free texts only where the aggregate is made of them.
+        The default keeps everything (types that hold texts or pseudonyms override it)."""
+        return group
+
+    def relabel(self, exercise, question, group: dict, lang="nl") -> dict:
+        """A kept group result (computed in Dutch) with its content labels in ``lang``."""
+        return group
 
     # --- demo ---------------------------------------------------------------------------------
     def demo(self, question, rng: random.Random, content):

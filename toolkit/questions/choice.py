@@ -6,7 +6,7 @@ from collections import Counter
 
 from ..results import charts
 
-__all__ = ["count_choices", "counts_block", "n_line"]
+__all__ = ["count_choices", "counts_block", "n_line", "choice_headline"]
 
 
 def count_choices(values, options) -> dict[str, int]:
@@ -33,3 +33,24 @@ def counts_block(question, group: dict, ui) -> str:
 
 def n_line(n: int, ui) -> str:
     return f"<p class='result-n'><small>{ui.e(ui.t('p_group_n', n=n))}</small></p>"
+
+
+def choice_headline(question, group: dict, ui, top: int = 3) -> str:
+    """'Meest gekozen: A (5 van 12), B (3 van 12)': the options chosen most (ties kept)."""
+    if not group["n"]:
+        return ui.t("h_none")
+    ranked = sorted(
+        (o for o in question.options if group["counts"].get(o.id)),
+        key=lambda o: -group["counts"][o.id],
+    )
+    if not ranked:
+        return ui.t("h_none")
+    cut = group["counts"][ranked[min(top, len(ranked)) - 1].id]
+    shown = [o for o in ranked if group["counts"][o.id] >= cut][: top + 2]
+    from .base import listing
+
+    items = [
+        ui.t("h_of_n", label=o.label(ui.lang), count=group["counts"][o.id], n=group["n"])
+        for o in shown
+    ]
+    return ui.t("h_choice", items=listing(items, ui.lang), n=group["n"])

@@ -194,6 +194,39 @@ class Contribution(QuestionType):
             "names": sorted(names.items()),
         }
 
+    def columns(self, exercise, question, answers, content, lang="nl"):
+        return []  # additions are not answers: the export lists them on a sheet of their own
+
+    def cells(self, exercise, question, own, content, lang="nl"):
+        return {}
+
+    def headline(self, exercise, question, group, ui):
+        orgs = sum(1 for c in group["shown"] if c["kind"] == "organisation")
+        rels = sum(1 for c in group["shown"] if c["kind"] == "relation")
+        if not orgs and not rels:
+            return ui.t("h_no_additions")
+        return ui.t("h_additions", orgs=orgs, rels=rels)
+
+    def kept(self, question, group):
+        """The additions others could see (they are part of the map), without who made
+        them; the names of only the organisations they refer to."""
+        shown = [
+            {
+                "id": c["id"],
+                "kind": c["kind"],
+                "payload": c["payload"],
+                "hidden": False,
+                "approved": c.get("approved", False),
+            }
+            for c in group["shown"]
+        ]
+        used = set()
+        for c in shown:
+            p = c["payload"]
+            used.update({p.get("id"), p.get("source"), p.get("target")} - {None})
+        names = [[k, v] for k, v in group["names"] if k in used]
+        return {"n": group["n"], "shown": shown, "names": names}
+
     def group_html(self, exercise, question, group, ui):
         if not group["shown"]:
             return ""

@@ -10,7 +10,7 @@ from pydantic import Field
 from ..exercises.parts import Option, QuestionBase, Slug
 from ..exercises.texts import need_key
 from ..results import charts
-from .base import AnswerError, QuestionType, whole_number
+from .base import AnswerError, QuestionType, View, listing, whole_number
 from .choice import n_line
 from .free_text import shown_texts
 
@@ -59,6 +59,7 @@ def dot_options(exercise, question, answers, view, lang: str = "nl") -> list[tup
 class DotVote(QuestionType):
     name = "dot_vote"
     model = DotVoteQuestion
+    blank = 0
     template = """
 {% macro form(q, own, ui, x) %}
 {% set used = own.values()|sum if own else 0 %}
@@ -175,6 +176,58 @@ class DotVote(QuestionType):
             f"<p class='own-line'><span class='own-mark' aria-hidden='true'>◆</span> "
             f"{ui.e(ui.t('w_your_dots'))}: {', '.join(parts)}</p>"
         )
+
+    def columns(self, exercise, question, answers, content, lang="nl"):
+        """One column per option: the fixed ones, every text written for ``options_from``
+        (hidden ones too: the export is the facilitator's), then any other key voted on."""
+        options = dot_options(exercise, question, answers, View(include_hidden=True), lang)
+        known = {key for key, _ in options}
+        for answer in answers:
+            if answer.item == question.id and isinstance(answer.value, dict):
+                for key in answer.value:
+                    if key not in known:
+                        known.add(key)
+                        options.append((key, key))
+        return [(f"{question.id}:{key}", label) for key, label in options]
+
+    def cells(self, exercise, question, own, content, lang="nl"):
+        value = own.get(question.id)
+        if value is None:
+            return {}
+        return {f"{question.id}:{key}": int(count) for key, count in value.items()}
+
+    def headline(self, exercise, question, group, ui):
+        top = [r for r in group["ranking"] if r["dots"]][:3]
+        if not top:
+            return ui.t("h_none")
+        items = [
+            ui.t(
+                "h_dots_item_one" if r["dots"] == 1 else "h_dots_item",
+                label=r["label"],
+                dots=r["dots"],
+            )
+            for r in top
+        ]
+        key = "h_dots_one" if group["n"] == 1 else "h_dots"
+        return ui.t(key, items=listing(items, ui.lang), n=group["n"])
+
+    def kept(self, question, group):
+        """The fixed options and the written needs that got dots; a need nobody voted for
+        is one person's free text and goes."""
+        fixed = {o.id for o in question.options}
+        ranking = [r for r in group["ranking"] if r["key"] in fixed or r["dots"]]
+        keys = {r["key"] for r in ranking}
+        return {
+            **group,
+            "ranking": ranking,
+            "options": [o for o in group["options"] if o[0] in keys],
+        }
+
+    def relabel(self, exercise, question, group, lang="nl"):
+        labels = {o.id: o.label(lang) for o in question.options}
+        ranking = [{**r, "label": labels.get(r["key"], r["label"])} for r in group["ranking"]]
+        options = [(k, labels.get(k, label)) for k, label in group["options"]]
+        return {**group, "ranking": ranking, "options": options}
 
     def demo(self, question, rng, content):
         counts: dict[str, int] = {}

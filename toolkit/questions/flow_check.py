@@ -7,10 +7,10 @@ from typing import Literal
 
 from ..exercises.parts import QuestionBase
 from ..results import charts
-from .base import AnswerError, QuestionType
+from .base import AnswerError, QuestionType, listing
 from .choice import n_line
 
-__all__ = ["FlowCheckQuestion", "FlowCheck", "FLOW_CHOICES", "flow_risks"]
+__all__ = ["FlowCheckQuestion", "FlowCheck", "FLOW_CHOICES", "flow_risks", "flow_gaps"]
 
 FLOW_CHOICES = ("yes", "no", "unknown")
 
@@ -47,6 +47,35 @@ def flow_risks(value: dict, flows) -> list[dict]:
 
 def _name(flow, lang: str) -> str:
     return flow.get(f"name_{lang}") or flow["name_nl"]
+
+
+_CHOICE_KEYS = {"yes": "p_yes", "no": "p_no", "unknown": "p_unknown"}
+
+
+def flow_gaps(group: dict, flows) -> list[tuple[dict, int]]:
+    """``(flow, percent)`` of the flows in use without a known processing agreement, the
+    largest share first (the group version of each participant's risk list).
+
+    Examples
+    --------
+    >>> flows = [{"id": "f1", "processor_agreement": "yes"}, {"id": "f2",
+    ...          "processor_agreement": "no"}]
+    >>> group = {"n": 4, "has": {"f1": {"yes": 3}, "f2": {"yes": 4}},
+    ...          "agreement": {"f1": {"yes": 1}}}
+    >>> [(f["id"], pct) for f, pct in flow_gaps(group, flows)]
+    [('f1', 50)]
+    """
+    n = group["n"] or 1
+    out = []
+    for flow in flows:
+        if flow.get("processor_agreement") != "yes":
+            continue
+        has = group["has"].get(flow["id"], {}).get("yes", 0)
+        agreed = group["agreement"].get(flow["id"], {}).get("yes", 0)
+        pct = round(100 * max(has - agreed, 0) / n)
+        if pct:
+            out.append((flow, pct))
+    return sorted(out, key=lambda fp: -fp[1])
 
 
 class FlowCheck(QuestionType):
@@ -149,6 +178,49 @@ class FlowCheck(QuestionType):
         return f"<h4>{ui.e(ui.t('p_risks_title'))}</h4>" + charts.risk_list_html(
             risks, empty_text=ui.t("p_no_risks"), large=ui.large
         )
+
+    def columns(self, exercise, question, answers, content, lang="nl"):
+        """Per flow: in use? and, where one is needed, a processing agreement?"""
+        from ..i18n import t
+
+        out = []
+        for flow in content.flows(question.flows_file):
+            name = _name(flow, lang)
+            out.append((f"{question.id}:{flow['id']}:has", f"{name} · {t('x_flow_has', lang)}"))
+            if flow.get("processor_agreement") == "yes":
+                out.append(
+                    (
+                        f"{question.id}:{flow['id']}:agreement",
+                        f"{name} · {t('x_flow_agreement', lang)}",
+                    )
+                )
+        return out
+
+    def cells(self, exercise, question, own, content, lang="nl"):
+        from ..i18n import t
+
+        value = own.get(question.id) or {}
+        return {
+            f"{question.id}:{flow}:{part}": t(_CHOICE_KEYS[choice], lang)
+            for flow, row in value.items()
+            for part, choice in row.items()
+            if choice in _CHOICE_KEYS
+        }
+
+    def headline(self, exercise, question, group, ui):
+        if not group["n"]:
+            return ui.t("h_none")
+        gaps = flow_gaps(group, ui.content.flows(question.flows_file))
+        if not gaps:
+            return ui.t("h_flows_ok", n=group["n"])
+        items = [ui.t("h_pct", label=_name(f, ui.lang), pct=pct) for f, pct in gaps]
+        return ui.t("h_flows_risk", items=listing(items, ui.lang, limit=3))
+
+    def findings(self, exercise, question, group, ui):
+        return [
+            ui.t("f_flow", flow=_name(f, ui.lang), gap=pct)
+            for f, pct in flow_gaps(group, ui.content.flows(question.flows_file))
+        ]
 
     def demo(self, question, rng, content):
         return {

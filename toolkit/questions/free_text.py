@@ -123,5 +123,34 @@ class FreeText(QuestionType):
         items = "".join(f"<li><bdi>{ui.e(x['text'])}</bdi></li>" for x in group["texts"])
         return f"<ul class='texts'>{items}</ul>"
 
+    def columns(self, exercise, question, answers, content, lang="nl"):
+        """One column per text a participant may write (``max_items``)."""
+        prompt = question.prompt(lang)
+        if question.max_items == 1:
+            return [(f"{question.id}:1", prompt)]
+        from ..i18n import t
+
+        return [
+            (f"{question.id}:{i}", t("x_text_n", lang, prompt=prompt, n=i))
+            for i in range(1, question.max_items + 1)
+        ]
+
+    def cells(self, exercise, question, own, content, lang="nl"):
+        texts = [text for _item, text in self.own(question, own)]
+        return {f"{question.id}:{i}": text for i, text in enumerate(texts, 1)}
+
+    def headline(self, exercise, question, group, ui):
+        if group.get("gone"):
+            return ui.t("h_texts_gone", n=group["n"])
+        if not group["n"]:
+            return ui.t("h_none")
+        key = "h_texts_one" if group["n"] == 1 else "h_texts"
+        return ui.t(key, texts=len(group["texts"]), n=group["n"])
+
+    def kept(self, question, group):
+        """Only the number of writers: the texts themselves go (a dot vote over them keeps
+        the texts that were its options, as its own aggregate)."""
+        return {"n": group["n"], "texts": [], "gone": True}
+
     def demo(self, question, rng, content):
         return None  # several items per person: see toolkit.demo

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from ..exercises.parts import Axis, Option, QuestionBase, Slug, Text
 from ..results import charts
-from .base import AnswerError, QuestionType, whole_number
+from .base import AnswerError, QuestionType, listing, whole_number
 from .choice import n_line
 
 __all__ = ["GridQuestion", "Grid", "GRID_RANGE"]
@@ -190,6 +190,44 @@ class Grid(QuestionType):
             if own and i in own
         ]
         return self._chart(question, points, ui, "own") if points else ""
+
+    def columns(self, exercise, question, answers, content, lang="nl"):
+        """Two columns per item, one per axis (1-5)."""
+        x, y = question.x_axis.label(lang), question.y_axis.label(lang)
+        return [
+            column
+            for item, label in content.grid_items(question, lang)
+            for column in (
+                (f"{question.id}:{item}:x", f"{label} · {x}"),
+                (f"{question.id}:{item}:y", f"{label} · {y}"),
+            )
+        ]
+
+    def cells(self, exercise, question, own, content, lang="nl"):
+        value = own.get(question.id) or {}
+        out = {}
+        for item, (x, y) in value.items():
+            out[f"{question.id}:{item}:x"], out[f"{question.id}:{item}:y"] = int(x), int(y)
+        return out
+
+    def headline(self, exercise, question, group, ui):
+        """The items whose mean lies in the top-right quadrant (high on both axes)."""
+        if not group["n"]:
+            return ui.t("h_none")
+        quadrant = question.quadrants[1](ui.lang)
+        labels = dict(ui.content.grid_items(question, ui.lang))
+        close = sorted(
+            (
+                (item, r["mean"])
+                for item, r in group["items"].items()
+                if r["mean"][0] > 3 and r["mean"][1] > 3
+            ),
+            key=lambda kv: (-(kv[1][0] + kv[1][1]), labels.get(kv[0], kv[0])),
+        )
+        if not close:
+            return ui.t("h_grid_none", quadrant=quadrant, n=group["n"])
+        names = [labels.get(item, item) for item, _ in close]
+        return ui.t("h_grid_close", quadrant=quadrant, items=listing(names, ui.lang, limit=6))
 
     def demo(self, question, rng, content):
         return {

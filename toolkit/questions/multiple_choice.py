@@ -8,7 +8,7 @@ from pydantic import Field
 
 from ..exercises.parts import Option, QuestionBase
 from .base import AnswerError, QuestionType
-from .choice import count_choices, counts_block
+from .choice import choice_headline, count_choices, counts_block
 from .single_choice import CHOICE_FORM
 
 __all__ = ["MultipleChoiceQuestion", "MultipleChoice"]
@@ -23,6 +23,7 @@ class MultipleChoiceQuestion(QuestionBase):
 class MultipleChoice(QuestionType):
     name = "multiple_choice"
     model = MultipleChoiceQuestion
+    blank = 0
     template = CHOICE_FORM
 
     def clean(self, question, value, check):
@@ -57,6 +58,19 @@ class MultipleChoice(QuestionType):
             f"<p class='own-line'><span class='own-mark' aria-hidden='true'>◆</span> "
             f"{ui.e(ui.t('w_you_chose'))}: <b>{shown}</b></p>"
         )
+
+    def columns(self, exercise, question, answers, content, lang="nl"):
+        """One column per option: 1 when ticked, 0 when not (empty when not answered)."""
+        return [(f"{question.id}:{o.id}", o.label(lang)) for o in question.options]
+
+    def cells(self, exercise, question, own, content, lang="nl"):
+        value = own.get(question.id)
+        if value is None:
+            return {}
+        return {f"{question.id}:{o.id}": int(o.id in value) for o in question.options}
+
+    def headline(self, exercise, question, group, ui):
+        return choice_headline(question, group, ui)
 
     def demo(self, question, rng, content):
         k = rng.randint(1, question.max_choices or len(question.options))

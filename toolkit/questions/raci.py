@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from ..exercises.parts import Option, QuestionBase
-from .base import AnswerError, QuestionType
+from .base import AnswerError, QuestionType, listing
 from .choice import n_line
 
 __all__ = ["RaciQuestion", "Raci", "RACI_LETTERS", "raci_problems"]
@@ -169,6 +169,45 @@ class Raci(QuestionType):
             f"<div class='own-line'><b>{ui.e(ui.t('w_your_table'))}</b>"
             f"<ul class='own-gaps'>{items}</ul></div>"
         )
+
+    def columns(self, exercise, question, answers, content, lang="nl"):
+        """One column per task and role, holding the letter (R, A, C or I)."""
+        return [
+            (f"{question.id}:{task.id}:{role.id}", f"{task.label(lang)} · {role.label(lang)}")
+            for task in question.tasks
+            for role in question.roles
+        ]
+
+    def cells(self, exercise, question, own, content, lang="nl"):
+        value = own.get(question.id) or {}
+        return {
+            f"{question.id}:{task}:{role}": letter
+            for task, row in value.items()
+            for role, letter in row.items()
+        }
+
+    def headline(self, exercise, question, group, ui):
+        if not group["n"]:
+            return ui.t("h_none")
+        labels = {t.id: t.label(ui.lang) for t in question.tasks}
+        gaps = [labels[t.id] for t in question.tasks if t.id in group["gaps"]]
+        if not gaps:
+            return ui.t("h_raci_ok", n=group["n"])
+        return ui.t(
+            "h_raci_gaps",
+            gaps=len(gaps),
+            tasks=len(question.tasks),
+            items=listing(gaps, ui.lang, limit=4),
+        )
+
+    def findings(self, exercise, question, group, ui):
+        return [
+            ui.t(
+                "f_raci", task=task.label(ui.lang), problem=ui.t(_GAP_KEYS[group["gaps"][task.id]])
+            )
+            for task in question.tasks
+            if task.id in group["gaps"]
+        ]
 
     def demo(self, question, rng, content):
         matrix = {}

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from ..exercises.parts import Option, QuestionBase
 from ..results import charts
-from .base import AnswerError, QuestionType
+from .base import AnswerError, QuestionType, listing, number_text
 from .choice import n_line
 
 __all__ = ["RankingQuestion", "Ranking", "move"]
@@ -137,6 +137,25 @@ class Ranking(QuestionType):
             f"<p class='own-line'><span class='own-mark' aria-hidden='true'>◆</span> "
             f"{ui.e(ui.t('w_your_order'))}: {listed}</p>"
         )
+
+    def columns(self, exercise, question, answers, content, lang="nl"):
+        """One column per option, holding the place it was given (1 = top)."""
+        return [(f"{question.id}:{o.id}", o.label(lang)) for o in question.options]
+
+    def cells(self, exercise, question, own, content, lang="nl"):
+        order = own.get(question.id) or []
+        return {f"{question.id}:{key}": place for place, key in enumerate(order, 1)}
+
+    def headline(self, exercise, question, group, ui):
+        if not group["n"]:
+            return ui.t("h_none")
+        labels = {o.id: o.label(ui.lang) for o in question.options}
+        items = [
+            f"{labels.get(r['key'], r['key'])} {number_text(r['mean'], ui.lang)}"
+            for r in group["rows"]
+            if r["mean"] is not None
+        ]
+        return ui.t("h_ranking", items=listing(items, ui.lang, limit=6), n=group["n"])
 
     def demo(self, question, rng, content):
         order = [o.id for o in question.options]

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from ..exercises.parts import QuestionBase
 from ..exercises.texts import clean_text, need_key
-from .base import AnswerError, QuestionType
+from .base import AnswerError, QuestionType, listing
 from .choice import n_line
 from .free_text import new_item, shown_texts
 
@@ -160,6 +160,46 @@ class RoomQuestions(QuestionType):
             for r in group["rows"]
         )
         return f"<ol class='qa-results' role='list'>{items}</ol>" + n_line(group["n"], ui)
+
+    def columns(self, exercise, question, answers, content, lang="nl"):
+        """One column per question a participant may ask, and how many others' they
+        supported."""
+        from ..i18n import t
+
+        prompt = question.prompt(lang)
+        asked = [
+            (f"{question.id}:{i}", t("x_text_n", lang, prompt=prompt, n=i))
+            for i in range(1, question.max_items + 1)
+        ]
+        return asked + [(f"{question.id}~votes", t("x_supports", lang, prompt=prompt))]
+
+    def cells(self, exercise, question, own, content, lang="nl"):
+        mine = self.own(question, own)
+        out = {f"{question.id}:{i}": text for i, (_item, text) in enumerate(mine["asked"], 1)}
+        if votes_item(question) in own:
+            out[f"{question.id}~votes"] = len(mine["votes"])
+        return out
+
+    def headline(self, exercise, question, group, ui):
+        if not group["rows"]:
+            return ui.t("h_none")
+        backed = [r for r in group["rows"] if r["votes"]][:3]
+        if not backed:
+            return ui.t("h_room_plain", questions=len(group["rows"]), n=group["n"])
+        items = [ui.t("h_support", label=r["text"], n=r["votes"]) for r in backed]
+        return ui.t(
+            "h_room", questions=len(group["rows"]), n=group["n"], items=listing(items, ui.lang)
+        )
+
+    def kept(self, question, group):
+        """The questions others supported (the group made them theirs), with their support;
+        a question nobody else supported is one person's free text and goes."""
+        rows = [
+            {k: r[k] for k in ("item", "answer_id", "text", "votes", "answered", "hidden")}
+            for r in group["rows"]
+            if r["votes"]
+        ]
+        return {"n": group["n"], "rows": rows}
 
     def own_html(self, exercise, question, own, group, ui):
         asked = (own or {}).get("asked") or []

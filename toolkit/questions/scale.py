@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from ..exercises.parts import Level, QuestionBase, Text
-from .base import AnswerError, QuestionType, whole_number
+from .base import AnswerError, QuestionType, number_text, whole_number
 from .choice import n_line
 
 __all__ = ["ScaleQuestion", "Scale"]
@@ -96,6 +96,46 @@ class Scale(QuestionType):
             f"<p class='own-line'><span class='own-mark' aria-hidden='true'>◆</span> "
             f"{ui.e(ui.t('w_you_chose'))}: <b>{level.value} · {ui.e(level.label(ui.lang))}</b></p>"
         )
+
+    def columns(self, exercise, question, answers, content, lang="nl"):
+        return [(question.id, (question.short or question.prompt)(lang))]
+
+    def cells(self, exercise, question, own, content, lang="nl"):
+        value = own.get(question.id)
+        return {} if value is None else {question.id: int(value)}
+
+    def headline(self, exercise, question, group, ui):
+        if not group["n"]:
+            return ui.t("h_none")
+        values = [lv.value for lv in question.levels]
+        target = (
+            ui.t("h_scale_target", target=question.target) if question.target is not None else ""
+        )
+        return ui.t(
+            "h_scale",
+            mean=number_text(group["mean"], ui.lang),
+            low=min(values),
+            high=max(values),
+            target=target,
+            n=group["n"],
+        )
+
+    def relabel(self, exercise, question, group, lang="nl"):
+        """Kept results come back from JSON with the levels as text keys: make them whole
+        numbers again (the chart looks levels up by their value)."""
+        return {**group, "counts": {int(k): v for k, v in group["counts"].items()}}
+
+    def findings(self, exercise, question, group, ui):
+        if question.target is None or group["mean"] is None or group["mean"] >= question.target:
+            return []
+        return [
+            ui.t(
+                "f_below_target",
+                label=(question.short or question.prompt)(ui.lang),
+                mean=number_text(group["mean"], ui.lang),
+                target=question.target,
+            )
+        ]
 
     def demo(self, question, rng, content):
         values = [lv.value for lv in question.levels]

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from ..exercises.parts import Option, QuestionBase
 from .base import AnswerError, QuestionType
-from .choice import count_choices, counts_block
+from .choice import choice_headline, count_choices, counts_block
 
 __all__ = ["SingleChoiceQuestion", "SingleChoice", "CHOICE_FORM"]
 
@@ -70,6 +70,14 @@ class SingleChoice(QuestionType):
             f"<p class='own-line'><span class='own-mark' aria-hidden='true'>◆</span> "
             f"{ui.e(ui.t('w_you_chose'))}: <b>{ui.e(label)}</b></p>"
         )
+
+    def cells(self, exercise, question, own, content, lang="nl"):
+        value = own.get(question.id)
+        label = next((o.label(lang) for o in question.options if o.id == value), value)
+        return {} if value is None else {question.id: label}
+
+    def headline(self, exercise, question, group, ui):
+        return choice_headline(question, group, ui)
 
     def demo(self, question, rng, content):
         return rng.choice(question.options).id

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from ..exercises.parts import QuestionBase
 from ..exercises.texts import clean_text
-from .base import AnswerError, QuestionType
+from .base import AnswerError, QuestionType, listing
 from .choice import n_line
 
 __all__ = ["WordCloudQuestion", "WordCloud", "normal_word", "cloud_svg", "STOP_WORDS"]
@@ -174,6 +174,31 @@ class WordCloud(QuestionType):
             f"<p class='own-line'><span class='own-mark' aria-hidden='true'>◆</span> "
             f"{ui.e(ui.t('w_your_words'))}: {listed}</p>"
         )
+
+    def columns(self, exercise, question, answers, content, lang="nl"):
+        """One column per word a participant may give (``max_words``)."""
+        from ..i18n import t
+
+        prompt = question.prompt(lang)
+        return [
+            (f"{question.id}:{i}", t("x_text_n", lang, prompt=prompt, n=i))
+            for i in range(1, question.max_words + 1)
+        ]
+
+    def cells(self, exercise, question, own, content, lang="nl"):
+        words = (own.get(question.id) or {}).get("words", [])
+        return {f"{question.id}:{i}": word for i, word in enumerate(words, 1)}
+
+    def headline(self, exercise, question, group, ui):
+        if not group["words"]:
+            return ui.t("h_none")
+        items = [f"{word} ({count})" for word, count in group["words"][:5]]
+        return ui.t("h_words", items=listing(items, ui.lang), n=group["n"])
+
+    def kept(self, question, group):
+        """The words at least two participants gave (those are the group's); a word only
+        one person used is that person's free text and goes."""
+        return {"n": group["n"], "words": [[w, c] for w, c in group["words"] if c >= 2]}
 
     def demo(self, question, rng, content):
         pool = ["privacy", "samenwerken", "tijd", "overzicht", "visie", "veiligheid", "data"]

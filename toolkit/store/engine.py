@@ -127,6 +127,7 @@ _UPGRADES = {
         "ALTER TABLE contributions ADD COLUMN approved BOOLEAN NOT NULL DEFAULT FALSE",
         "ALTER TABLE participants ADD COLUMN screen VARCHAR(80) NOT NULL DEFAULT ''",
     ],
+    3: [],  # `summaries` (what purge keeps) is a new table: created by create_all below
 }
 
 
@@ -172,7 +173,7 @@ def prepare_schema(engine: Engine) -> int:
                     .where(meta.c.key == "schema_version")
                     .values(value=str(SCHEMA_VERSION))
                 )
-            metadata.create_all(conn, checkfirst=True)  # tables added since (changes: 3)
+            metadata.create_all(conn, checkfirst=True)  # added since: changes 3, summaries 4
         if engine.dialect.name == "sqlite":
             # Persistent; outside any transaction (SQLite refuses the switch inside one).
             raw = engine.raw_connection()

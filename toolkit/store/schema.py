@@ -25,9 +25,10 @@ __all__ = [
     "answers",
     "contributions",
     "changes",
+    "summaries",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 
@@ -121,4 +122,22 @@ changes = Table(
     ),
     Column("scope", String(64), primary_key=True),
     Column("version", Integer, nullable=False, default=0),
+)
+
+# What `workshop purge` keeps of a session once its participants are deleted (since schema
+# 4): per exercise the group results as JSON (counts, means, the texts a dot vote ranked, the
+# map's additions; no pseudonyms), and a "~session" row (participants, when purged). The
+# report is made from these when the answers are gone.
+summaries = Table(
+    "summaries",
+    metadata,
+    Column(
+        "session_id",
+        Integer,
+        ForeignKey("sessions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("exercise", String(64), primary_key=True),
+    Column("data", Text, nullable=False),  # JSON
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )

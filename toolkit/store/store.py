@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from .engine import busy_timeout_ms, database_url, make_engine, prepare_schema
 from .errors import ExerciseClosed, NotAllowed, StoreUnavailable
 from .gate import write_gate
-from .schema import answers, changes, contributions, participants, sessions
+from .schema import answers, changes, contributions, participants, sessions, summaries
 from .statements import Statements
 
 __all__ = [
@@ -870,3 +870,73 @@ class Store:
         else:
             from sqlalchemy.dialects.sqlite import insert
         return insert(table)
+
+    # --- what purge keeps (schema 4) ----------------------------------------------------------
+    def kept_results(self, session_id: int) -> dict[str, dict]:
+        """The group results kept by :meth:`purge_people`: ``{exercise or "~session": data}``
+        ({} while the participants are still there)."""
+        rows = self._read(
+            select(summaries.c.exercise, summaries.c.data).where(
+                summaries.c.session_id == session_id
+            )
+        )
+        return {r.exercise: json.loads(r.data) for r in rows}
+
+    def purge_people(self, session_id: int, kept: dict[str, dict] | None) -> dict[str, int]:
+        """Delete what identifies people in a session and keep its group results.
+
+        In one transaction: store ``kept`` (``{exercise: JSON-able group results}``; None
+        keeps what an earlier purge stored), delete every participant (pseudonym, token
+        hash, last page), their answers and map additions, and close the session's
+        exercises. The session itself (code, title, organiser, date) stays, so the report
+        can be made again from the kept results. SQLite is vacuumed afterwards, so no
+        deleted text lingers in the file. Returns the numbers of rows deleted.
+        """
+        now = _now()
+        rows = [
+            {
+                "session_id": session_id,
+                "exercise": str(exercise)[:64],
+                "data": json.dumps(data, ensure_ascii=False, allow_nan=False),
+                "created_at": now,
+            }
+            for exercise, data in (kept or {}).items()
+        ]
+
+        def work(conn):
+            found = conn.execute(select(sessions.c.id).where(sessions.c.id == session_id))
+            if found.first() is None:
+                return {"answers": 0, "contributions": 0, "participants": 0, "kept": 0}
+            if kept is not None:
+                conn.execute(delete(summaries).where(summaries.c.session_id == session_id))
+                if rows:
+                    conn.execute(summaries.insert(), rows)
+            counts = {}
+            for name, table in (
+                ("answers", answers),
+                ("contributions", contributions),
+                ("participants", participants),
+            ):
+                counts[name] = conn.execute(
+                    delete(table).where(table.c.session_id == session_id)
+                ).rowcount
+            conn.execute(
+                update(sessions).where(sessions.c.id == session_id).values(open_exercises="[]")
+            )
+            scopes = {ROOM, PEOPLE, MAP} | {GONE + e for e in (kept or {}) if e[:1] != "~"}
+            for scope in sorted(scopes):
+                self._bump(conn, session_id, scope)
+            counts["kept"] = conn.execute(
+                select(func.count()).where(summaries.c.session_id == session_id)
+            ).scalar_one()
+            return counts
+
+        counts = self._run_write(work)
+        if self.engine.dialect.name == "sqlite":
+            raw = self.engine.raw_connection()
+            try:
+                raw.execute("VACUUM")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+        return counts
