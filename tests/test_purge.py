@@ -236,3 +236,30 @@ def test_purge_help_says_which_is_which(capsys):
     text = " ".join(capsys.readouterr().out.split())
     assert "keep the group results" in text
     assert "With --all: delete the session and everything in it" in text
+
+
+def test_nobody_joins_a_purged_session(tmp_path):
+    """After the default purge, does the store refuse a new participant, and does the join
+    page say the workshop has ended instead of offering a form?"""
+    import asyncio
+
+    from tests.support.servers import participant_server
+    from toolkit.store import NotAllowed, Store
+    from toolkit.web.client import Participant
+
+    with participant_server(tmp_path, "Afgesloten", ["behoeften"]) as (server, session, db):
+        store = Store.open(f"sqlite:///{db}")
+        try:
+            store.purge_people(session.id, {})
+            with pytest.raises(NotAllowed, match="ended"):
+                store.join(session.code, "Laatkomer")
+        finally:
+            store.close()
+
+        async def visit():
+            person = Participant(server.url, session.code, "Laatkomer")
+            page = await person.fetch(f"/s/{session.code}/")
+            return page.code, page.body.decode()
+
+        status, page = asyncio.run(visit())
+        assert status == 200 and "Meedoen kan niet meer" in page and 'name="pseudonym"' not in page

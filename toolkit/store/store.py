@@ -125,6 +125,11 @@ class SessionInfo:
         return str(self.room.get("current") or "")
 
     @property
+    def purged(self) -> bool:
+        """True once ``purge_people`` deleted the participants: the session has ended."""
+        return bool(self.room.get("purged"))
+
+    @property
     def follow(self) -> bool:
         """True when phones follow the facilitator to the current exercise."""
         return bool(self.room.get("follow"))
@@ -478,6 +483,8 @@ class Store:
         session = self.get_session(code)
         if session is None:
             raise NotAllowed(f"no session with code {code!r}")
+        if session.purged:
+            raise NotAllowed("this session has ended: its participants were deleted")
         token = secrets.token_urlsafe(24)
         now = _now()
         values = dict(
@@ -920,8 +927,14 @@ class Store:
                 counts[name] = conn.execute(
                     delete(table).where(table.c.session_id == session_id)
                 ).rowcount
+            room = _room(
+                conn.execute(select(sessions.c.room).where(sessions.c.id == session_id)).scalar()
+            )
+            room["purged"] = now.isoformat()  # nobody joins a session whose people are gone
             conn.execute(
-                update(sessions).where(sessions.c.id == session_id).values(open_exercises="[]")
+                update(sessions)
+                .where(sessions.c.id == session_id)
+                .values(open_exercises="[]", room=json.dumps(room))
             )
             scopes = {ROOM, PEOPLE, MAP} | {GONE + e for e in (kept or {}) if e[:1] != "~"}
             for scope in sorted(scopes):

@@ -139,6 +139,12 @@ WEB = {
         "en": "You take part as {name}.",
     },
     "w_map_back": {"nl": "← Terug", "en": "← Back"},
+    "w_session_ended": {
+        "nl": "Deze workshop is afgesloten en de antwoorden van de deelnemers zijn verwijderd. "
+        "Meedoen kan niet meer.",
+        "en": "This workshop has ended and the participants' answers have been deleted. "
+        "It is no longer possible to join.",
+    },
     "w_skip": {"nl": "Naar de inhoud", "en": "Skip to content"},
     "w_start_over": {"nl": "Naar het begin", "en": "Back to the start"},
     "w_resume_unknown": {

@@ -83,6 +83,9 @@ class JoinPage(SessionPage):
                 self.t("error_pseudonym"), self.get_body_argument("pseudonym", "")[:60], 400
             )
             return
+        if self.session.purged:
+            self.join_page(status=410)
+            return
         person, token = await self.site.run(self.site.store.join, self.code, name)
         self.remember(token)
         self.site.people.put((self.code, token), person)
