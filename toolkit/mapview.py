@@ -50,6 +50,7 @@ _TEXT = {
         "everything": "Alles tonen",
         "snapshot": "Afbeelding opslaan (PNG)",
         "route": "Route",
+        "filter": "Tonen of verbergen",
     },
     "en": {
         "search": "Find an organisation",
@@ -64,6 +65,7 @@ _TEXT = {
         "everything": "Show everything",
         "snapshot": "Save picture (PNG)",
         "route": "Route",
+        "filter": "Show or hide",
     },
 }
 
@@ -258,6 +260,11 @@ def render_map(
             {
                 "id": str(v),
                 "name": name,
+                "group": str(
+                    int(communities.get(v, 0))
+                    if colour_by == "community"
+                    else attrs.get("type", "other")
+                ),
                 "label": (
                     name
                     if labelled is None
@@ -298,8 +305,8 @@ def render_map(
         for e in merged.values()
     ]
     legend = [
-        {"label": label, "colour": colour}
-        for _, (label, colour) in sorted(legend_used.items(), key=_legend_order)
+        {"key": str(key), "label": label, "colour": colour}
+        for key, (label, colour) in sorted(legend_used.items(), key=_legend_order)
     ]
     payload = {
         "title": text["title"] if title is None else title,
