@@ -19,11 +19,19 @@ _CODE = r"(?P<code>[A-Za-z0-9]{1,12})"
 
 
 class NotFound(Base):
-    """Every other address: a short page, never a listing or a file."""
+    """Every other address, with any method: a short page, never a listing or a file. It
+    names no route (no 403 from the form check first) and echoes nothing of the address
+    asked for (its language links lead to the start page)."""
+
+    def check_xsrf_cookie(self) -> None:
+        """Nothing here takes a form: refuse with the 404 below, not a 403."""
 
     def prepare(self) -> None:
         self.lang = self.pick_lang()
         raise tornado.web.HTTPError(404)
+
+    def lang_url(self, lang: str) -> str:
+        return f"/?lang={lang}"
 
 
 class Health(tornado.web.RequestHandler):
@@ -43,6 +51,14 @@ class Static(tornado.web.StaticFileHandler):
 
     def get_cache_time(self, path, modified, mime_type) -> int:
         return self.CACHE_MAX_AGE if self.get_query_argument("v", None) else 0
+
+    def compute_etag(self) -> str | None:
+        """The file's hash, marked when the response will be gzip-compressed: two
+        encodings are two entities, so a cache never revalidates one with the other."""
+        tag = super().compute_etag()
+        if tag and "gzip" in self.request.headers.get("Accept-Encoding", ""):
+            return tag[:-1] + '-gz"'
+        return tag
 
 
 def routes(site: Site) -> list:

@@ -108,6 +108,7 @@ class Base(tornado.web.RequestHandler):
             values = {}
             if status_code == 429:
                 values["seconds"] = getattr(exc, "seconds", 60)
+                self.set_header("Retry-After", str(values["seconds"]))
             if status_code == 400:
                 values["reason"] = http.HTTPStatus(400).phrase.lower()
             text = self.t(_MESSAGES[status_code], **values)
