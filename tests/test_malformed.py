@@ -1,76 +1,226 @@
-"""Oversized and malformed input, at every level: through the real participant app (a
-protocol client against a real server), at the store's API (SQLite and PostgreSQL), and in
-the content files `workshop serve`, `workshop check` and `workshop map validate` read.
+"""Oversized and malformed input, at every level: through the real participant web app
+(plain HTTP against a real server: what a hostile or broken client can post), at the store's
+API (SQLite and PostgreSQL), and in the content files `workshop serve`, `workshop check` and
+`workshop map validate` read.
 
-Nothing malformed is stored, the participant is told why in plain words, the kernel and the
-server keep serving (this participant and the others), and broken content stops
+Nothing malformed is stored (each case reads the SQLite file itself), the participant is
+told why in plain words (JSON for the script, the page with the message otherwise), the
+server keeps serving (this participant and the others), and broken content stops
 `workshop serve` before anything listens, with every problem as ``file:line`` and no
 traceback.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from tests.support.servers import ROOT, free_port
-from tests.test_doors import EXERCISES, Wire
+from tests.support.servers import ROOT, free_port, participant_server
+from tests.support.web import Visitor, raw_request, stored
+from toolkit.exercises.loader import default_exercises
+from toolkit.i18n import t
 from toolkit.store import NotAllowed, Store
 from toolkit.store.store import MAX_VALUE_BYTES
 
-BIG = 10_000_000  # characters: the size of a pasted document, within the websocket's limit
+BIG = 10_000_000  # characters: the size of a pasted document
+EXERCISES = {e.id: e for e in default_exercises()}
 BEHOEFTEN = EXERCISES["behoeften"]
-NEEDS = next(q for q in BEHOEFTEN.questions if q.type == "free_text")
-VOTES = next(q for q in BEHOEFTEN.questions if q.type == "dot_vote")
+NEEDS = BEHOEFTEN.question("needs")
+VOTES = BEHOEFTEN.question("votes")
+ITEM = "needs:0123456789ab"  # a well-formed item name for one more need
 
 
 # --- through the real app -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A participant web server (as `workshop serve` runs it) on a SQLite store."""
+    with participant_server(tmp_path_factory.mktemp("malformed"), "Misvormd", EXERCISES) as s:
+        yield s
 
 
-def _fresh_session(db: Path):
+def _fresh_session(db: Path, **changes):
     """A session of its own for one test (every exercise open), on the server's store."""
     store = Store.open(f"sqlite:///{db}")
     try:
-        return store.create_session("Misvormd", exercises=list(EXERCISES))
+        session = store.create_session("Misvormd", exercises=list(EXERCISES))
+        if changes:
+            session = store.update_session(session.id, **changes)
+        return session
     finally:
         store.close()
 
 
-def _joined(server, code: str) -> Wire:
-    wire = Wire(server.url, f"?code={code}")
-    wire.join()
-    return wire
-
-
-def _status_after(wire: Wire, status: str, action, timeout: float = 120) -> str:
-    """Run ``action`` and return the status line's next outcome (every outcome carries a
-    new sequence number, so the same text twice is still seen)."""
-    before = wire.text(status)
-    action()
-    return wire.until(
-        lambda: (
-            "workshop-status-" in wire.text(status)
-            and wire.text(status) != before
-            and wire.text(status)
-        ),
-        timeout,
+def _kept(db: Path, session_id: int) -> list[tuple]:
+    """Everything the session holds besides its participants, read from the file."""
+    return stored(
+        db,
+        "SELECT 'answer', participant_id, exercise, item, value FROM answers WHERE session_id = ?"
+        " UNION ALL SELECT 'contribution', participant_id, kind, uid, payload FROM contributions"
+        " WHERE session_id = ? ORDER BY 1, 4",
+        session_id,
+        session_id,
     )
 
 
-def _answer_a_scale(wire: Wire) -> None:
-    """Open the maturity scan and answer its first scale; wait for 'saved'."""
-    wire.open_exercise("bestuurstafel")
-    scale = sorted(wire.with_class("workshop-scale"))[0]
-    status = wire.status_of(wire.question_of(scale))
-    said = _status_after(wire, status, lambda: wire.update(scale, {"index": 2}))
-    assert "workshop-status-ok" in said, said
+def _joined(server, session, pseudonym: str = "Misvormde Meeuw 12", local=None) -> Visitor:
+    visitor = Visitor(server.url, local=local)
+    visitor.join(session.code, pseudonym)
+    return visitor
+
+
+def _refused_as_json(response, status: int, message: str) -> None:
+    assert response.status_code == status, (response.status_code, response.text[:300])
+    assert response.headers["Content-Type"].startswith("application/json")
+    reply = response.json()
+    assert reply["ok"] is False and reply["message"] == message, reply
+
+
+def _refused_as_page(response, status: int, message: str) -> None:
+    assert response.status_code == status, (response.status_code, response.text[:300])
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert message in html.unescape(response.text), response.text[-1500:]
+
+
+# (exercise, question, fields, message) the form never sends; each refused, nothing stored.
+NEVER_OFFERED = {
+    "single choice: unknown option": (
+        "informatiestromen", "register", {"v": "de-conciërge"}, t("error_choice")),
+    "single choice: nothing chosen": ("informatiestromen", "register", {}, t("error_empty_choice")),
+    "multiple choice: unknown option": (
+        "ibp-bestuurstafel", "jaarverslag", [("v", "datalekken"), ("v", "geheim")],
+        t("error_choice")),
+    "scale: level 7": ("bestuurstafel", "visie", {"v": "7"}, t("error_choice")),
+    "scale: level 0": ("bestuurstafel", "visie", {"v": "0"}, t("error_choice")),
+    "scale: not a number": ("bestuurstafel", "visie", {"v": "drie"}, t("error_choice")),
+    "scale: a fraction": ("bestuurstafel", "visie", {"v": "2.5"}, t("error_choice")),
+    "grid: 0": ("stakeholders", "belang-invloed", {"x.gmr": "0", "y.gmr": "3"}, t("error_type")),
+    "grid: 6": ("stakeholders", "belang-invloed", {"x.gmr": "3", "y.gmr": "6"}, t("error_type")),
+    "grid: one axis only": (
+        "stakeholders", "belang-invloed", {"x.gmr": "3", "y.gmr": ""}, t("error_grid_both")),
+    "grid: unknown organisation": (
+        "stakeholders", "belang-invloed", {"x.nergens": "3", "y.nergens": "3"},
+        t("error_choice")),
+    "aim: a cell that does not exist": (
+        "professionalisering", "negenvlak", {"m.cio": "strategy:finance"}, t("error_choice")),
+    "aim: unknown item": (
+        "professionalisering", "negenvlak", {"m.conciërge": "strategy:business"},
+        t("error_choice")),
+    "raci: letter X": (
+        "professionalisering", "taken", {"r.visie-beleid.bestuur": "X"}, t("error_choice")),
+    "raci: unknown task": (
+        "professionalisering", "taken", {"r.koffie.bestuur": "A"}, t("error_choice")),
+    "raci: unknown role": (
+        "professionalisering", "taken", {"r.visie-beleid.conciërge": "A"}, t("error_choice")),
+    "flows: unknown flow id": (
+        "informatiestromen", "stromen", {"f.geheime-stroom.has": "yes"}, t("error_choice")),
+    "flows: an answer not offered": (
+        "informatiestromen", "stromen", {"f.las-rod.has": "misschien"}, t("error_choice")),
+    "flows: a part not asked": (
+        "informatiestromen", "stromen", {"f.las-rod.kosten": "yes"}, t("error_type")),
+    "dots: unknown option": (
+        "behoeften", "votes", {"d.nergens": "1"}, t("error_choice")),
+    "dots: negative": ("behoeften", "votes", {"d.training-im": "-1"}, t("error_type")),
+    "dots: not a number": ("behoeften", "votes", {"d.training-im": "veel"}, t("error_type")),
+    "dots: a step of 5": (
+        "behoeften", "votes", {"d.training-im": "0", "step": "training-im:5"}, t("error_type")),
+    "dots: over the budget": (
+        "behoeften", "votes",
+        {"d.training-im": "3", "d.fora-praktijk": "2", "d.model-verwerkersovereenkomst": "1"},
+        t("error_budget", used=6, budget=5)),
+    "dots: over the most per option": (
+        "behoeften", "votes", {"d.training-im": "4"}, t("error_per_option", limit=3)),
+    "dots: a step past the most per option": (
+        "behoeften", "votes", {"d.training-im": "3", "step": "training-im:1"},
+        t("error_per_option", limit=3)),
+    "text: empty": ("behoeften", "needs", {"text": "  ", "item": ITEM}, t("error_empty")),
+    "text: too long": (
+        "behoeften", "needs", {"text": "x" * 201, "item": ITEM},
+        t("error_too_long", length=201, limit=200)),
+    "text: a made-up item name": (
+        "behoeften", "needs", {"text": "Meer tijd", "item": "needs:../../x"}, t("error_type")),
+    "text: another question's item": (
+        "behoeften", "needs", {"text": "Meer tijd", "item": "votes:0123456789ab"},
+        t("error_type")),
+    "text: removing what is not one's own": (
+        "behoeften", "needs", {"remove": "needs:ffffffffffff"}, t("error_choice")),
+    "map: a made-up addition id": (
+        "stakeholders", "aanvullen", {"uid": "1", "add": "organisation", "name": "X"},
+        t("error_type")),
+    "map: a kind not offered": (
+        "stakeholders", "aanvullen", {"uid": "a" * 32, "add": "persoon", "name": "X"},
+        t("error_choice")),
+}
+
+
+@pytest.mark.parametrize("case", list(NEVER_OFFERED))
+def test_values_the_form_never_offers_are_refused(served, case):
+    """Is a value the page never offers (an unknown option, level 7, grid 0 or 6, a cell of
+    the information model that does not exist, RACI letter X, an unknown flow, more dots than
+    the budget, a made-up item) refused with the rule in plain words, as JSON for the
+    script and as the page for the plain form, with nothing stored?"""
+    server, _, db = served
+    session = _fresh_session(db)
+    exercise, question, fields, message = NEVER_OFFERED[case]
+    with _joined(server, session) as visitor:
+        _refused_as_json(visitor.answer(exercise, question, fields), 400, message)
+        page = visitor.answer(exercise, question, fields, json_reply=False)
+        _refused_as_page(page, 400, message)
+        assert f'id="q-{question}"' in page.text  # the exercise page, the message at its form
+    assert _kept(db, session.id) == []
+
+
+def test_a_plain_form_answer_is_stored_and_redirected_with_see_other(served):
+    """Does a plain form's answer that is fine get stored and answered with ``303 See
+    Other`` back to the exercise (a 301 would tell the browser the form's address moved
+    for good)?"""
+    server, _, db = served
+    session = _fresh_session(db)
+    with _joined(server, session) as visitor:
+        saved = visitor.answer("bestuurstafel", "visie", {"v": "3"}, json_reply=False)
+        assert saved.status_code == 303, saved.status_code
+        assert saved.headers["Location"] == (
+            f"/s/{session.code}/e/bestuurstafel?saved=visie#q-visie"
+        )
+        page = visitor.get(saved.headers["Location"])
+        assert t("p_saved") in html.unescape(page.text)
+    assert [row[2:] for row in _kept(db, session.id)] == [("bestuurstafel", "visie", "3")]
+
+
+def test_two_accountables_in_a_raci_task_are_stored_and_shown_as_a_gap(served):
+    """Two A's in one task break the RACI rule, but they are an answer worth keeping: is it
+    stored (not refused), and does the participant's own line and the group's card show the
+    rule as a gap?"""
+    server, _, db = served
+    session = _fresh_session(db)
+    fields = {
+        "r.visie-beleid.bestuur": "A",
+        "r.visie-beleid.schoolleiding": "A",
+        "r.visie-beleid.informatiemanagement": "R",
+    }
+    with _joined(server, session) as visitor:
+        reply = visitor.answer("professionalisering", "taken", fields)
+        assert reply.status_code == 200 and reply.json()["ok"], reply.text[:300]
+        many = t("p_raci_many_a")
+        assert many in html.unescape(reply.json()["own"]["taken"])
+        page = html.unescape(visitor.get(f"/s/{session.code}/e/professionalisering").text)
+        group = page.split('data-block="taken"', 1)[1]
+        assert many in group and "card gap" in group
+    (row,) = _kept(db, session.id)
+    assert row[2:4] == ("professionalisering", "taken")
+    assert json.loads(row[4]) == {
+        "visie-beleid": {"bestuur": "A", "schoolleiding": "A", "informatiemanagement": "R"}
+    }
 
 
 # --- the store's API ------------------------------------------------------------------------
