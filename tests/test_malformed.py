@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.servers import ROOT, free_port, participant_server
-from tests.support.web import Visitor, raw_request, stored
+from tests.support.web import Visitor, raw_request, read_response, stored
 from toolkit.exercises.loader import default_exercises
 from toolkit.i18n import t
 from toolkit.store import NotAllowed, Store
@@ -221,6 +221,116 @@ def test_two_accountables_in_a_raci_task_are_stored_and_shown_as_a_gap(served):
     assert json.loads(row[4]) == {
         "visie-beleid": {"bestuur": "A", "schoolleiding": "A", "informatiemanagement": "R"}
     }
+
+
+def _cookie_header(visitor: Visitor) -> str:
+    return "; ".join(f"{c.name}={c.value}" for c in visitor.http.cookies.jar)
+
+
+def _huge_post(server, visitor: Visitor, path: str, length: int, accept: str) -> bytes:
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+        f"Cookie: {_cookie_header(visitor)}\r\nAccept: {accept}\r\n"
+        "Content-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {length}\r\n\r\n"
+    ).encode()
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(served):
+    """Does a request that announces a body over the limit (``Content-Length`` of 10 GB,
+    none of it sent) get ``413`` with the plain-words message at once (JSON for the
+    script, the page otherwise), so the server neither waits for nor keeps the body, and
+    is nothing stored? Is a body far over the limit that does come dropped as it arrives,
+    the answer still reaching the client that is sending it?"""
+    server, _, db = served
+    session = _fresh_session(db)
+    too_large = t("w_too_large")
+    with _joined(server, session) as visitor:
+        path = f"/s/{session.code}/e/behoeften/needs"
+        for accept, kind in (("application/json", "application/json"), ("text/html", "text/html")):
+            request = _huge_post(server, visitor, path, 10 * 2**30, accept)
+            with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+                sock.sendall(request)  # the headers only: the body never comes
+                status, headers, body = read_response(sock)
+            assert status == 413, (status, body[:200])
+            assert headers["content-type"].startswith(kind)
+            if kind == "application/json":
+                assert json.loads(body) == {"ok": False, "message": too_large}
+            else:
+                assert too_large in html.unescape(body.decode("utf-8"))
+            assert headers["content-security-policy"], headers
+        # 20 MB that do come, in pieces, while the answer is read: dropped, not kept
+        request = _huge_post(server, visitor, path, 20 * 2**20, "application/json")
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+            sock.sendall(request)
+            piece = b"text=" + b"x" * (2**20 - 5)
+            for _ in range(20):
+                sock.sendall(piece)
+            status, _, body = read_response(sock)
+        assert status == 413 and json.loads(body)["message"] == too_large
+    assert _kept(db, session.id) == []
+
+
+def test_ten_megabytes_of_text_are_refused_and_others_still_served(served):
+    """Is a 10 MB text posted as a need refused ("too much text at once", nothing stored),
+    while a second participant on the same server still joins and has an answer saved,
+    and does the same box then take a normal need?"""
+    server, _, db = served
+    session = _fresh_session(db)
+    with _joined(server, session) as visitor:
+        refused = visitor.answer("behoeften", "needs", {"text": "x" * BIG, "item": ITEM})
+        _refused_as_json(refused, 413, t("w_too_large"))
+        page = visitor.answer(
+            "behoeften", "needs", {"text": "x" * BIG, "item": ITEM}, json_reply=False
+        )
+        _refused_as_page(page, 413, t("w_too_large"))
+        assert _kept(db, session.id) == []
+        with _joined(server, session, "Andere Otter 40") as other:
+            assert other.answer("bestuurstafel", "visie", {"v": "2"}).json()["ok"]
+        saved = visitor.answer(
+            "behoeften", "needs", {"text": "Meer tijd voor informatiemanagement", "item": ITEM}
+        )
+        assert saved.status_code == 200 and saved.json()["ok"], saved.text[:300]
+    kept = _kept(db, session.id)
+    assert len(kept) == 2 and all(len(row[4]) < 1000 for row in kept)
+
+
+def test_too_many_fields_are_refused_and_nothing_stored(served):
+    """Are hundreds of fields the question does not have (or one option given hundreds of
+    times) refused in plain words for every kind of form, is a body of more than a
+    thousand fields refused as a whole (Tornado's limit: the work per request stays
+    bounded), with nothing stored and the server still answering? Fields a question does
+    not read at all are ignored, not stored."""
+    server, _, db = served
+    session = _fresh_session(db)
+    n = 900
+    many = {
+        ("behoeften", "votes"): [(f"d.optie-{i}", "1") for i in range(n)],
+        ("stakeholders", "belang-invloed"): [
+            (f"{axis}.org-{i}", "3") for i in range(n // 2) for axis in "xy"
+        ],
+        ("professionalisering", "taken"): [(f"r.taak-{i}.bestuur", "A") for i in range(n)],
+        ("professionalisering", "negenvlak"): [
+            (f"m.rol-{i}", "strategy:business") for i in range(n)
+        ],
+        ("informatiestromen", "stromen"): [(f"f.stroom-{i}.has", "yes") for i in range(n)],
+        ("ibp-bestuurstafel", "jaarverslag"): [("v", "datalekken")] * n,
+    }
+    with _joined(server, session) as visitor:
+        for (exercise, question), fields in many.items():
+            reply = visitor.answer(exercise, question, fields)
+            assert reply.status_code == 400, (exercise, question, reply.text[:200])
+            expected = t("error_type") if question == "jaarverslag" else t("error_choice")
+            assert reply.json() == {"ok": False, "message": expected, "closed": False}
+        over = [("v", "3")] + [(f"extra-{i}", "x") for i in range(1500)]
+        _refused_as_json(
+            visitor.answer("bestuurstafel", "visie", over), 400, t("w_bad_request", reason="bad request")
+        )
+        assert _kept(db, session.id) == []
+        ignored = [("v", "3")] + [(f"extra-{i}", "x") for i in range(n)]
+        assert visitor.answer("bestuurstafel", "visie", ignored).json()["ok"]
+        assert visitor.get(f"/s/{session.code}/").status_code == 200
+    assert [row[2:] for row in _kept(db, session.id)] == [("bestuurstafel", "visie", "3")]
 
 
 # --- the store's API ------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["Visitor", "stored", "raw_request", "sse_events", "XSRF"]
+__all__ = ["Visitor", "stored", "raw_request", "read_response", "sse_events", "XSRF"]
 
 XSRF = re.compile(r'name="_xsrf" value="([^"]+)"')
 
@@ -133,3 +133,29 @@ def sse_events(raw: bytes) -> list[tuple[str, dict]]:
             except ValueError:
                 pass  # a partial last event
     return events
+
+
+def read_response(sock: socket.socket, timeout: float = 30) -> tuple[int, dict, bytes]:
+    """Read one HTTP response (status line, headers, a ``Content-Length`` body) from
+    ``sock`` without waiting for the connection to close."""
+    sock.settimeout(timeout)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError(f"closed after {data[:200]!r}")
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    length = int(headers.get("content-length", "0"))
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        body += chunk
+    return status, headers, body[:length]

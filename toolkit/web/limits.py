@@ -114,4 +114,5 @@ class Limits:
     max_streams_per_client: int = 16
     idle_timeout: float = 30.0  # seconds a connection may sit between requests
     body_timeout: float = 20.0
+    drop_seconds: float = 5.0  # how long the body of a refused (too large) request is dropped
     wrong_codes: int = 10  # per client per minute
