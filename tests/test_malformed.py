@@ -333,6 +333,279 @@ def test_too_many_fields_are_refused_and_nothing_stored(served):
     assert [row[2:] for row in _kept(db, session.id)] == [("bestuurstafel", "visie", "3")]
 
 
+def test_invalid_utf8_is_refused_and_nothing_stored(served):
+    """Are bytes that are not UTF-8 in an answer, in a pseudonym or in a code refused with
+    a plain-words message (not a 500), with nothing stored and nobody added?"""
+    server, _, db = served
+    session = _fresh_session(db)
+    with _joined(server, session) as visitor:
+        form = f"_xsrf={visitor.xsrf}&text=Meer%20tijd%20%ff%fe&item={ITEM}".encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        answer = visitor.http.post(
+            f"/s/{session.code}/e/behoeften/needs",
+            content=form,
+            headers={**headers, "Accept": "application/json"},
+        )
+        _refused_as_json(answer, 400, t("error_type"))
+        page = visitor.http.post(
+            f"/s/{session.code}/e/behoeften/needs", content=form, headers=headers
+        )
+        _refused_as_page(page, 400, t("error_type"))
+        with Visitor(server.url) as newcomer:
+            newcomer.page(f"/s/{session.code}/")
+            joined = newcomer.http.post(
+                f"/s/{session.code}/join",
+                content=f"_xsrf={newcomer.xsrf}&pseudonym=Uil%c3%28".encode(),
+                headers=headers,
+            )
+            _refused_as_page(joined, 400, t("error_pseudonym"))
+            assert newcomer.token is None
+        found = visitor.get("/join?code=%ff%fe")
+        _refused_as_page(found, 400, t("w_bad_request", reason="bad request"))
+    assert _kept(db, session.id) == []
+    people = stored(db, "SELECT pseudonym FROM participants WHERE session_id = ?", session.id)
+    assert people == [("Misvormde Meeuw 12",)]
+
+
+def test_a_missing_or_wrong_xsrf_value_is_refused_and_nothing_stored(served):
+    """Is an answer (or a join) without the form's ``_xsrf`` value, with a value that does
+    not match the cookie, or without the cookie, refused with 403 and 'reload the page',
+    nothing stored and nobody added?"""
+    server, _, db = served
+    session = _fresh_session(db)
+    expired = t("w_forbidden")
+    with _joined(server, session) as visitor:
+        path = f"/s/{session.code}/e/bestuurstafel/visie"
+        other = Visitor(server.url)
+        other.page("/s/%s/" % session.code)  # another browser's valid _xsrf value
+        version, mask, masked, stamp = visitor.xsrf.split("|")
+        flipped = masked[:-1] + ("0" if masked[-1] != "0" else "1")
+        for value in (None, "", "nep", other.xsrf, "|".join((version, mask, flipped, stamp))):
+            fields = {"v": "3"} if value is None else {"v": "3", "_xsrf": value}
+            _refused_as_json(visitor.post(path, fields, xsrf=False, json_reply=True), 403, expired)
+            _refused_as_page(visitor.post(path, fields, xsrf=False), 403, expired)
+        without_cookie = Visitor(server.url)
+        without_cookie.http.cookies.set("wt", visitor.token, path=f"/s/{session.code}/")
+        refused = without_cookie.post(path, {"v": "3", "_xsrf": visitor.xsrf}, xsrf=False)
+        _refused_as_page(refused, 403, expired)
+        joined = other.post(f"/s/{session.code}/join", {"pseudonym": "Zonder Sleutel"}, xsrf=False)
+        _refused_as_page(joined, 403, expired)
+        other.close()
+        without_cookie.close()
+        assert visitor.answer("bestuurstafel", "visie", {"v": "3"}).json()["ok"]  # it can tell
+    assert [row[2:] for row in _kept(db, session.id)] == [("bestuurstafel", "visie", "3")]
+    people = stored(db, "SELECT pseudonym FROM participants WHERE session_id = ?", session.id)
+    assert people == [("Misvormde Meeuw 12",)]
+
+
+def test_a_forged_or_foreign_token_cannot_answer(served):
+    """Is an answer sent with a resume cookie that is forged, another session's, or none
+    (but a valid ``_xsrf``) refused (403 for the script, back to the join screen for the
+    plain form), with nothing stored in either session?"""
+    server, _, db = served
+    session, elsewhere = _fresh_session(db), _fresh_session(db)
+    with _joined(server, elsewhere, "Elders Eekhoorn 30") as foreign:
+        tokens = [None, "nep", "' OR 1=1 --", foreign.token, foreign.token[:-1] + "x"]
+    with Visitor(server.url) as stranger:
+        stranger.page(f"/s/{session.code}/")
+        stranger.code = session.code
+        for token in tokens:
+            stranger.http.cookies.clear()
+            stranger.page(f"/s/{session.code}/")
+            if token is not None:
+                stranger.http.cookies.set("wt", token, path=f"/s/{session.code}/")
+            _refused_as_json(
+                stranger.answer("bestuurstafel", "visie", {"v": "2"}), 403, t("w_forbidden")
+            )
+            plain = stranger.answer("bestuurstafel", "visie", {"v": "2"}, json_reply=False)
+            assert plain.status_code == 303 and plain.headers["Location"] == f"/s/{session.code}/"
+    assert _kept(db, session.id) == [] and _kept(db, elsewhere.id) == []
+
+
+def test_a_closed_exercise_refuses_answers(served):
+    """When the facilitator closes the exercise a participant has open, is the next answer
+    refused with 409 and the 'closed' message (JSON says ``closed``; the plain form shows
+    the page with the message), nothing stored, and does it save again once reopened?"""
+    server, _, db = served
+    session = _fresh_session(db)
+    with _joined(server, session) as visitor:
+        assert visitor.get(f"/s/{session.code}/e/bestuurstafel").status_code == 200
+        store = Store.open(f"sqlite:///{db}")
+        try:
+            store.update_session(session.id, open_exercises=[])
+            closed = visitor.answer("bestuurstafel", "visie", {"v": "1"})
+            _refused_as_json(closed, 409, t("w_closed_refused"))
+            assert closed.json()["closed"] is True
+            _refused_as_page(
+                visitor.answer("bestuurstafel", "visie", {"v": "1"}, json_reply=False),
+                409,
+                t("w_closed_refused"),
+            )
+            assert _kept(db, session.id) == []
+            store.update_session(session.id, open_exercises=["bestuurstafel"])
+        finally:
+            store.close()
+        assert visitor.answer("bestuurstafel", "visie", {"v": "1"}).json()["ok"]
+    assert [row[2:] for row in _kept(db, session.id)] == [("bestuurstafel", "visie", "1")]
+
+
+def test_unknown_session_code_says_so(served):
+    """Does an address or a typed code of a session that does not exist say that there is
+    no session with that code (page and JSON), offer no join form, and store nothing?"""
+    server, _, db = served
+    wrong = t("w_code_wrong")
+    with Visitor(server.url, local="127.0.0.4") as visitor:
+        for path in ("/s/ZZZZZZ/", "/s/zzzzzz/join", "/s/ZZZZZZ/e/behoeften", "/s/ABC123/map"):
+            page = visitor.get(path)
+            _refused_as_page(page, 404, wrong)
+            assert 'action="/join"' in page.text  # the form to type the code again
+            assert 'name="pseudonym"' not in page.text
+        _refused_as_json(visitor.get("/s/ZZZZZZ/", headers={"Accept": "application/json"}), 404, wrong)
+        redirected = visitor.get("/?code=ZZZZZZ")
+        assert redirected.status_code == 303
+        _refused_as_page(visitor.get(redirected.headers["Location"]), 404, wrong)
+        for code in ("<b>NOPE</b>", "X" * 300):
+            typed = visitor.get("/join", params={"code": code})
+            _refused_as_page(typed, 404, wrong)
+            assert "<b>NOPE" not in typed.text
+    before = stored(db, "SELECT count(*) FROM sessions")
+    assert stored(db, "SELECT count(*) FROM sessions") == before
+
+
+def test_ten_thousand_dot_clicks_never_exceed_the_budget(served):
+    """Do 10,000 plain-form '+' steps on the dot vote, sent over six connections as fast
+    as the server takes them, with counts a racing client made up, store at most the
+    budget (5 dots, at most 3 on one option) at every moment, answer each with the page
+    or a refusal (never a 5xx), and leave the server answering others at once?"""
+    server, _, db = served
+    session = _fresh_session(db)
+    options = [o.id for o in VOTES.options]
+    leader = _joined(server, session)
+    clients = []
+    for _ in range(6):
+        client = Visitor(server.url)
+        client.code, client.xsrf = leader.code, leader.xsrf
+        for cookie in leader.http.cookies.jar:
+            client.http.cookies.set(cookie.name, cookie.value, path=cookie.path)
+        clients.append(client)
+    seen, done = [], threading.Event()
+
+    def watch():
+        while not done.is_set():
+            seen.extend(v for (v,) in stored(db, "SELECT value FROM answers WHERE item = 'votes'"))
+            time.sleep(0.05)
+
+    def click(n: int) -> int:
+        fields = {f"d.{key}": str((n // 7 + i) % 4) for i, key in enumerate(options)}
+        fields["step"] = f"{options[n % len(options)]}:1"
+        return clients[n % 6].answer("behoeften", "votes", fields, json_reply=False).status_code
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        with ThreadPoolExecutor(6) as pool:
+            statuses = list(pool.map(click, range(10_000)))
+    finally:
+        done.set()
+        watcher.join(10)
+    counted = {status: statuses.count(status) for status in set(statuses)}
+    assert set(counted) == {303, 400}, counted  # every click saved or refused, nothing else
+    assert counted[303] > 100 and counted[400] > 100, counted
+    final = [json.loads(v) for (v,) in stored(db, "SELECT value FROM answers WHERE item = 'votes'")]
+    assert len(final) == 1
+    for value in [*(json.loads(v) for v in seen), final[0]]:
+        assert sum(value.values()) <= VOTES.budget, value
+        assert max(value.values(), default=0) <= VOTES.max_per_option, value
+        assert set(value) <= set(options), value
+    assert len(seen) > 10  # the watcher did look while the clicks went on
+    # still answering, this participant and another
+    assert leader.get("/healthz").text == "ok"
+    with _joined(server, session, "Na Het Klikken 77") as other:
+        assert other.answer("behoeften", "votes", {"d.training-im": "2"}).json()["ok"]
+    leader.close()
+    for client in clients:
+        client.close()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "\u200b\u200b\u200b",
+        "\u200d\u2060\ufeff\u200c",
+        "\u202e\u202d\u2066\u2069",
+        "\u3164\u3164\u3164",  # Hangul fillers: letters that draw nothing
+        "\u115f\u1160\uffa0",
+        "\u2800\u2800",  # the blank braille pattern
+        "\u0301\u0301\u0301",  # combining marks with nothing to sit on
+        "\U000e0041\U000e0042",  # tag characters
+        "\u00ad\u00ad\u00ad",  # soft hyphens
+        "x\u200b\u200b\u3164",  # one visible character
+        "\u3000\u2003\u00a0",
+        "",
+        "z" * 41,
+    ],
+    ids=[
+        "zero-width",
+        "joiners",
+        "direction",
+        "hangul-filler",
+        "fillers",
+        "braille-blank",
+        "combining",
+        "tags",
+        "soft-hyphens",
+        "one-visible",
+        "spaces",
+        "empty",
+        "too-long",
+    ],
+)
+def test_a_pseudonym_without_two_visible_characters_is_refused(served, typed):
+    """Is a pseudonym with fewer than two visible characters (only zero-width characters,
+    joiners, direction marks, fillers that draw nothing, combining marks, spaces) or over 40
+    characters refused on the join form with the rule shown next to the field, and nobody
+    added?"""
+    server, _, db = served
+    session = _fresh_session(db)
+    with Visitor(server.url) as visitor:
+        visitor.page(f"/s/{session.code}/")
+        refused = visitor.post(f"/s/{session.code}/join", {"pseudonym": typed})
+        _refused_as_page(refused, 400, t("error_pseudonym"))
+        assert 'aria-invalid="true"' in refused.text and visitor.token is None
+    assert stored(db, "SELECT count(*) FROM participants WHERE session_id = ?", session.id) == [
+        (0,)
+    ]
+
+
+@pytest.mark.parametrize(
+    "typed, shown",
+    [
+        ("\u202eUil Vos", "Uil Vos"),
+        ("Uil\u202e soV\u202c", "Uil soV"),
+        ("\u2067Bever\u2069 12", "Bever 12"),
+        ("Noe\u0308lle", "No\u00eblle"),
+        ("co\u00f6peratie\u200b", "co\u00f6peratie"),
+        ("An\u200bna\ufeff", "Anna"),
+        ("  Wijze \t  Otter\n ", "Wijze Otter"),
+        ("\u3164Das\u3164", "Das"),
+        ("Bo\u0007b", "Bob"),
+    ],
+)
+def test_a_pseudonym_is_normalised_before_it_is_kept(served, typed, shown):
+    """Is a pseudonym kept and shown normalised (NFC; control characters, zero-width
+    characters, direction overrides and isolates and blank fillers removed; spaces
+    collapsed), in the file and on the overview?"""
+    server, _, db = served
+    session = _fresh_session(db)
+    with Visitor(server.url) as visitor:
+        visitor.join(session.code, typed)
+        overview = html.unescape(visitor.get(f"/s/{session.code}/").text)
+        assert t("p_welcome_name", name=shown) in overview
+    assert stored(db, "SELECT pseudonym FROM participants WHERE session_id = ?", session.id) == [
+        (shown,)
+    ]
+
+
 # --- the store's API ------------------------------------------------------------------------
 BAD_KEYS = [
     ("", "q1"),

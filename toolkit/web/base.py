@@ -90,9 +90,21 @@ class Base(tornado.web.RequestHandler):
         )
         self.finish(html)
 
+    def raw_body_argument(self, name: str) -> str | None:
+        """A form field exactly as sent (UTF-8), or None when missing or not UTF-8."""
+        values = self.request.body_arguments.get(name)
+        try:
+            return values[0].decode("utf-8") if values else None
+        except UnicodeDecodeError:
+            return None
+
     def lang_url(self, lang: str) -> str:
         """This page's address in another language (other query values kept)."""
-        query = {k: v[-1].decode() for k, v in self.request.query_arguments.items() if k != "lang"}
+        query = {
+            k: v[-1].decode("utf-8", "replace")
+            for k, v in self.request.query_arguments.items()
+            if k != "lang"
+        }
         query["lang"] = lang
         return f"{self.request.path}?{urlencode(query)}"
 
@@ -101,7 +113,13 @@ class Base(tornado.web.RequestHandler):
         if not hasattr(self, "lang"):
             self.lang = "nl"
         exc = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(exc, StoreUnavailable):
+        if isinstance(exc, UnknownSession):
+            if not self.wants_json:  # the page to type the code again, saying why
+                code = self.path_kwargs.get("code", "").upper()
+                self.page("code.html", status=404, code=code, error=self.t("w_code_wrong"))
+                return
+            text = self.t("w_code_wrong")
+        elif isinstance(exc, StoreUnavailable):
             status_code = 503
             text = self.t("p_not_saved", reason=self.t("error_unavailable"))
         elif status_code in _MESSAGES:
@@ -152,7 +170,7 @@ class SessionPage(Base):
             if wait:
                 raise TooManyTries(wait)
             self.site.wrong_codes.failed(self.client)
-            raise tornado.web.HTTPError(404)
+            raise UnknownSession()
         self.code = self.session.code
         self.person = await self.identify()
 
@@ -188,4 +206,11 @@ class TooManyTries(tornado.web.HTTPError):
         self.seconds = seconds
 
 
-__all__ += ["TooManyTries"]
+class UnknownSession(tornado.web.HTTPError):
+    """No session has the code in the address: 404, saying so."""
+
+    def __init__(self):
+        super().__init__(404)
+
+
+__all__ += ["TooManyTries", "UnknownSession"]

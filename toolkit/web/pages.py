@@ -76,12 +76,13 @@ class JoinPage(SessionPage):
         )
 
     async def post(self, code: str) -> None:
-        """Join under the pseudonym given; the token goes into this session's cookie."""
-        name = clean_pseudonym(self.get_body_argument("pseudonym", ""))
+        """Join under the pseudonym given; the token goes into this session's cookie. The
+        field is read as sent (Tornado's own reading turns control characters into spaces)
+        so that :func:`clean_pseudonym` alone decides what is kept."""
+        typed = self.raw_body_argument("pseudonym")
+        name = clean_pseudonym(typed)
         if name is None:
-            self.join_page(
-                self.t("error_pseudonym"), self.get_body_argument("pseudonym", "")[:60], 400
-            )
+            self.join_page(self.t("error_pseudonym"), (typed or "")[:60], 400)
             return
         person, token = await self.site.run(self.site.store.join, self.code, name)
         self.remember(token)
