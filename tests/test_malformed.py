@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -23,6 +24,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -472,22 +474,41 @@ def test_unknown_session_code_says_so(served):
     assert stored(db, "SELECT count(*) FROM sessions") == before
 
 
+class _KeptAlive:
+    """One keep-alive connection that sends prepared form posts and reads each answer
+    (status, headers, body) before the next, as a browser's connection does, at the cost
+    of a few system calls (the 10,000 clicks measure the server, not an HTTP library)."""
+
+    def __init__(self, server, visitor: Visitor):
+        self.sock = socket.create_connection(("127.0.0.1", server.port), timeout=60)
+        self.head = (
+            f"Host: 127.0.0.1:{server.port}\r\nCookie: {_cookie_header(visitor)}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\n"
+        )
+
+    def post(self, path: str, body: str) -> int:
+        data = body.encode()
+        self.sock.sendall(
+            f"POST {path} HTTP/1.1\r\n{self.head}Content-Length: {len(data)}\r\n\r\n".encode()
+            + data
+        )
+        status, _, _ = read_response(self.sock)
+        return status
+
+    def close(self) -> None:
+        self.sock.close()
+
+
 def test_ten_thousand_dot_clicks_never_exceed_the_budget(served):
-    """Do 10,000 plain-form '+' steps on the dot vote, sent over six connections as fast
-    as the server takes them, with counts a racing client made up, store at most the
-    budget (5 dots, at most 3 on one option) at every moment, answer each with the page
-    or a refusal (never a 5xx), and leave the server answering others at once?"""
+    """Do 10,000 plain-form '+' steps on the dot vote, sent over six keep-alive connections
+    as fast as the server takes them, with counts a racing page made up, store at most the
+    budget (5 dots, at most 3 on one option) at every moment, answer each with the page or
+    a refusal (never a 5xx), and leave the server answering others at once?"""
     server, _, db = served
     session = _fresh_session(db)
     options = [o.id for o in VOTES.options]
     leader = _joined(server, session)
-    clients = []
-    for _ in range(6):
-        client = Visitor(server.url)
-        client.code, client.xsrf = leader.code, leader.xsrf
-        for cookie in leader.http.cookies.jar:
-            client.http.cookies.set(cookie.name, cookie.value, path=cookie.path)
-        clients.append(client)
+    path = f"/s/{session.code}/e/behoeften/votes"
     seen, done = [], threading.Event()
 
     def watch():
@@ -495,19 +516,28 @@ def test_ten_thousand_dot_clicks_never_exceed_the_budget(served):
             seen.extend(v for (v,) in stored(db, "SELECT value FROM answers WHERE item = 'votes'"))
             time.sleep(0.05)
 
-    def click(n: int) -> int:
-        fields = {f"d.{key}": str((n // 7 + i) % 4) for i, key in enumerate(options)}
-        fields["step"] = f"{options[n % len(options)]}:1"
-        return clients[n % 6].answer("behoeften", "votes", fields, json_reply=False).status_code
+    def clicks(worker: int) -> list[int]:
+        connection = _KeptAlive(server, leader)
+        statuses = []
+        try:
+            for n in range(worker, 10_000, 6):
+                made_up = random.Random(n)  # the counts a racing page shows: 0 to 8 in all
+                fields = [(f"d.{key}", str(made_up.randint(0, 2))) for key in options]
+                fields += [("step", f"{options[n % len(options)]}:1"), ("_xsrf", leader.xsrf)]
+                statuses.append(connection.post(path, urlencode(fields)))
+        finally:
+            connection.close()
+        return statuses
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
     try:
         with ThreadPoolExecutor(6) as pool:
-            statuses = list(pool.map(click, range(10_000)))
+            statuses = [s for part in pool.map(clicks, range(6)) for s in part]
     finally:
         done.set()
         watcher.join(10)
+    assert len(statuses) == 10_000
     counted = {status: statuses.count(status) for status in set(statuses)}
     assert set(counted) == {303, 400}, counted  # every click saved or refused, nothing else
     assert counted[303] > 100 and counted[400] > 100, counted
@@ -520,11 +550,12 @@ def test_ten_thousand_dot_clicks_never_exceed_the_budget(served):
     assert len(seen) > 10  # the watcher did look while the clicks went on
     # still answering, this participant and another
     assert leader.get("/healthz").text == "ok"
+    assert leader.answer("behoeften", "votes", {"d.fora-praktijk": "1"}).json()["ok"]
     with _joined(server, session, "Na Het Klikken 77") as other:
         assert other.answer("behoeften", "votes", {"d.training-im": "2"}).json()["ok"]
     leader.close()
-    for client in clients:
-        client.close()
+    log = server.log.read_text(errors="replace")
+    assert "Traceback" not in log and " ERROR " not in log, log[-2000:]
 
 
 @pytest.mark.parametrize(
