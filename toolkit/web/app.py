@@ -9,6 +9,7 @@ from .assets import STATIC, vis_dir
 from .base import Base
 from .events import EventsPage
 from .live import Hub
+from .logs import access_log
 from .mapframe import MapFrame
 from .pages import CodePage, ExercisePage, FindPage, JoinPage, LeavePage, MapPage, ResumePage
 from .site import Site
@@ -21,7 +22,9 @@ _CODE = r"(?P<code>[A-Za-z0-9]{1,12})"
 class NotFound(Base):
     """Every other address, with any method: a short page, never a listing or a file. It
     names no route (no 403 from the form check first) and echoes nothing of the address
-    asked for (its language links lead to the start page)."""
+    asked for (its language links lead to the start page, its log line has no path)."""
+
+    routed = False
 
     def check_xsrf_cookie(self) -> None:
         """Nothing here takes a form: refuse with the 404 below, not a 403."""
@@ -161,20 +164,5 @@ def make_app(site: Site, *, debug: bool = False) -> tornado.web.Application:
         xsrf_cookie_kwargs={"httponly": True, "samesite": "Lax"},
         compress_response=True,
         debug=debug,
-        log_function=_log_request,
-    )
-
-
-def _log_request(handler) -> None:
-    """Access log: status, method, path and time; never the query, body or address."""
-    import logging
-
-    status = handler.get_status()
-    logging.getLogger("workshop.access").log(
-        logging.INFO if status < 400 else logging.WARNING,
-        "%d %s %s %.0fms",
-        status,
-        handler.request.method,
-        handler.request.path[:200],
-        1000.0 * handler.request.request_time(),
+        log_function=access_log,
     )

@@ -30,10 +30,16 @@ _XSRF = re.compile(r'name="_xsrf" value="([^"]+)"')
 
 
 class Participant:
-    """One participant of session ``code`` on the server at ``base`` (``http://host:port``)."""
+    """One participant of session ``code`` on the server at ``base`` (``http://host:port``);
+    ``local``: the address its connections start from (e.g. ``127.0.0.9``, to tell a
+    participant's address from the server's, or to spread many clients over loopback
+    addresses as phones on a LAN are)."""
 
-    def __init__(self, base: str, code: str, pseudonym: str = "Meetpunt"):
+    def __init__(
+        self, base: str, code: str, pseudonym: str = "Meetpunt", local: str | None = None
+    ):
         self.base, self.code, self.pseudonym = base.rstrip("/"), code, pseudonym
+        self.local = local
         self.cookies: dict[str, str] = {}
         self.xsrf = ""
         self.events: list[tuple[float, str, dict]] = []
@@ -59,6 +65,7 @@ class Participant:
             headers=self._headers(headers),
             follow_redirects=False,
             request_timeout=kwargs.pop("timeout", 60),
+            network_interface=self.local,
             **kwargs,
         )
         response = await self.client.fetch(request, raise_error=False)
@@ -123,6 +130,7 @@ class Participant:
             headers=self._headers({"Accept": "text/event-stream"}),
             streaming_callback=chunk,
             request_timeout=timeout,
+            network_interface=self.local,
         )
 
         async def stream() -> int:

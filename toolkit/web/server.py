@@ -13,6 +13,7 @@ import tornado.netutil
 
 from .app import make_app
 from .limits import Connections, Limits, client_key
+from .logs import private_logs
 from .site import Site
 
 __all__ = ["CappedHTTPServer", "run", "main", "FULL_PAGE"]
@@ -116,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[%(name)s] %(levelname)s %(message)s")
+    private_logs()
     asyncio.run(serve(args))
     return 0
 
