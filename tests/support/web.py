@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-__all__ = ["Visitor", "stored", "raw_request", "read_response", "sse_events", "XSRF"]
+__all__ = ["Visitor", "Live", "stored", "raw_request", "read_response", "sse_events", "XSRF"]
 
 XSRF = re.compile(r'name="_xsrf" value="([^"]+)"')
 
@@ -159,3 +159,35 @@ def read_response(sock: socket.socket, timeout: float = 30) -> tuple[int, dict, 
             break
         body += chunk
     return status, headers, body[:length]
+
+
+class Live:
+    """A page's live stream (``text/event-stream``) over ``client``, read as it comes:
+    ``raw`` holds every byte received so far, ``until`` reads on until a condition holds
+    (the client's read time-out ends a wait for something that never comes)."""
+
+    def __init__(self, client: httpx.Client, path: str, headers: dict | None = None):
+        self._context = client.stream(
+            "GET", path, headers={"Accept": "text/event-stream", **(headers or {})}
+        )
+        self.response = self._context.__enter__()
+        self._chunks = self.response.iter_raw()
+        self.raw = b""
+
+    @property
+    def events(self) -> list[tuple[str, dict]]:
+        return sse_events(self.raw)
+
+    def until(self, predicate, what: str):
+        """Read until ``predicate(self)`` is true; return its value."""
+        while not (found := predicate(self)):
+            try:
+                self.raw += next(self._chunks)
+            except StopIteration:
+                raise AssertionError(f"the stream ended before {what}") from None
+            except httpx.ReadTimeout:
+                raise AssertionError(f"nothing more came before {what}") from None
+        return found
+
+    def close(self) -> None:
+        self._context.__exit__(None, None, None)

@@ -34,6 +34,7 @@ __all__ = [
 
 # Change scopes besides exercise ids: the room's state, who joined, the map's additions.
 ROOM, PEOPLE, MAP = "~room", "~people", "~map"
+MODERATION = "~moderation"  # raised with every hide, show or approval of a text
 CHANGE_CHANNEL = "workshop_changes"  # PostgreSQL NOTIFY channel: payload "session_id:scope"
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -635,6 +636,7 @@ class Store:
                 return
             conn.execute(update(table).where(table.c.id == row_id).values(**values))
             self._bump(conn, session_id, found.exercise if table is answers else MAP)
+            self._bump(conn, session_id, MODERATION)
 
         self._run_write(work)
 

@@ -72,10 +72,9 @@ class AnswerPage(ExercisePage):
     async def save(self, exercise, question) -> None:
         """Check the posted answer and store it, or raise Refused (nothing stored)."""
         site = self.site
-        session = await site.run(site.store.session_by_id, self.session.id)  # fresh: open?
+        session = await self.current_session()  # as it is now: is the exercise open?
         if session is None:
             raise Refused(410, self.t("p_session_gone"))
-        self.session = session
         if not session.is_open(exercise.id):
             raise Refused(409, self.t("w_closed_refused"))
         kind = question_type(question)

@@ -30,6 +30,7 @@ _MESSAGES = {
     400: "w_bad_request",
     403: "w_forbidden",
     404: "w_not_found",
+    410: "p_session_gone",
     413: "w_too_large",
     429: "w_too_many_tries",
     503: "w_full",
@@ -157,11 +158,14 @@ class Base(tornado.web.RequestHandler):
 class SessionPage(Base):
     """A route under ``/s/<code>/``: the session, and who is asking (from the cookie)."""
 
+    fresh = False  # True once self.session was read from the store for this request
+
     async def prepare(self) -> None:
         code = self.path_kwargs.get("code", "").upper()
         self.session = self.site.sessions.get(code)
         if self.session is None:
             self.session = await self.site.run(self.site.store.get_session, code)
+            self.fresh = self.session is not None
             if self.session is not None:
                 self.site.sessions.put(code, self.session)
         self.lang = self.pick_lang(self.session)
@@ -173,6 +177,18 @@ class SessionPage(Base):
             raise UnknownSession()
         self.code = self.session.code
         self.person = await self.identify()
+
+    async def current_session(self):
+        """The session as it is now (the cached one may be two seconds old): what others'
+        texts a page may show, and whether an exercise is open, is decided on this."""
+        if not self.fresh:
+            session = await self.site.run(self.site.store.session_by_id, self.session.id)
+            if session is not None:
+                self.session, self.fresh = session, True
+                self.site.sessions.put(session.code, session)
+            else:
+                self.session = None
+        return self.session
 
     async def identify(self):
         """The participant whose token is in this session's cookie, or None."""

@@ -186,7 +186,9 @@ class ExercisePage(JoinPage):
         """The exercise page; ``flash`` maps question ids to ``(kind, text)`` messages
         (the plain form's answer to a save), ``kept`` to values to show instead of the
         stored ones (a refused plain-form answer, so nothing typed is lost)."""
-        site, session = self.site, self.session
+        site, session = self.site, await self.current_session()
+        if session is None:
+            raise tornado.web.HTTPError(410)
         versions = await site.run(site.store.versions, [session.id])
         blocks = await site.run(site.results.get, session, exercise, self.lang, versions, 1.0)
         answers = await site.run(
