@@ -1,0 +1,189 @@
+"""Bounds a client cannot push past on the participant web server: connections per client
+and in all (the 'vol' page, never a crash), live streams per client and in all (503),
+headers and bodies checked before anything is kept, slow clients timed out (a slowloris
+is closed), and no buffer a client can grow by not reading its live stream.
+
+Most cases run the real server (``toolkit.web``'s app behind its ``CappedHTTPServer``,
+built by the same ``http_server`` as ``python -m toolkit.web``) in a thread of the test
+with small limits, so that a cap of 6,000 connections is a cap of six; the memory case runs
+the server as `workshop serve` does, in a process of its own, so its memory can be read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import json
+import socket
+import threading
+import time
+from concurrent.futures import Future
+from contextlib import ExitStack, closing
+from pathlib import Path
+
+import psutil
+import pytest
+import tornado.netutil
+
+from tests.support.servers import participant_server
+from tests.support.web import Live, Visitor, read_response, stored
+from toolkit.exercises.loader import default_exercises
+from toolkit.i18n import t
+from toolkit.store import Store
+from toolkit.web.app import make_app
+from toolkit.web.base import CSP
+from toolkit.web.limits import Limits
+from toolkit.web.live import Stream
+from toolkit.web.server import http_server
+from toolkit.web.site import Site
+
+pytestmark = pytest.mark.server
+
+EXERCISES = [e.id for e in default_exercises()]
+FULL = "Het is even vol"
+
+
+class InThread:
+    """The participant server in a thread of this process, on its own event loop, with
+    ``limits``, on a new SQLite store holding one session (every exercise open)."""
+
+    def __init__(self, tmp: Path, limits: Limits, *, behind_proxy: bool = False):
+        self.db = tmp / "bounds.db"
+        self.limits, self.behind_proxy = limits, behind_proxy
+        self.ready = threading.Event()
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        self.store = Store.open(f"sqlite:///{self.db}")
+        self.session = self.store.create_session("Grenzen", exercises=EXERCISES)
+        self.thread = threading.Thread(target=asyncio.run, args=(self._serve(),), daemon=True)
+        self.thread.start()
+        assert self.ready.wait(60), "the server did not start"
+        return self
+
+    async def _serve(self) -> None:
+        site = Site(self.store, limits=self.limits, session_code=self.session.code)
+        self.site = site
+        server = http_server(make_app(site), self.limits, behind_proxy=self.behind_proxy)
+        self.server = server
+        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        self.port = sockets[0].getsockname()[1]
+        server.add_sockets(sockets)
+        site.hub.start()
+        self.loop, self.stop = asyncio.get_running_loop(), asyncio.Event()
+        self.ready.set()
+        await self.stop.wait()
+        server.stop()
+        site.hub.stop()
+        await server.close_all_connections()
+        site.pool.shutdown(wait=False)
+
+    def on_loop(self, function):
+        """Run ``function`` on the server's loop; return its result."""
+        done: Future = Future()
+        self.loop.call_soon_threadsafe(lambda: done.set_result(function()))
+        return done.result(10)
+
+    def __exit__(self, *exc):
+        self.loop.call_soon_threadsafe(self.stop.set)
+        self.thread.join(30)
+        self.store.close()
+
+
+def _connect(server: InThread, local: str) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", server.port), timeout=30, source_address=(local, 0))
+
+
+def _kept_open(server: InThread, local: str) -> socket.socket:
+    """A keep-alive connection from ``local`` that the server has taken (it answered one
+    request on it and holds it open for the next)."""
+    sock = _connect(server, local)
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    status, _, body = read_response(sock)
+    assert (status, body) == (200, b"ok")
+    return sock
+
+
+def _full(server: InThread, local: str) -> None:
+    """A new connection from ``local`` gets the 'vol' page and is closed."""
+    with closing(_connect(server, local)) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        status, headers, body = read_response(sock)
+        assert status == 503, (status, body[:200])
+        assert FULL in body.decode("utf-8") and "It is full right now" in body.decode("utf-8")
+        assert headers["retry-after"] == "5" and headers["connection"] == "close"
+        assert headers["content-security-policy"] == CSP
+        assert headers["x-content-type-options"] == "nosniff"
+        assert sock.recv(100) == b""  # closed after the page
+
+
+def _count_is(server: InThread, n: int) -> bool:
+    return server.on_loop(lambda: server.server.open.count) == n
+
+
+def _until(condition, what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"never: {what}"
+        time.sleep(0.05)
+
+
+def test_connections_over_a_cap_get_the_full_page(tmp_path):
+    """With at most 4 connections per client and 6 in all: does the 5th connection of one
+    address get the short 'vol' page (503, Retry-After, the security headers) and is it
+    closed, while another address is still served; does the 7th in all get it too; is the
+    server unharmed, and is a place free again once a connection closes?"""
+    limits = Limits(max_connections=6, max_connections_per_client=4)
+    with InThread(tmp_path, limits) as server, ExitStack() as held:
+        crowd = [held.enter_context(closing(_kept_open(server, "127.0.0.11"))) for _ in range(4)]
+        _full(server, "127.0.0.11")
+        neighbours = [held.enter_context(closing(_kept_open(server, "127.0.0.12"))) for _ in range(2)]
+        _until(lambda: _count_is(server, 6), "six connections held")
+        _full(server, "127.0.0.13")  # the total cap
+        _full(server, "127.0.0.12")
+        crowd[0].close()
+        _until(lambda: _count_is(server, 5), "a place freed")
+        with Visitor(server.url, local="127.0.0.13") as late:
+            assert late.get("/healthz").text == "ok"
+        for sock in neighbours:  # the connections held all along still work
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert read_response(sock)[0] == 200
+
+
+def test_behind_a_proxy_the_per_client_cap_is_the_proxys(tmp_path):
+    """Behind a reverse proxy every connection comes from the proxy's address: is the
+    per-client connection cap then left to the proxy (more than 4 connections from it are
+    served, up to the total), while live streams are still counted per client by the
+    address the proxy passes on (``X-Real-IP``)?"""
+    limits = Limits(
+        max_connections=6, max_connections_per_client=2, max_streams=10, max_streams_per_client=2
+    )
+    with InThread(tmp_path, limits, behind_proxy=True) as server, ExitStack() as held:
+        for _ in range(6):
+            held.enter_context(closing(_kept_open(server, "127.0.0.1")))
+        _full(server, "127.0.0.1")
+    limits = Limits(max_connections=20, max_connections_per_client=4, max_streams_per_client=2)
+    with InThread(_fresh(tmp_path, "streams"), limits, behind_proxy=True) as server:
+        visitor = Visitor(server.url)
+        visitor.join(server.session.code)
+        live = f"/s/{server.session.code}/live?screen="
+        streams = [Live(visitor.http, live, {"X-Real-IP": "10.0.0.7"}) for _ in range(2)]
+        for stream in streams:
+            stream.until(lambda s: s.events, "the first event")
+        refused = visitor.get(live, headers={"X-Real-IP": "10.0.0.7", "Accept": "text/event-stream"})
+        assert refused.status_code == 503 and t("w_full") in refused.text
+        other = Live(visitor.http, live, {"X-Real-IP": "10.0.0.8"})
+        other.until(lambda s: s.events, "another client's stream")
+        for stream in [*streams, other]:
+            stream.close()
+        visitor.close()
+
+
+def _fresh(tmp_path: Path, name: str) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    return folder
