@@ -187,3 +187,180 @@ def _fresh(tmp_path: Path, name: str) -> Path:
     folder = tmp_path / name
     folder.mkdir()
     return folder
+
+
+def test_live_streams_over_a_cap_get_503(tmp_path):
+    """With at most 2 live streams per client and 3 in all: does the 3rd stream of one
+    address, and the 4th in all, get 503 with the 'full' message (the page, or JSON for
+    the script) instead of a stream, while the open streams go on; and is a place free
+    again once a stream closes?"""
+    limits = Limits(max_streams=3, max_streams_per_client=2)
+    with InThread(tmp_path, limits) as server:
+        code = server.session.code
+        path = f"/s/{code}/live?screen=e/bestuurstafel"
+        one, two = Visitor(server.url, local="127.0.0.11"), Visitor(server.url, local="127.0.0.12")
+        one.join(code, "Eerste Stroom")
+        two.join(code, "Tweede Stroom")
+        mine = [Live(one.http, path) for _ in range(2)]
+        for stream in mine:
+            stream.until(lambda s: any(k == "results" for k, _ in s.events), "its first results")
+        refused = one.get(path, headers={"Accept": "text/event-stream"})
+        assert refused.status_code == 503, refused.status_code
+        assert t("w_full") in refused.text and refused.headers["Content-Type"].startswith("text/html")
+        assert json.loads(one.get(path, headers={"Accept": "application/json"}).text) == {
+            "ok": False,
+            "message": t("w_full"),
+        }
+        third = Live(two.http, path)
+        third.until(lambda s: s.events, "the third stream's first event")
+        assert two.get(path).status_code == 503  # the total cap
+        assert one.answer("bestuurstafel", "visie", {"v": "4"}).json()["ok"]
+        for stream in (*mine, third):  # the open streams carry the new result
+            stream.until(lambda s: any(k == "results" and d["n"] == 1 for k, d in s.events), "it")
+        mine[0].close()
+        _until(lambda: server.on_loop(lambda: server.site.streams.count) == 2, "a place freed")
+        again = Live(two.http, path)
+        again.until(lambda s: s.events, "a stream in the freed place")
+        for stream in (mine[1], third, again):
+            stream.close()
+        one.close()
+        two.close()
+
+
+def test_headers_over_the_limit_are_not_kept(tmp_path):
+    """Is a request whose headers go on past the limit (16 KB) cut off there: the
+    connection closed while the client is still sending its 10 MB of headers, nothing
+    answered, and the server serving others as before?"""
+    with InThread(tmp_path, Limits()) as server:
+        sent = 0
+        with closing(_connect(server, "127.0.0.11")) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: ")
+            with pytest.raises(OSError):  # broken pipe or reset: the server stopped reading
+                for _ in range(10 * 1024):
+                    sock.sendall(b"a" * 1024)
+                    sent += 1024
+                sock.sendall(b"\r\n\r\n")
+                assert sock.recv(1) == b""  # (or no answer at all, and closed)
+                raise ConnectionResetError("closed without an answer")
+        assert sent < 10 * 2**20, "the server read all 10 MB of headers"
+        with Visitor(server.url) as other:
+            assert other.get("/healthz").text == "ok"
+
+
+def test_a_slowloris_is_closed(tmp_path):
+    """Is a connection that sends its headers one byte per second closed once the header
+    time-out (the idle time-out, here 2 s; 30 s by default) is over, long before its
+    request is complete, and does the server serve others meanwhile?"""
+    limits = Limits(idle_timeout=2.0)
+    request = b"GET /s/ABCDEF/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: traag\r\n\r\n"
+    with InThread(tmp_path, limits) as server:
+        with closing(_connect(server, "127.0.0.11")) as sock:
+            sock.settimeout(1.0)
+            closed = False
+            for byte in request:
+                try:
+                    sock.sendall(bytes([byte]))
+                    closed = sock.recv(1) == b""
+                except TimeoutError:
+                    pass  # nothing yet: a second went by
+                except OSError:
+                    closed = True
+                if closed:
+                    break
+                with Visitor(server.url) as other:
+                    assert other.get("/healthz").text == "ok"
+            assert closed, "the slow client was never closed"
+            assert byte != request[-1], "the whole request got through"
+    assert Limits().idle_timeout <= 30 and Limits().body_timeout <= 30
+
+
+class _NeverFlushed:
+    """A handler whose client never reads: writes pile up unless the stream holds back."""
+
+    hub = None
+
+    def __init__(self):
+        self.written: list[bytes] = []
+        self.pending: list[asyncio.Future] = []
+
+    def write(self, data: bytes) -> None:
+        self.written.append(data)
+
+    def flush(self) -> asyncio.Future:
+        future = asyncio.get_running_loop().create_future()
+        self.pending.append(future)
+        return future
+
+
+def test_a_stream_keeps_at_most_one_message_in_flight():
+    """While a live stream's last message has not reached its client, are newer messages
+    (10,000 of them) dropped instead of queued, the stream marked as behind, and does it
+    take one message again once the client has read?"""
+
+    async def run():
+        handler = _NeverFlushed()
+        stream = Stream(handler, 1, "e/behoeften", "nl")
+        assert stream.send(b"event: results\ndata: {}\n\n")
+        sent = [stream.send(b"x" * 1000) for _ in range(10_000)]
+        assert not any(sent) and len(handler.written) == 1 and stream.stale
+        handler.pending[0].set_result(None)
+        await asyncio.sleep(0)
+        assert not stream.busy
+        assert stream.send(b"y") and len(handler.written) == 2
+
+    asyncio.run(run())
+
+
+def _rss(process: psutil.Process) -> int:
+    return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)])
+
+
+def test_a_client_that_never_reads_its_stream_does_not_grow_the_server(tmp_path):
+    """A live stream whose client never reads (a small receive window, nothing taken out)
+    while results of about 65 KB are pushed 300 times (20 MB to a client that does read):
+    does the server's memory stay within a few MB? (With every message queued instead,
+    the server grew by 30 MB here.)"""
+    with participant_server(tmp_path, "Niet lezen", ["behoeften"]) as (server, session, db):
+        store = Store.open(f"sqlite:///{db}")
+        try:
+            session = store.update_session(session.id, free_text_visible=True)
+            people = [store.join(session.code, f"Schrijver {i}")[0] for i in range(150)]
+            for i, person in enumerate(people):
+                for k in range(3):
+                    text = f"Behoefte {i}-{k} " + "lang verhaal over informatie " * 6
+                    store.save_answer(person, "behoeften", f"needs:{i:06d}{k:06d}", {"text": text})
+            reader = Visitor(server.url)
+            reader.join(session.code, "Lezer")
+            path = f"/s/{session.code}/live?screen=e/behoeften"
+            live = Live(reader.http, path)
+            live.until(lambda s: any(k == "results" for k, _ in s.events), "the first results")
+            stuck = socket.socket()
+            stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            stuck.connect(("127.0.0.1", server.port))
+            stuck.sendall(
+                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: wt={reader.token}\r\n"
+                "Accept: text/event-stream\r\n\r\n".encode()
+            )
+            process = psutil.Process(server.process.pid)
+
+            def push(rounds: int) -> None:
+                for n in range(rounds):
+                    before = len(live.raw)
+                    text = f"Wisselende behoefte {n} " + "nog meer tekst " * 10
+                    store.save_answer(people[0], "behoeften", "needs:000000000000", {"text": text})
+                    live.until(lambda s, b=before: len(s.raw) > b + 50_000, "the pushed results")
+
+            push(20)  # warm up: caches, the stuck stream's socket buffers filled
+            gc.collect()
+            before, pushed = _rss(process), len(live.raw)
+            push(300)
+            grown, pushed = _rss(process) - before, len(live.raw) - pushed
+            assert pushed > 16 * 2**20, f"only {pushed} bytes pushed: the test proves nothing"
+            assert grown < 8 * 2**20, f"the server grew by {grown / 2**20:.1f} MB"
+            assert reader.get("/healthz").text == "ok"
+            stuck.close()
+            live.close()
+            reader.close()
+        finally:
+            store.close()
+    assert stored(db, "SELECT count(*) FROM participants") == [(151,)]
