@@ -95,7 +95,9 @@ class InThread:
 
 
 def _connect(server: InThread, local: str) -> socket.socket:
-    return socket.create_connection(("127.0.0.1", server.port), timeout=30, source_address=(local, 0))
+    return socket.create_connection(
+        ("127.0.0.1", server.port), timeout=30, source_address=(local, 0)
+    )
 
 
 def _kept_open(server: InThread, local: str) -> socket.socket:
@@ -141,7 +143,9 @@ def test_connections_over_a_cap_get_the_full_page(tmp_path):
     with InThread(tmp_path, limits) as server, ExitStack() as held:
         crowd = [held.enter_context(closing(_kept_open(server, "127.0.0.11"))) for _ in range(4)]
         _full(server, "127.0.0.11")
-        neighbours = [held.enter_context(closing(_kept_open(server, "127.0.0.12"))) for _ in range(2)]
+        neighbours = [
+            held.enter_context(closing(_kept_open(server, "127.0.0.12"))) for _ in range(2)
+        ]
         _until(lambda: _count_is(server, 6), "six connections held")
         _full(server, "127.0.0.13")  # the total cap
         _full(server, "127.0.0.12")
@@ -174,7 +178,9 @@ def test_behind_a_proxy_the_per_client_cap_is_the_proxys(tmp_path):
         streams = [Live(visitor.http, live, {"X-Real-IP": "10.0.0.7"}) for _ in range(2)]
         for stream in streams:
             stream.until(lambda s: s.events, "the first event")
-        refused = visitor.get(live, headers={"X-Real-IP": "10.0.0.7", "Accept": "text/event-stream"})
+        refused = visitor.get(
+            live, headers={"X-Real-IP": "10.0.0.7", "Accept": "text/event-stream"}
+        )
         assert refused.status_code == 503 and t("w_full") in refused.text
         other = Live(visitor.http, live, {"X-Real-IP": "10.0.0.8"})
         other.until(lambda s: s.events, "another client's stream")
@@ -206,7 +212,9 @@ def test_live_streams_over_a_cap_get_503(tmp_path):
             stream.until(lambda s: any(k == "results" for k, _ in s.events), "its first results")
         refused = one.get(path, headers={"Accept": "text/event-stream"})
         assert refused.status_code == 503, refused.status_code
-        assert t("w_full") in refused.text and refused.headers["Content-Type"].startswith("text/html")
+        assert t("w_full") in refused.text and refused.headers["Content-Type"].startswith(
+            "text/html"
+        )
         assert json.loads(one.get(path, headers={"Accept": "application/json"}).text) == {
             "ok": False,
             "message": t("w_full"),

@@ -395,7 +395,7 @@ def _sees_only_the_join_screen(server, code: str, token: str, pseudonym: str) ->
         forger.http.cookies.set("wt", token, path=f"/s/{code}/")
         page = forger.page(f"/s/{code}/")
         assert page.status_code == 200, token
-        assert 'action="/s/%s/join"' % code in page.text, token
+        assert f'action="/s/{code}/join"' in page.text, token
         assert pseudonym not in _text(page), token
         assert f'action="/s/{code}/leave"' not in page.text, token  # not an overview
         exercise = forger.get(f"/s/{code}/e/bestuurstafel")
@@ -403,9 +403,7 @@ def _sees_only_the_join_screen(server, code: str, token: str, pseudonym: str) ->
         assert forger.get(f"/s/{code}/map").status_code == 303
         assert forger.get(f"/s/{code}/map/frame").status_code == 403
         assert forger.get(f"/s/{code}/live?screen=e/bestuurstafel").status_code == 403
-        refused = forger.post(
-            f"/s/{code}/e/bestuurstafel/visie", {"v": "1"}, json_reply=True
-        )
+        refused = forger.post(f"/s/{code}/e/bestuurstafel/visie", {"v": "1"}, json_reply=True)
         assert refused.status_code == 403 and refused.json()["ok"] is False, token
         plain = forger.post(f"/s/{code}/e/bestuurstafel/visie", {"v": "1"})
         assert plain.status_code == 303 and plain.headers["Location"] == f"/s/{code}/"

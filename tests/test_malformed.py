@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.support.servers import ROOT, free_port, participant_server
-from tests.support.web import Visitor, raw_request, read_response, stored
+from tests.support.web import Visitor, read_response, stored
 from toolkit.exercises.loader import default_exercises
 from toolkit.i18n import t
 from toolkit.store import NotAllowed, Store
@@ -97,11 +97,18 @@ def _refused_as_page(response, status: int, message: str) -> None:
 # (exercise, question, fields, message) the form never sends; each refused, nothing stored.
 NEVER_OFFERED = {
     "single choice: unknown option": (
-        "informatiestromen", "register", {"v": "de-conciërge"}, t("error_choice")),
+        "informatiestromen",
+        "register",
+        {"v": "de-conciërge"},
+        t("error_choice"),
+    ),
     "single choice: nothing chosen": ("informatiestromen", "register", {}, t("error_empty_choice")),
     "multiple choice: unknown option": (
-        "ibp-bestuurstafel", "jaarverslag", [("v", "datalekken"), ("v", "geheim")],
-        t("error_choice")),
+        "ibp-bestuurstafel",
+        "jaarverslag",
+        [("v", "datalekken"), ("v", "geheim")],
+        t("error_choice"),
+    ),
     "scale: level 7": ("bestuurstafel", "visie", {"v": "7"}, t("error_choice")),
     "scale: level 0": ("bestuurstafel", "visie", {"v": "0"}, t("error_choice")),
     "scale: not a number": ("bestuurstafel", "visie", {"v": "drie"}, t("error_choice")),
@@ -109,59 +116,129 @@ NEVER_OFFERED = {
     "grid: 0": ("stakeholders", "belang-invloed", {"x.gmr": "0", "y.gmr": "3"}, t("error_type")),
     "grid: 6": ("stakeholders", "belang-invloed", {"x.gmr": "3", "y.gmr": "6"}, t("error_type")),
     "grid: one axis only": (
-        "stakeholders", "belang-invloed", {"x.gmr": "3", "y.gmr": ""}, t("error_grid_both")),
+        "stakeholders",
+        "belang-invloed",
+        {"x.gmr": "3", "y.gmr": ""},
+        t("error_grid_both"),
+    ),
     "grid: unknown organisation": (
-        "stakeholders", "belang-invloed", {"x.nergens": "3", "y.nergens": "3"},
-        t("error_choice")),
+        "stakeholders",
+        "belang-invloed",
+        {"x.nergens": "3", "y.nergens": "3"},
+        t("error_choice"),
+    ),
     "aim: a cell that does not exist": (
-        "professionalisering", "negenvlak", {"m.cio": "strategy:finance"}, t("error_choice")),
+        "professionalisering",
+        "negenvlak",
+        {"m.cio": "strategy:finance"},
+        t("error_choice"),
+    ),
     "aim: unknown item": (
-        "professionalisering", "negenvlak", {"m.conciërge": "strategy:business"},
-        t("error_choice")),
+        "professionalisering",
+        "negenvlak",
+        {"m.conciërge": "strategy:business"},
+        t("error_choice"),
+    ),
     "raci: letter X": (
-        "professionalisering", "taken", {"r.visie-beleid.bestuur": "X"}, t("error_choice")),
+        "professionalisering",
+        "taken",
+        {"r.visie-beleid.bestuur": "X"},
+        t("error_choice"),
+    ),
     "raci: unknown task": (
-        "professionalisering", "taken", {"r.koffie.bestuur": "A"}, t("error_choice")),
+        "professionalisering",
+        "taken",
+        {"r.koffie.bestuur": "A"},
+        t("error_choice"),
+    ),
     "raci: unknown role": (
-        "professionalisering", "taken", {"r.visie-beleid.conciërge": "A"}, t("error_choice")),
+        "professionalisering",
+        "taken",
+        {"r.visie-beleid.conciërge": "A"},
+        t("error_choice"),
+    ),
     "flows: unknown flow id": (
-        "informatiestromen", "stromen", {"f.geheime-stroom.has": "yes"}, t("error_choice")),
+        "informatiestromen",
+        "stromen",
+        {"f.geheime-stroom.has": "yes"},
+        t("error_choice"),
+    ),
     "flows: an answer not offered": (
-        "informatiestromen", "stromen", {"f.las-rod.has": "misschien"}, t("error_choice")),
+        "informatiestromen",
+        "stromen",
+        {"f.las-rod.has": "misschien"},
+        t("error_choice"),
+    ),
     "flows: a part not asked": (
-        "informatiestromen", "stromen", {"f.las-rod.kosten": "yes"}, t("error_type")),
-    "dots: unknown option": (
-        "behoeften", "votes", {"d.nergens": "1"}, t("error_choice")),
+        "informatiestromen",
+        "stromen",
+        {"f.las-rod.kosten": "yes"},
+        t("error_type"),
+    ),
+    "dots: unknown option": ("behoeften", "votes", {"d.nergens": "1"}, t("error_choice")),
     "dots: negative": ("behoeften", "votes", {"d.training-im": "-1"}, t("error_type")),
     "dots: not a number": ("behoeften", "votes", {"d.training-im": "veel"}, t("error_type")),
     "dots: a step of 5": (
-        "behoeften", "votes", {"d.training-im": "0", "step": "training-im:5"}, t("error_type")),
+        "behoeften",
+        "votes",
+        {"d.training-im": "0", "step": "training-im:5"},
+        t("error_type"),
+    ),
     "dots: over the budget": (
-        "behoeften", "votes",
+        "behoeften",
+        "votes",
         {"d.training-im": "3", "d.fora-praktijk": "2", "d.model-verwerkersovereenkomst": "1"},
-        t("error_budget", used=6, budget=5)),
+        t("error_budget", used=6, budget=5),
+    ),
     "dots: over the most per option": (
-        "behoeften", "votes", {"d.training-im": "4"}, t("error_per_option", limit=3)),
+        "behoeften",
+        "votes",
+        {"d.training-im": "4"},
+        t("error_per_option", limit=3),
+    ),
     "dots: a step past the most per option": (
-        "behoeften", "votes", {"d.training-im": "3", "step": "training-im:1"},
-        t("error_per_option", limit=3)),
+        "behoeften",
+        "votes",
+        {"d.training-im": "3", "step": "training-im:1"},
+        t("error_per_option", limit=3),
+    ),
     "text: empty": ("behoeften", "needs", {"text": "  ", "item": ITEM}, t("error_empty")),
     "text: too long": (
-        "behoeften", "needs", {"text": "x" * 201, "item": ITEM},
-        t("error_too_long", length=201, limit=200)),
+        "behoeften",
+        "needs",
+        {"text": "x" * 201, "item": ITEM},
+        t("error_too_long", length=201, limit=200),
+    ),
     "text: a made-up item name": (
-        "behoeften", "needs", {"text": "Meer tijd", "item": "needs:../../x"}, t("error_type")),
+        "behoeften",
+        "needs",
+        {"text": "Meer tijd", "item": "needs:../../x"},
+        t("error_type"),
+    ),
     "text: another question's item": (
-        "behoeften", "needs", {"text": "Meer tijd", "item": "votes:0123456789ab"},
-        t("error_type")),
+        "behoeften",
+        "needs",
+        {"text": "Meer tijd", "item": "votes:0123456789ab"},
+        t("error_type"),
+    ),
     "text: removing what is not one's own": (
-        "behoeften", "needs", {"remove": "needs:ffffffffffff"}, t("error_choice")),
+        "behoeften",
+        "needs",
+        {"remove": "needs:ffffffffffff"},
+        t("error_choice"),
+    ),
     "map: a made-up addition id": (
-        "stakeholders", "aanvullen", {"uid": "1", "add": "organisation", "name": "X"},
-        t("error_type")),
+        "stakeholders",
+        "aanvullen",
+        {"uid": "1", "add": "organisation", "name": "X"},
+        t("error_type"),
+    ),
     "map: a kind not offered": (
-        "stakeholders", "aanvullen", {"uid": "a" * 32, "add": "persoon", "name": "X"},
-        t("error_choice")),
+        "stakeholders",
+        "aanvullen",
+        {"uid": "a" * 32, "add": "persoon", "name": "X"},
+        t("error_choice"),
+    ),
 }
 
 
@@ -326,7 +403,9 @@ def test_too_many_fields_are_refused_and_nothing_stored(served):
             assert reply.json() == {"ok": False, "message": expected, "closed": False}
         over = [("v", "3")] + [(f"extra-{i}", "x") for i in range(1500)]
         _refused_as_json(
-            visitor.answer("bestuurstafel", "visie", over), 400, t("w_bad_request", reason="bad request")
+            visitor.answer("bestuurstafel", "visie", over),
+            400,
+            t("w_bad_request", reason="bad request"),
         )
         assert _kept(db, session.id) == []
         ignored = [("v", "3")] + [(f"extra-{i}", "x") for i in range(n)]
@@ -379,7 +458,7 @@ def test_a_missing_or_wrong_xsrf_value_is_refused_and_nothing_stored(served):
     with _joined(server, session) as visitor:
         path = f"/s/{session.code}/e/bestuurstafel/visie"
         other = Visitor(server.url)
-        other.page("/s/%s/" % session.code)  # another browser's valid _xsrf value
+        other.page(f"/s/{session.code}/")  # another browser's valid _xsrf value
         version, mask, masked, stamp = visitor.xsrf.split("|")
         flipped = masked[:-1] + ("0" if masked[-1] != "0" else "1")
         for value in (None, "", "nep", other.xsrf, "|".join((version, mask, flipped, stamp))):
@@ -462,7 +541,9 @@ def test_unknown_session_code_says_so(served):
             _refused_as_page(page, 404, wrong)
             assert 'action="/join"' in page.text  # the form to type the code again
             assert 'name="pseudonym"' not in page.text
-        _refused_as_json(visitor.get("/s/ZZZZZZ/", headers={"Accept": "application/json"}), 404, wrong)
+        _refused_as_json(
+            visitor.get("/s/ZZZZZZ/", headers={"Accept": "application/json"}), 404, wrong
+        )
         redirected = visitor.get("/?code=ZZZZZZ")
         assert redirected.status_code == 303
         _refused_as_page(visitor.get(redirected.headers["Location"]), 404, wrong)

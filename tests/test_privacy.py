@@ -152,7 +152,8 @@ def _provoke_tornado(port: int, code: str, token: str) -> None:
         b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40_000 + b"\r\n\r\n",
         f"GET /s/{code}/?t={token} HTTP/1.1\r\nHost: {host}\r\nX-Real-IP: {FORWARDED}\r\n"
         f"X-Forwarded-For: {FORWARDED}\r\nConnection: close\r\n\r\n".encode(),
-        f"POST /s/{code}/join HTTP/1.1\r\nHost: {host}\r\nContent-Length: x{token}\r\n\r\n".encode(),
+        f"POST /s/{code}/join HTTP/1.1\r\nHost: {host}\r\n"
+        f"Content-Length: x{token}\r\n\r\n".encode(),
         f"POST /s/{code}/join HTTP/1.1\r\nHost: {host}\r\nContent-Length: 99999999999\r\n"
         "Expect: 100-continue\r\n\r\n".encode(),
     ):

@@ -207,5 +207,7 @@ def test_a_text_reaches_others_only_as_allowed(served, rule):
         b.close()
         projector.close()
         room.close()
-    votes = stored(db, "SELECT value FROM answers WHERE session_id = ? AND item = 'votes'", room.session.id)
+    votes = stored(
+        db, "SELECT value FROM answers WHERE session_id = ? AND item = 'votes'", room.session.id
+    )
     assert votes and need_key(SECRET) in votes[0][0]

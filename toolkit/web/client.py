@@ -35,9 +35,7 @@ class Participant:
     participant's address from the server's, or to spread many clients over loopback
     addresses as phones on a LAN are)."""
 
-    def __init__(
-        self, base: str, code: str, pseudonym: str = "Meetpunt", local: str | None = None
-    ):
+    def __init__(self, base: str, code: str, pseudonym: str = "Meetpunt", local: str | None = None):
         self.base, self.code, self.pseudonym = base.rstrip("/"), code, pseudonym
         self.local = local
         self.cookies: dict[str, str] = {}

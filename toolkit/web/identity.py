@@ -77,9 +77,7 @@ def clean_pseudonym(text) -> str | None:
     if not isinstance(text, str):
         return None
     normal = unicodedata.normalize("NFC", text)
-    kept = "".join(
-        c for c in normal if unicodedata.category(c) not in _DROPPED and c not in _BLANK
-    )
+    kept = "".join(c for c in normal if unicodedata.category(c) not in _DROPPED and c not in _BLANK)
     name = " ".join(kept.split())
     visible = sum(1 for c in name if unicodedata.category(c)[0] in "LNPS")
     if visible < 2 or len(name) > PSEUDONYM_LIMIT:
