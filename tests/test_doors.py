@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 from tests.support.servers import WorkshopServe, participant_server
-from tests.support.web import Visitor, raw_request, stored
+from tests.support.web import Visitor, read_response, stored
 from toolkit.exercises.loader import default_exercises
 from toolkit.i18n import t
 from toolkit.store import Store
@@ -217,25 +217,27 @@ def _raw_with_body(port: int, path: str, method: str) -> tuple[int, dict, bytes]
 
 
 def test_no_websocket_is_accepted(served):
-    """Does a websocket handshake to the kernel channels, Voila's query socket or a page
-    get the 404 page instead of ``101 Switching Protocols``?"""
+    """Does a websocket handshake to the kernel channels, Voila's query socket, the live
+    stream or a page get its plain answer (404, 403 without joining, the page) instead of
+    ``101 Switching Protocols``?"""
     server, session, _ = served
-    for path in (
-        "/api/kernels/0f6c3c4e-6b52-4f4e-9a59-1a8d7f1e2c3b/channels?session_id=x",
-        "/voila/query/0f6c3c4e",
-        "/api/events/subscribe",
-        f"/s/{session.code}/live?screen=",
-        "/",
+    for path, expected in (
+        ("/api/kernels/0f6c3c4e-6b52-4f4e-9a59-1a8d7f1e2c3b/channels?session_id=x", 404),
+        ("/voila/query/0f6c3c4e", 404),
+        ("/api/events/subscribe", 404),
+        (f"/s/{session.code}/live?screen=", 403),
+        ("/", 200),
     ):
         request = (
             f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\nUpgrade: websocket\r\n"
             "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
             f"Sec-WebSocket-Version: 13\r\nOrigin: http://127.0.0.1:{server.port}\r\n\r\n"
         ).encode()
-        answer = raw_request("127.0.0.1", server.port, request, timeout=10)
-        head = answer.split(b"\r\n", 1)[0]
-        assert b" 101 " not in head and b"Sec-WebSocket-Accept" not in answer, (path, head)
-        assert head.startswith(b"HTTP/1.1 "), (path, answer[:200])
+        with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+            sock.sendall(request)
+            status, headers, body = read_response(sock)
+        assert status == expected and "sec-websocket-accept" not in headers, (path, status)
+        assert "upgrade" not in headers.get("connection", "").lower(), (path, headers)
 
 
 # --- the pages' own files --------------------------------------------------------------------

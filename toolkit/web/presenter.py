@@ -45,8 +45,8 @@ def loopback_request(request) -> bool:
 
     Examples
     --------
-    >>> from tornado.httputil import HTTPServerRequest, HTTPHeaders
-    >>> ask = lambda **h: loopback_request(HTTPServerRequest(uri="/", headers=HTTPHeaders(h)))
+    >>> from types import SimpleNamespace
+    >>> ask = lambda **headers: loopback_request(SimpleNamespace(headers=headers))
     >>> ask(Host="127.0.0.1:8867"), ask(Host="localhost:8867"), ask(Host="evil.example:8867")
     (True, True, False)
     >>> ask(Host="127.0.0.1:8867", Origin="http://evil.example")
