@@ -372,3 +372,25 @@ def test_a_client_that_never_reads_its_stream_does_not_grow_the_server(tmp_path)
         finally:
             store.close()
     assert stored(db, "SELECT count(*) FROM participants") == [(151,)]
+
+
+def test_the_measurement_of_workshop_check_is_not_cut_short_by_the_caps(monkeypatch):
+    """`workshop check` measures a real participant server with many participants from
+    this one machine: does every one of them get its live stream (none refused by the
+    per-client cap of 16 streams, which would leave the measurement with 16 connected
+    participants and wait half a minute for the others)?"""
+    import toolkit.web.client as client
+    from toolkit.measure import measure_participant_server
+
+    ended = []
+    listen = client.Participant.listen
+
+    def recorded(self, *args, **kwargs):
+        task = listen(self, *args, **kwargs)
+        task.add_done_callback(lambda done: ended.append(done.result()))
+        return task
+
+    monkeypatch.setattr(client.Participant, "listen", recorded)
+    cost = measure_participant_server(participants=24, answers=1)
+    assert cost.participants == 24 and cost.answers == 24
+    assert len(ended) == 24 and 503 not in ended, ended  # each held until the server stopped
