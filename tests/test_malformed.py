@@ -535,6 +535,7 @@ def test_unknown_session_code_says_so(served):
     no session with that code (page and JSON), offer no join form, and store nothing?"""
     server, _, db = served
     wrong = t("w_code_wrong")
+    before = stored(db, "SELECT count(*) FROM participants")
     with Visitor(server.url, local="127.0.0.4") as visitor:
         for path in ("/s/ZZZZZZ/", "/s/zzzzzz/join", "/s/ZZZZZZ/e/behoeften", "/s/ABC123/map"):
             page = visitor.get(path)
@@ -551,8 +552,7 @@ def test_unknown_session_code_says_so(served):
             typed = visitor.get("/join", params={"code": code})
             _refused_as_page(typed, 404, wrong)
             assert "<b>NOPE" not in typed.text
-    before = stored(db, "SELECT count(*) FROM sessions")
-    assert stored(db, "SELECT count(*) FROM sessions") == before
+    assert stored(db, "SELECT count(*) FROM participants") == before
 
 
 class _KeptAlive:
