@@ -1164,7 +1164,7 @@ def test_read_only_sqlite_database_gives_store_unavailable(tmp_path):
 def test_every_write_raises_the_counter_of_its_scope(store):
     """Does each kind of write raise exactly the change counter of what it touched (the
     exercise, the map, the people, the room), so another process knows what to refresh?"""
-    from toolkit.store.store import MAP, PEOPLE, ROOM
+    from toolkit.store.store import MAP, MODERATION, PEOPLE, ROOM
 
     session = store.create_session("Tellers", exercises=["needs", "map"])
     other = store.create_session("Ander")
@@ -1190,6 +1190,7 @@ def test_every_write_raises_the_counter_of_its_scope(store):
     store.delete_answer(person, "map", "q2")
     after = store.versions([session.id])
     assert after[(session.id, "needs")] == 3 and after[(session.id, "map")] == 2
+    assert after[(session.id, MODERATION)] == 1  # what others may see changed once
     assert store.answers(session.id, exercise="needs")[0].approved is True
     assert store.answers(session.id, exercise="needs")[0].hidden is False
     store.purge(session.id)

@@ -50,13 +50,21 @@ async def _run_participants(base, code, n, answers, process, stop):
     from .web.client import Participant
 
     AsyncHTTPClient.configure(None, max_clients=n + 20)
-    people = [Participant(base, code, f"Meting {i}") for i in range(n)]
+    # Each participant as the client it stands for (the server trusts X-Real-IP here, as
+    # behind a proxy), so that the per-client caps see many phones, not this one machine.
+    people = [
+        Participant(base, code, f"Meting {i}", headers={"X-Real-IP": f"10.1.{i // 250}.{i % 250}"})
+        for i in range(n)
+    ]
     before = _cpu(process)
     for person in people:
         await person.join()
     streams = [p.listen("e/bestuurstafel") for p in people]
     deadline = time.monotonic() + 30
     while any(not p.events for p in people) and time.monotonic() < deadline:
+        if any(stream.done() for stream in streams):
+            refused = [s.result() for s in streams if s.done()]
+            raise RuntimeError(f"{len(refused)} live streams were refused ({refused[0]})")
         await asyncio.sleep(0.05)
     joined = _cpu(process)
     acks = []
@@ -91,7 +99,16 @@ def measure_participant_server(participants: int = 60, answers: int = 3) -> Part
         store.close()
         port = _free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "toolkit.web", "--port", str(port), "--db", url],
+            [
+                sys.executable,
+                "-m",
+                "toolkit.web",
+                "--port",
+                str(port),
+                "--db",
+                url,
+                "--behind-proxy",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "WORKSHOP_DATA": tmp},

@@ -37,6 +37,7 @@ __all__ = [
 # Change scopes besides exercise ids: the room's state, who joined, the map's additions.
 ROOM, PEOPLE, MAP = "~room", "~people", "~map"
 GONE = "~gone:"  # + exercise id: answers of it were removed (incremental readers reload)
+MODERATION = "~moderation"  # raised with every hide, show or approval of a text
 CHANGE_CHANNEL = "workshop_changes"  # PostgreSQL NOTIFY channel: payload "session_id:scope"
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -757,6 +758,7 @@ class Store:
             version = self._bump(conn, session_id, found.exercise if table is answers else MAP)
             written = {**values, "revision": version} if table is answers else values
             conn.execute(update(table).where(table.c.id == row_id).values(**written))
+            self._bump(conn, session_id, MODERATION)
 
         self._run_write(work)
 

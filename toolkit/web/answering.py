@@ -55,7 +55,9 @@ class AnswerPage(ExercisePage):
             return
         self.hub.poke()
         if not self.wants_json:
-            self.redirect(self.url(f"e/{exercise.id}?saved={question.id}#q-{question.id}"), 303)
+            self.redirect(
+                self.url(f"e/{exercise.id}?saved={question.id}#q-{question.id}"), status=303
+            )
             return
         await self.acknowledge(exercise, question)
 

@@ -6,24 +6,99 @@ import tornado.web
 
 from .answering import AnswerPage
 from .assets import STATIC, vis_dir
-from .base import Base, logged_path
+from .base import Base
 from .events import EventsPage
 from .live import Hub
+from .logs import access_log
 from .mapframe import MapFrame
 from .pages import CodePage, ExercisePage, FindPage, JoinPage, LeavePage, MapPage, ResumePage
 from .site import Site
 
-__all__ = ["make_app", "routes"]
+__all__ = ["make_app", "routes", "ParticipantApp", "TooLarge"]
 
 _CODE = r"(?P<code>[A-Za-z0-9]{1,12})"
 
 
 class NotFound(Base):
-    """Every other address: a short page, never a listing or a file."""
+    """Every other address, with any method: a short page, never a listing or a file. It
+    names no route (no 403 from the form check first) and echoes nothing of the address
+    asked for (its language links lead to the start page, its log line has no path)."""
+
+    routed = False
+
+    def check_xsrf_cookie(self) -> None:
+        """Nothing here takes a form: refuse with the 404 below, not a 403."""
 
     def prepare(self) -> None:
         self.lang = self.pick_lang()
         raise tornado.web.HTTPError(404)
+
+    def lang_url(self, lang: str) -> str:
+        return f"/?lang={lang}"
+
+
+@tornado.web.stream_request_body
+class TooLarge(Base):
+    """A request that announces a body over the limit: ``413`` with the short page (or
+    JSON), sent as soon as its headers are in, before any of the body is read.
+
+    Nothing of the body is kept: what a client that is already sending goes on to send is
+    read and dropped as it comes, for at most ``Limits.drop_seconds``, so that the answer
+    reaches it (closing at once, with its data unread, would reset the connection and a
+    browser could lose the answer). A client that waits for ``100 Continue`` sends nothing,
+    and its connection is closed straight after the answer.
+    """
+
+    dropping = False
+
+    def check_xsrf_cookie(self) -> None:
+        """Refused before its form is read, so there is no form to check."""
+
+    def prepare(self) -> None:
+        self.lang = self.pick_lang()
+        self._transforms = []  # no gzip: the answer must be complete at once
+        if "100-continue" not in self.request.headers.get("Expect", "").lower():
+            connection = self.request.connection
+            connection.set_max_body_size(int(self.request.headers["Content-Length"]))
+            connection.set_body_timeout(self.site.limits.drop_seconds)
+            self.dropping = True
+        raise tornado.web.HTTPError(413)
+
+    def finish(self, chunk=None):
+        """While the body is still coming, the answer is sent (with its length) but the
+        request does not end: it ends once the body is dropped."""
+        if not self.dropping:
+            return super().finish(chunk)
+        if chunk is not None:
+            data = chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+            self.set_header("Content-Length", len(data))
+            self.set_header("Connection", "close")
+            self.write(data)
+        return self.flush()
+
+    def data_received(self, chunk: bytes) -> None:
+        """Dropped."""
+
+    def _body_dropped(self, *args, **kwargs) -> None:
+        self.dropping = False
+        self.finish()
+
+    get = head = post = put = patch = delete = options = _body_dropped
+
+
+class ParticipantApp(tornado.web.Application):
+    """The participant app; a request whose ``Content-Length`` is over the body limit goes
+    to :class:`TooLarge` whatever its address, before anything of its body is read."""
+
+    def __init__(self, site: Site, *args, **kwargs):
+        self.site = site
+        super().__init__(*args, **kwargs)
+
+    def find_handler(self, request, **kwargs):
+        length = request.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > self.site.limits.max_body_bytes:
+            return self.get_handler_delegate(request, TooLarge, {"site": self.site})
+        return super().find_handler(request, **kwargs)
 
 
 class Health(tornado.web.RequestHandler):
@@ -43,6 +118,14 @@ class Static(tornado.web.StaticFileHandler):
 
     def get_cache_time(self, path, modified, mime_type) -> int:
         return self.CACHE_MAX_AGE if self.get_query_argument("v", None) else 0
+
+    def compute_etag(self) -> str | None:
+        """The file's hash, marked when the response will be gzip-compressed: two
+        encodings are two entities, so a cache never revalidates one with the other."""
+        tag = super().compute_etag()
+        if tag and "gzip" in self.request.headers.get("Accept-Encoding", ""):
+            return tag[:-1] + '-gz"'
+        return tag
 
 
 def routes(site: Site) -> list:
@@ -72,7 +155,8 @@ def routes(site: Site) -> list:
 def make_app(site: Site, *, debug: bool = False) -> tornado.web.Application:
     """The Tornado application of one participant server (its hub not started yet)."""
     site.hub = Hub(site)
-    return tornado.web.Application(
+    return ParticipantApp(
+        site,
         routes(site),
         default_handler_class=NotFound,
         default_handler_args={"site": site},
@@ -80,21 +164,5 @@ def make_app(site: Site, *, debug: bool = False) -> tornado.web.Application:
         xsrf_cookie_kwargs={"httponly": True, "samesite": "Lax"},
         compress_response=True,
         debug=debug,
-        log_function=_log_request,
-    )
-
-
-def _log_request(handler) -> None:
-    """Access log: status, method, path and time; never the query, the body, the client's
-    address or the session's join code."""
-    import logging
-
-    status = handler.get_status()
-    logging.getLogger("workshop.access").log(
-        logging.INFO if status < 400 else logging.WARNING,
-        "%d %s %s %.0fms",
-        status,
-        handler.request.method,
-        logged_path(handler.request.path),
-        1000.0 * handler.request.request_time(),
+        log_function=access_log,
     )

@@ -31,6 +31,7 @@ _MESSAGES = {
     400: "w_bad_request",
     403: "w_forbidden",
     404: "w_not_found",
+    410: "p_session_gone",
     413: "w_too_large",
     429: "w_too_many_tries",
     503: "w_full",
@@ -105,9 +106,21 @@ class Base(tornado.web.RequestHandler):
         )
         self.finish(html)
 
+    def raw_body_argument(self, name: str) -> str | None:
+        """A form field exactly as sent (UTF-8), or None when missing or not UTF-8."""
+        values = self.request.body_arguments.get(name)
+        try:
+            return values[0].decode("utf-8") if values else None
+        except UnicodeDecodeError:
+            return None
+
     def lang_url(self, lang: str) -> str:
         """This page's address in another language (other query values kept)."""
-        query = {k: v[-1].decode() for k, v in self.request.query_arguments.items() if k != "lang"}
+        query = {
+            k: v[-1].decode("utf-8", "replace")
+            for k, v in self.request.query_arguments.items()
+            if k != "lang"
+        }
         query["lang"] = lang
         return f"{self.request.path}?{urlencode(query)}"
 
@@ -116,13 +129,20 @@ class Base(tornado.web.RequestHandler):
         if not hasattr(self, "lang"):
             self.lang = "nl"
         exc = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(exc, StoreUnavailable):
+        if isinstance(exc, UnknownSession):
+            if not self.wants_json:  # the page to type the code again, saying why
+                code = self.path_kwargs.get("code", "").upper()
+                self.page("code.html", status=404, code=code, error=self.t("w_code_wrong"))
+                return
+            text = self.t("w_code_wrong")
+        elif isinstance(exc, StoreUnavailable):
             status_code = 503
             text = self.t("p_not_saved", reason=self.t("error_unavailable"))
         elif status_code in _MESSAGES:
             values = {}
             if status_code == 429:
                 values["seconds"] = getattr(exc, "seconds", 60)
+                self.set_header("Retry-After", str(values["seconds"]))
             if status_code == 400:
                 values["reason"] = http.HTTPStatus(400).phrase.lower()
             text = self.t(_MESSAGES[status_code], **values)
@@ -160,11 +180,14 @@ class Base(tornado.web.RequestHandler):
 class SessionPage(Base):
     """A route under ``/s/<code>/``: the session, and who is asking (from the cookie)."""
 
+    fresh = False  # True once self.session was read from the store for this request
+
     async def prepare(self) -> None:
         code = self.path_kwargs.get("code", "").upper()
         self.session = self.site.sessions.get(code)
         if self.session is None:
             self.session = await self.site.run(self.site.store.get_session, code)
+            self.fresh = self.session is not None
             if self.session is not None:
                 self.site.sessions.put(code, self.session)
         self.lang = self.pick_lang(self.session)
@@ -173,9 +196,21 @@ class SessionPage(Base):
             if wait:
                 raise TooManyTries(wait)
             self.site.wrong_codes.failed(self.client)
-            raise tornado.web.HTTPError(404)
+            raise UnknownSession()
         self.code = self.session.code
         self.person = await self.identify()
+
+    async def current_session(self):
+        """The session as it is now (the cached one may be two seconds old): what others'
+        texts a page may show, and whether an exercise is open, is decided on this."""
+        if not self.fresh:
+            session = await self.site.run(self.site.store.session_by_id, self.session.id)
+            if session is not None:
+                self.session, self.fresh = session, True
+                self.site.sessions.put(session.code, session)
+            else:
+                self.session = None
+        return self.session
 
     async def identify(self):
         """The participant whose token is in this session's cookie, or None."""
@@ -209,4 +244,11 @@ class TooManyTries(tornado.web.HTTPError):
         self.seconds = seconds
 
 
-__all__ += ["TooManyTries"]
+class UnknownSession(tornado.web.HTTPError):
+    """No session has the code in the address: 404, saying so."""
+
+    def __init__(self):
+        super().__init__(404)
+
+
+__all__ += ["TooManyTries", "UnknownSession"]

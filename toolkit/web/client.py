@@ -30,10 +30,22 @@ _XSRF = re.compile(r'name="_xsrf" value="([^"]+)"')
 
 
 class Participant:
-    """One participant of session ``code`` on the server at ``base`` (``http://host:port``)."""
+    """One participant of session ``code`` on the server at ``base`` (``http://host:port``);
+    ``local``: the address its connections start from (e.g. ``127.0.0.9``, to tell a
+    participant's address from the server's); ``headers``: sent with every request (e.g.
+    the ``X-Real-IP`` a reverse proxy would pass on, so that many participants from one
+    machine count as the many clients they stand for)."""
 
-    def __init__(self, base: str, code: str, pseudonym: str = "Meetpunt"):
+    def __init__(
+        self,
+        base: str,
+        code: str,
+        pseudonym: str = "Meetpunt",
+        local: str | None = None,
+        headers: dict | None = None,
+    ):
         self.base, self.code, self.pseudonym = base.rstrip("/"), code, pseudonym
+        self.local, self.extra = local, dict(headers or {})
         self.cookies: dict[str, str] = {}
         self.xsrf = ""
         self.events: list[tuple[float, str, dict]] = []
@@ -41,7 +53,7 @@ class Participant:
 
     def _headers(self, extra: dict | None = None) -> dict:
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        return {**({"Cookie": cookie} if cookie else {}), **(extra or {})}
+        return {**self.extra, **({"Cookie": cookie} if cookie else {}), **(extra or {})}
 
     def _keep(self, response) -> None:
         for header in response.headers.get_list("Set-Cookie"):
@@ -59,6 +71,7 @@ class Participant:
             headers=self._headers(headers),
             follow_redirects=False,
             request_timeout=kwargs.pop("timeout", 60),
+            network_interface=self.local,
             **kwargs,
         )
         response = await self.client.fetch(request, raise_error=False)
@@ -123,6 +136,7 @@ class Participant:
             headers=self._headers({"Accept": "text/event-stream"}),
             streaming_callback=chunk,
             request_timeout=timeout,
+            network_interface=self.local,
         )
 
         async def stream() -> int:

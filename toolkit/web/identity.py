@@ -39,6 +39,9 @@ _ANIMALS = (
 # Unicode categories left out of a pseudonym: controls, format characters (zero-width
 # characters, direction overrides and isolates), surrogates, private use, unassigned.
 _DROPPED = ("Cc", "Cf", "Cs", "Co", "Cn")
+# Letters and symbols that draw nothing: the Hangul fillers (default-ignorable code points
+# of category Lo) and the blank braille pattern, a favourite for names that look empty.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def suggest_pseudonym() -> str:
@@ -55,9 +58,10 @@ def suggest_pseudonym() -> str:
 def clean_pseudonym(text) -> str | None:
     """The pseudonym as it will be shown, or None when it is not usable.
 
-    Normalised to NFC; controls, zero-width characters and direction overrides removed;
-    runs of spaces made one; then it needs 2 to 40 characters of which at least two are
-    visible (not spaces or combining marks alone).
+    Normalised to NFC; controls, zero-width characters, direction overrides and
+    characters that draw nothing (Hangul fillers, the blank braille pattern) removed; runs
+    of spaces made one; then it needs 2 to 40 characters of which at least two are visible
+    (not spaces or combining marks alone).
 
     Examples
     --------
@@ -67,11 +71,13 @@ def clean_pseudonym(text) -> str | None:
     (True, True)
     >>> clean_pseudonym("\\u202eUil")
     'Uil'
+    >>> clean_pseudonym("\\u3164\\u3164") is None, clean_pseudonym("\\u2800x") is None
+    (True, True)
     """
     if not isinstance(text, str):
         return None
     normal = unicodedata.normalize("NFC", text)
-    kept = "".join(c for c in normal if unicodedata.category(c) not in _DROPPED)
+    kept = "".join(c for c in normal if unicodedata.category(c) not in _DROPPED and c not in _BLANK)
     name = " ".join(kept.split())
     visible = sum(1 for c in name if unicodedata.category(c)[0] in "LNPS")
     if visible < 2 or len(name) > PSEUDONYM_LIMIT:

@@ -73,16 +73,18 @@ class Connections:
     _open: dict = field(default_factory=lambda: defaultdict(int))
     _count: int = 0
 
-    def claim(self, key: str) -> bool:
+    def claim(self, key: str, per_client: bool = True) -> bool:
         """Take one place for ``key``; False when a cap is reached (nothing taken).
+        ``per_client=False``: only the total counts (all of them come through one proxy).
 
         Examples
         --------
         >>> c = Connections(per_client=1, total=5)
-        >>> c.claim("a"), c.claim("a"), c.claim("b")
-        (True, False, True)
+        >>> c.claim("a"), c.claim("a"), c.claim("b"), c.claim("b", per_client=False)
+        (True, False, True, True)
         """
-        if self._count >= self.total or self._open[key] >= self.per_client:
+        over_client = per_client and self._open[key] >= self.per_client
+        if self._count >= self.total or over_client:
             if not self._open[key]:
                 del self._open[key]
             return False
@@ -114,4 +116,5 @@ class Limits:
     max_streams_per_client: int = 16
     idle_timeout: float = 30.0  # seconds a connection may sit between requests
     body_timeout: float = 20.0
+    drop_seconds: float = 5.0  # how long the body of a refused (too large) request is dropped
     wrong_codes: int = 10  # per client per minute

@@ -70,8 +70,13 @@ class MapFrame(SessionPage):
     async def get(self, code: str) -> None:
         if self.person is None:
             raise tornado.web.HTTPError(403)
-        site, session = self.site, self.session
-        versions = await site.run(site.store.versions, [session.id])
+        site = self.site
+        versions = await site.run(site.store.versions, [self.session.id])
+        # The rules are read after the counters, so a document is never cached under
+        # counters newer than the rules it was drawn with.
+        session = await self.current_session()
+        if session is None:
+            raise tornado.web.HTTPError(410)
         key = (
             session.id,
             self.lang,

@@ -76,12 +76,13 @@ class JoinPage(SessionPage):
         )
 
     async def post(self, code: str) -> None:
-        """Join under the pseudonym given; the token goes into this session's cookie."""
-        name = clean_pseudonym(self.get_body_argument("pseudonym", ""))
+        """Join under the pseudonym given; the token goes into this session's cookie. The
+        field is read as sent (Tornado's own reading turns control characters into spaces)
+        so that :func:`clean_pseudonym` alone decides what is kept."""
+        typed = self.raw_body_argument("pseudonym")
+        name = clean_pseudonym(typed)
         if name is None:
-            self.join_page(
-                self.t("error_pseudonym"), self.get_body_argument("pseudonym", "")[:60], 400
-            )
+            self.join_page(self.t("error_pseudonym"), (typed or "")[:60], 400)
             return
         if self.session.purged:
             self.join_page(status=410)
@@ -190,7 +191,9 @@ class ExercisePage(JoinPage):
         """The exercise page; ``flash`` maps question ids to ``(kind, text)`` messages
         (the plain form's answer to a save), ``kept`` to values to show instead of the
         stored ones (a refused plain-form answer, so nothing typed is lost)."""
-        site, session = self.site, self.session
+        site, session = self.site, await self.current_session()
+        if session is None:
+            raise tornado.web.HTTPError(410)
         versions = await site.run(site.store.versions, [session.id])
         blocks = await site.run(site.results.get, session, exercise, self.lang, versions, 1.0)
         answers = await site.run(

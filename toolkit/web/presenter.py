@@ -6,6 +6,7 @@ shows only what participants may see: no moderation, no pseudonyms, no hidden te
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 import tornado.web
 from markupsafe import Markup
@@ -17,9 +18,10 @@ from .live import Hub, room_state
 from .render import Results
 from .site import Site
 
-__all__ = ["presenter_handlers", "PresenterPage", "PresenterEvents"]
+__all__ = ["presenter_handlers", "PresenterPage", "PresenterEvents", "loopback_request"]
 
 PREFIX = "/presenter"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 _site: Site | None = None
 
 
@@ -36,13 +38,42 @@ def _shared_site() -> Site:
     return _site
 
 
+def loopback_request(request) -> bool:
+    """True when a request names this machine's loopback server as its ``Host`` (and, if it
+    has one, its ``Origin``): a page elsewhere that points its own name at 127.0.0.1 (DNS
+    rebinding) sends its own name and is refused.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> ask = lambda **headers: loopback_request(SimpleNamespace(headers=headers))
+    >>> ask(Host="127.0.0.1:8867"), ask(Host="localhost:8867"), ask(Host="evil.example:8867")
+    (True, True, False)
+    >>> ask(Host="127.0.0.1:8867", Origin="http://evil.example")
+    False
+    """
+    host = request.headers.get("Host", "")
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if name.lower() not in LOOPBACK_NAMES:
+        return False
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc.lower() == host.lower()
+
+
 class PresenterBase(Base):
+    """The presenter's pages answer only to requests for this loopback server."""
+
     static_prefix = PREFIX + "/static"
 
     def initialize(self, code: str = ""):
         self.site = _shared_site()
         self.hub = self.site.hub
         self.code = code or self.site.session_code
+
+    def prepare(self) -> None:
+        if not loopback_request(self.request):
+            self.lang = "nl"
+            raise tornado.web.HTTPError(403)
 
     async def session(self):
         session = await self.site.run(self.site.store.get_session, self.code)
@@ -133,6 +164,10 @@ class PresenterMap(PresenterBase):
 
 
 class PresenterStatic(tornado.web.StaticFileHandler):
+    def prepare(self) -> None:
+        if not loopback_request(self.request):
+            raise tornado.web.HTTPError(403)
+
     def get_cache_time(self, path, modified, mime_type) -> int:
         return self.CACHE_MAX_AGE if self.get_query_argument("v", None) else 0
 

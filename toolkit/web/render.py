@@ -16,7 +16,7 @@ from ..questions.contribution import OWN_CONTRIBUTIONS
 from ..questions.free_text import new_item
 from ..results.aggregate import group_results
 from ..results.views import radar_html, stack
-from ..store.store import GONE, MAP, ROOM
+from ..store.store import GONE, MAP, MODERATION, ROOM
 
 __all__ = [
     "environment",
@@ -127,7 +127,8 @@ class Results:
 
     @staticmethod
     def version_of(session, exercise, versions: dict) -> tuple:
-        """The counters this exercise's result depends on (answers, room, map)."""
+        """The counters this exercise's result depends on (answers, room, map), then what
+        decides which texts others may see (the settings and the moderation counter)."""
         sid = session.id
         return (
             versions.get((sid, exercise.id), 0),
@@ -136,6 +137,7 @@ class Results:
             session.results_shown(exercise.id),
             session.free_text_visible,
             tuple(sorted((session.room.get("approval") or {}).items())),
+            versions.get((sid, MODERATION), 0),
         )
 
     def get(
@@ -153,8 +155,9 @@ class Results:
         With ``max_age``, blocks computed less than that many seconds ago are good enough
         even when the counters moved since: pages and acknowledgements use it, so that a
         room answering at full speed costs one aggregation per interval, not one per answer
-        (the live stream brings every page up to date within a poll). ``large``: drawn for
-        the projector (no own layer goes over it).
+        (the live stream brings every page up to date within a poll). Never across a change
+        of what others may see: a text hidden or no longer approved is gone at once.
+        ``large``: drawn for the projector (no own layer goes over it).
         """
         key = (session.id, exercise.id, lang, large)
         version = self.version_of(session, exercise, versions)
@@ -163,7 +166,7 @@ class Results:
             cached.version == version
             or (
                 time.monotonic() - cached.computed_at < max_age
-                and cached.version[3:] == version[3:]  # same visibility settings
+                and cached.version[3:] == version[3:]  # same settings, nothing moderated
             )
         ):
             return cached

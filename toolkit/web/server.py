@@ -8,13 +8,17 @@ import logging
 import signal
 import socket
 import sys
+import time
 
 import tornado.httpserver
+import tornado.iostream
 import tornado.netutil
 
 from .app import make_app
+from .base import CSP
 from .feed import listen_for_changes
 from .limits import Connections, Limits, client_key
+from .logs import private_logs
 from .site import Site
 
 __all__ = ["CappedHTTPServer", "run", "main", "FULL_PAGE"]
@@ -35,7 +39,9 @@ FULL_PAGE = (
 
 class CappedHTTPServer(tornado.httpserver.HTTPServer):
     """An HTTPServer that takes at most so many connections per client and in all; one
-    over a cap gets a short 'vol' (full) page and is closed before anything is read."""
+    over a cap gets a short 'vol' (full) page and is closed before anything is read.
+    Behind a reverse proxy every connection is the proxy's, so only the total is capped
+    here (the proxy caps its clients; live streams are still counted per client)."""
 
     def initialize(self, *args, limits: Limits | None = None, **kwargs) -> None:
         self.limits = limits or Limits()
@@ -45,13 +51,14 @@ class CappedHTTPServer(tornado.httpserver.HTTPServer):
 
     def handle_stream(self, stream, address) -> None:
         key = client_key(address[0] if isinstance(address, tuple) else str(address))
-        if not self.open.claim(key):
+        if not self.open.claim(key, per_client=not self.xheaders):
             head = (
                 "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html; charset=utf-8\r\n"
+                f"Content-Security-Policy: {CSP}\r\nX-Content-Type-Options: nosniff\r\n"
+                "Cache-Control: no-store\r\n"
                 f"Retry-After: 5\r\nConnection: close\r\nContent-Length: {len(FULL_PAGE)}\r\n\r\n"
             ).encode()
-            future = stream.write(head + FULL_PAGE)
-            future.add_done_callback(lambda _f: stream.close())
+            asyncio.ensure_future(_refuse(stream, head + FULL_PAGE))
             return
         self._keys[stream] = key
         super().handle_stream(stream, address)
@@ -61,6 +68,22 @@ class CappedHTTPServer(tornado.httpserver.HTTPServer):
         if key is not None:
             self.open.release(key)
         super().on_close(server_conn)
+
+
+async def _refuse(stream, answer: bytes, linger: float = 1.0) -> None:
+    """Send ``answer`` and close. The request it answers is read and dropped first, for a
+    second at most: closing with it unread would reset the connection, and the browser
+    could lose the page."""
+    ends = time.monotonic() + linger
+    try:
+        await stream.write(answer)
+        stream.socket.shutdown(socket.SHUT_WR)
+        while True:  # until the client closes or the second is over
+            await asyncio.wait_for(stream.read_bytes(65536, partial=True), ends - time.monotonic())
+    except (OSError, TimeoutError, tornado.iostream.StreamClosedError):
+        pass
+    finally:
+        stream.close()
 
 
 def http_server(app, limits: Limits, *, behind_proxy: bool = False) -> CappedHTTPServer:
@@ -131,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[%(name)s] %(levelname)s %(message)s")
+    private_logs()
     if args.workers > 1 and not args.fds and not args.reuse_port:
         from .workers import SUPPORTED, run_workers
 
