@@ -91,8 +91,9 @@ class DotVote(QuestionType):
 """
 
     def clean(self, question, value, check):
-        allowed = (
-            check.dot_options if check.dot_options is not None else {o.id for o in question.options}
+        allowed = next(
+            (keys for keys in (check.allowed, check.dot_options) if keys is not None),
+            {o.id for o in question.options},
         )
         if not isinstance(value, dict):
             raise AnswerError("error_type")
