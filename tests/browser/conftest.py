@@ -60,11 +60,13 @@ class Recorder:
 
 @pytest.fixture
 def open_page(browser, request):
-    """``open_page(width, height)`` -> (page, recorder); outside requests blocked."""
+    """``open_page(width, height, **context_options)`` -> (page, recorder); outside
+    requests blocked. Options go to ``browser.new_context`` (``java_script_enabled``,
+    ``device_scale_factor``, ...)."""
     contexts = []
 
-    def make(width=1280, height=900):
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def make(width=1280, height=900, **options):
+        context = browser.new_context(viewport={"width": width, "height": height}, **options)
         recorder = Recorder()
         context.route("**/*", recorder.route)
         page = context.new_page()
@@ -78,22 +80,29 @@ def open_page(browser, request):
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a whole-app screenshot under tests/_artifacts/ (for a human to look at).
+    """Save a whole-page screenshot under tests/_artifacts/ (for a human to look at).
 
-    Voila scrolls inside its own panel, so the viewport is stretched to the content first.
+    Voila scrolls inside its own panel, so there the viewport is stretched to the content
+    first (and put back after); other pages are taken whole as they scroll.
     """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    size = dict(page.viewport_size)
-    height = page.evaluate(
+    panel = page.evaluate(
         "() => { const c = document.getElementById('rendered_cells');"
-        " return c ? c.scrollHeight : document.body.scrollHeight; }"
+        " return c ? c.scrollHeight : 0; }"
     )
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 20)})
-    page.wait_for_timeout(300)
+    if not panel:
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    size = dict(page.viewport_size)
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], panel + 20)})
+    page.evaluate(_TWO_FRAMES)  # the new size laid out and painted
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
     return path
+
+
+_TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
 @pytest.fixture
