@@ -65,8 +65,11 @@ EXPECTED = {
     "ibp-bestuurstafel/jaarverslag": ["beleid-vastgesteld", "datalekken"],
 }
 LETTERS = ["", "R", "A", "C", "I"]
-CELLS = [f"{r}:{c}" for r in ("strategy", "structure", "operations") for c in
-         ("business", "information", "technology")]
+CELLS = [
+    f"{r}:{c}"
+    for r in ("strategy", "structure", "operations")
+    for c in ("business", "information", "technology")
+]
 
 
 @pytest.fixture
@@ -157,9 +160,7 @@ def answer_by_touch(page, recorder, base: str, code: str) -> None:
     expect(page.locator("[data-block=taken] .own-layer")).to_contain_text("Er is nog geen A")
     _tap_raci(page, 0, 0, "A")
     _tap_raci(page, 0, 2, "R")
-    expect(page.locator("[data-block=taken] .own-layer")).to_contain_text(
-        "Eén A en minstens één R"
-    )
+    expect(page.locator("[data-block=taken] .own-layer")).to_contain_text("Eén A en minstens één R")
     _tap_aim(page, 0, "strategy:business")
     _tap_aim(page, 3, "structure:information")
     _look(page, recorder, "participant-professionalisering-390", "professionalisering")
@@ -182,8 +183,11 @@ def answer_by_touch(page, recorder, base: str, code: str) -> None:
     page.goto(url("stakeholders"))
     grid = form(page, "belang-invloed")
     with saved(page, "belang-invloed"):
-        _drag(page, grid.locator(".chip[data-item=las-leverancier]"),
-              grid.locator(".cell[data-x='5'][data-y='4']"))
+        _drag(
+            page,
+            grid.locator(".chip[data-item=las-leverancier]"),
+            grid.locator(".cell[data-x='5'][data-y='4']"),
+        )
     expect(grid.locator(".cell[data-x='5'][data-y='4'] .chip")).to_have_attribute(
         "data-item", "las-leverancier"
     )
@@ -244,8 +248,10 @@ def check_answers_shown(page, base: str, code: str) -> None:
     url = lambda e: exercise_url(base, code, e)  # noqa: E731
 
     def checked(question: str, name: str) -> list[str]:
-        return form(page, question).locator(f"input[name='{name}']:checked").evaluate_all(
-            "inputs => inputs.map(i => i.value)"
+        return (
+            form(page, question)
+            .locator(f"input[name='{name}']:checked")
+            .evaluate_all("inputs => inputs.map(i => i.value)")
         )
 
     page.goto(url("bestuurstafel"))
@@ -266,8 +272,9 @@ def check_answers_shown(page, base: str, code: str) -> None:
     expect(votes.locator(".dots-left")).to_have_text("Nog 2 van 5 stippen")
     page.goto(url("stakeholders"))
     grid = form(page, "belang-invloed")
-    expect(grid.locator(".cell[data-x='5'][data-y='4'] .chip[data-item=las-leverancier]")
-           ).to_have_count(1)
+    expect(
+        grid.locator(".cell[data-x='5'][data-y='4'] .chip[data-item=las-leverancier]")
+    ).to_have_count(1)
     expect(grid.locator(".cell[data-x='2'][data-y='2'] .chip[data-item=gmr]")).to_have_count(1)
     expect(form(page, "aanvullen").locator(".own-texts li")).to_have_count(2)
     expect(form(page, "aanvullen").locator(".own-texts")).to_contain_text(ORGANISATION)
@@ -335,3 +342,266 @@ def test_participant_answers_everything_by_touch_and_finds_it_back(app, open_pag
     for where in (recorder, other_recorder):
         _only_own_host(where, server.url)
     assert page.evaluate("() => window.__x") is None
+
+
+# --- the keyboard alone ------------------------------------------------------------------
+def _tab_to(page, selector: str, back: bool = False, most: int = 400) -> None:
+    """Press Tab (or Shift+Tab) until the focused element matches ``selector``."""
+    key = "Shift+Tab" if back else "Tab"
+    for _ in range(most):
+        page.keyboard.press(key)
+        if page.evaluate("s => !!document.activeElement?.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} not reached with {key}")
+
+
+def _keys(page, question: str, *keys: str) -> None:
+    """Press ``keys`` on the focused control and wait for the answer to be saved."""
+    with saved(page, question):
+        for key in keys:
+            page.keyboard.press(key)
+
+
+def _next_exercise(page) -> None:
+    _tab_to(page, "nav.steps a.primary")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def answer_by_keyboard(page) -> None:
+    """Every exercise with Tab, Shift+Tab, Space, Enter, the arrow keys and typing."""
+
+    def radios(question: str, name: str, *keys: str) -> None:
+        _tab_to(page, f"form[data-q='{question}'] input[name='{name}']")
+        _keys(page, question, *keys)
+
+    # Exercise 1: Tab lands on a scale's first level, Space picks it, arrows move on.
+    for question in ("visie", "deskundigheid", "inhoud-toepassingen", "ict-infrastructuur"):
+        level = EXPECTED[f"bestuurstafel/{question}"]
+        radios(question, "v", "Space", *["ArrowDown"] * (level - 1))
+    _next_exercise(page)
+    # Exercise 2: the RACI segments and the nine cells are radio groups ('–' and
+    # 'Niet plaatsen' chosen at first; the arrows wrap around).
+    radios("taken", "r.visie-beleid.bestuur", "ArrowRight", "ArrowRight")  # – R A
+    radios("taken", "r.visie-beleid.informatiemanagement", "ArrowRight")
+    radios("negenvlak", "m.bestuurder", "ArrowRight")
+    radios("negenvlak", "m.informatiemanager", *["ArrowRight"] * 5)
+    _next_exercise(page)
+    # Exercise 3: type a need, add it; step dots with Space on the + and - buttons.
+    _tab_to(page, "form[data-q=needs] textarea")
+    page.keyboard.type(NEED)
+    _tab_to(page, "form[data-q=needs] button[name=add]")
+    _keys(page, "needs", "Enter")
+    expect(form(page, "needs").locator(".own-texts bdi")).to_have_text([NEED])
+    step = "form[data-q=votes] button[aria-label='Een stip {}: {}']"
+    _tab_to(page, step.format("meer", "Scholing voor informatiemanagers"))
+    _keys(page, "votes", "Space", "Space")
+    fora = "Hulp bij het toepassen van FORA in de praktijk"
+    _tab_to(page, step.format("meer", fora))
+    _keys(page, "votes", "Space", "Space")
+    _tab_to(page, step.format("minder", fora), back=True)
+    _keys(page, "votes", "Enter")
+    expect(form(page, "votes").locator(".dots-left")).to_have_text("Nog 2 van 5 stippen")
+    _next_exercise(page)
+    # Exercise 4: the grid's chips take the arrow keys (the first press puts a chip in
+    # the middle); then an organisation and a relation by typing and choosing.
+    _tab_to(page, ".chip[data-item=las-leverancier]")
+    _keys(page, "belang-invloed", "ArrowRight", "ArrowRight", "ArrowRight", "ArrowUp")
+    _tab_to(page, ".chip[data-item=gmr]")
+    _keys(page, "belang-invloed", "ArrowLeft", "ArrowLeft", "ArrowDown")
+    assert page.evaluate("document.activeElement.dataset.item") == "gmr"  # focus stays
+    _tab_to(page, "form[data-q=aanvullen] input[name=name]")
+    page.keyboard.type(ORGANISATION)
+    _tab_to(page, "form[data-q=aanvullen] input[name=sector][value=po]")
+    page.keyboard.press("Space")
+    _tab_to(page, "form[data-q=aanvullen] button[value=organisation]")
+    _keys(page, "aanvullen", "Enter")
+    expect(form(page, "aanvullen").locator(".own-texts")).to_contain_text(ORGANISATION)
+    _tab_to(page, "form[data-q=aanvullen] select[name=source]")
+    page.keyboard.type("Kennisnet")
+    _tab_to(page, "form[data-q=aanvullen] select[name=target]")
+    page.keyboard.type("SURF")
+    _tab_to(page, "form[data-q=aanvullen] button[value=relation]")
+    _keys(page, "aanvullen", "Space")
+    expect(form(page, "aanvullen").locator(".own-texts li")).to_have_count(2)
+    _next_exercise(page)
+    # Exercise 5: yes / no segments are radio groups too; then one of six options.
+    radios("stromen", "f.las-rod.has", "Space")
+    radios("stromen", "f.las-nummervoorziening.has", "Space")
+    radios("stromen", "f.las-nummervoorziening.agreement", "ArrowRight")  # yes -> no
+    radios("register", "v", "ArrowDown")  # privacy officer -> FG
+    _next_exercise(page)
+    # Exercise 6: scales, one option, a text, two ticks.
+    for question in ("go-01-strategie", "go-02-beleid", "or-01-rollen", "gb-02-datalekken"):
+        level = EXPECTED[f"ibp-bestuurstafel/{question}"]
+        radios(question, "v", "Space", *["ArrowDown"] * (level - 1))
+    radios("horizon-2030", "v", "ArrowDown", "ArrowDown")  # nu al -> voor 2027 -> voor 2030
+    _tab_to(page, "form[data-q=agenda] textarea")
+    page.keyboard.type(AGENDA)
+    _tab_to(page, "form[data-q=agenda] button[name=add]")
+    _keys(page, "agenda", "Enter")
+    for option in EXPECTED["ibp-bestuurstafel/jaarverslag"]:
+        _tab_to(page, f"form[data-q=jaarverslag] input[value='{option}']")
+        _keys(page, "jaarverslag", "Space")
+
+
+def test_keyboard_alone(app, open_page):
+    """Can a participant join, go from exercise to exercise and answer every one of them
+    with the keyboard alone (Tab, Space, Enter, the arrow keys, typing), the grid's chips
+    included, and is what the store keeps exactly what was meant?"""
+    server, session, db = app
+    page, recorder = open_page(1024, 800)
+    page.goto(f"{server.url}/s/{session.code}/")
+    _tab_to(page, "#pseudonym")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Toetsenbord")
+    _tab_to(page, "button[data-join]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Welkom, Toetsenbord")
+    _tab_to(page, "a.card-link[href$='/e/bestuurstafel']")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    answer_by_keyboard(page)
+    assert _as_stored(db, "Toetsenbord") == EXPECTED
+    kinds = [(kind, payload.get("name")) for _, kind, payload in stored_contributions(db)]
+    assert kinds == [("organisation", ORGANISATION), ("relation", None)]
+    _only_own_host(recorder, server.url)
+
+
+# --- without JavaScript: the plain forms -------------------------------------------------
+def _save(page, question: str) -> None:
+    with submitted(page, question):
+        form(page, question).get_by_role("button", name="Opslaan").click()
+
+
+def answer_with_plain_forms(page, base: str, code: str) -> None:
+    """Every exercise with the script off: choose, then the question's Save button; the
+    dot steppers and Add buttons post the form themselves."""
+    url = lambda e: exercise_url(base, code, e)  # noqa: E731
+
+    page.goto(url("bestuurstafel"))
+    # The hint is in a <noscript>; Chromium's emulation of a browser without scripts
+    # still parses it as text, so its source is checked rather than its rendering.
+    assert "Zonder JavaScript sla je elk antwoord op" in page.locator("noscript").inner_html()
+    for question in ("visie", "deskundigheid", "inhoud-toepassingen", "ict-infrastructuur"):
+        form(page, question).locator("label.choice").nth(
+            EXPECTED[f"bestuurstafel/{question}"] - 1
+        ).click()
+        _save(page, question)
+    screenshot(page, "nojs-bestuurstafel")
+
+    page.goto(url("professionalisering"))
+    taken = form(page, "taken")
+    taken.locator("label.segment:has(input[name='r.visie-beleid.bestuur'][value=A])").click()
+    taken.locator(
+        "label.segment:has(input[name='r.visie-beleid.informatiemanagement'][value=R])"
+    ).click()
+    _save(page, "taken")
+    expect(page.locator("[data-block=taken] .own-layer")).to_contain_text("Eén A en minstens")
+    nine = form(page, "negenvlak")
+    nine.locator(
+        "label.aim-cell:has(input[name='m.bestuurder'][value='strategy:business'])"
+    ).click()
+    nine.locator(
+        "label.aim-cell:has(input[name='m.informatiemanager'][value='structure:information'])"
+    ).click()
+    _save(page, "negenvlak")
+    screenshot(page, "nojs-professionalisering")
+
+    page.goto(url("behoeften"))
+    with submitted(page, "needs"):
+        form(page, "needs").locator("textarea").fill(NEED)
+        form(page, "needs").get_by_role("button", name="Toevoegen").click()
+    expect(form(page, "needs").locator(".own-texts bdi")).to_have_text([NEED])
+    for label, sign in [
+        ("Scholing voor informatiemanagers", "meer"),
+        ("Scholing voor informatiemanagers", "meer"),
+        ("Hulp bij het toepassen van FORA in de praktijk", "meer"),
+        ("Hulp bij het toepassen van FORA in de praktijk", "meer"),
+        ("Hulp bij het toepassen van FORA in de praktijk", "minder"),
+    ]:
+        with submitted(page, "votes"):
+            form(page, "votes").get_by_role("button", name=f"Een stip {sign}: {label}").click()
+    expect(form(page, "votes").locator(".dots-left")).to_have_text("Nog 2 van 5 stippen")
+    screenshot(page, "nojs-behoeften")
+
+    page.goto(url("stakeholders"))
+    grid = form(page, "belang-invloed")
+    expect(grid.locator("[data-board]")).to_be_hidden()  # the board needs the script
+    for item, (x, y) in EXPECTED["stakeholders/belang-invloed"].items():
+        grid.locator(f"select[name='x.{item}']").select_option(str(x))
+        grid.locator(f"select[name='y.{item}']").select_option(str(y))
+    _save(page, "belang-invloed")
+    added = form(page, "aanvullen")
+    with submitted(page, "aanvullen"):
+        added.get_by_label("Naam").fill(ORGANISATION)
+        added.get_by_label("po", exact=True).check()
+        added.get_by_role("button", name="Toevoegen").first.click()
+    with submitted(page, "aanvullen"):
+        added.get_by_label("Van").select_option(label="Kennisnet")
+        added.get_by_label("Naar").select_option(label="SURF")
+        added.get_by_role("button", name="Toevoegen").last.click()
+    expect(added.locator(".own-texts li")).to_have_count(2)
+    screenshot(page, "nojs-stakeholders")
+
+    page.goto(url("informatiestromen"))
+    flows = form(page, "stromen")
+    for flow, part, value in [
+        ("las-rod", "has", "yes"),
+        ("las-nummervoorziening", "has", "yes"),
+        ("las-nummervoorziening", "agreement", "no"),
+    ]:
+        flows.locator(f"label.segment:has(input[name='f.{flow}.{part}'][value={value}])").click()
+    _save(page, "stromen")
+    expect(page.locator("[data-block=stromen] .own-layer")).to_contain_text(
+        "ECK iD aanvragen bij de Nummervoorziening"
+    )
+    form(page, "register").locator("label.choice", has_text="Functionaris").click()
+    _save(page, "register")
+    screenshot(page, "nojs-informatiestromen")
+
+    page.goto(url("ibp-bestuurstafel"))
+    for question in ("go-01-strategie", "go-02-beleid", "or-01-rollen", "gb-02-datalekken"):
+        form(page, question).locator("label.choice").nth(
+            EXPECTED[f"ibp-bestuurstafel/{question}"] - 1
+        ).click()
+        _save(page, question)
+    form(page, "horizon-2030").locator("label.choice:has(input[value='voor-2030'])").click()
+    _save(page, "horizon-2030")
+    with submitted(page, "agenda"):
+        form(page, "agenda").locator("textarea").fill(AGENDA)
+        form(page, "agenda").get_by_role("button", name="Toevoegen").click()
+    for option in EXPECTED["ibp-bestuurstafel/jaarverslag"]:
+        form(page, "jaarverslag").locator(f"label.choice:has(input[value='{option}'])").click()
+    _save(page, "jaarverslag")
+    screenshot(page, "nojs-ibp-bestuurstafel")
+
+
+def test_without_javascript(app, open_page):
+    """With JavaScript off, does every page still work as plain forms: join, every
+    exercise answered (Save buttons, the dot steppers and Add buttons as form posts, the
+    grid by its selects), the store holding exactly what was meant, the personal link
+    leading back? And do the same pages (the script kept away) pass axe on a phone without
+    sideways scrolling?"""
+    server, session, db = app
+    page, recorder = open_page(*PHONE, java_script_enabled=False)
+    name = join(page, server.url, session.code)
+    screenshot(page, "nojs-overview")
+    link = resume_link(page)
+    answer_with_plain_forms(page, server.url, session.code)
+    assert _as_stored(db, name) == EXPECTED
+    kinds = [(kind, payload.get("name")) for _, kind, payload in stored_contributions(db)]
+    assert kinds == [("organisation", ORGANISATION), ("relation", None)]
+    _only_own_host(recorder, server.url)
+
+    # The same pages as a browser without the script gets them, checked by axe (which
+    # needs JavaScript itself, so here the page's own script is refused instead).
+    plain, plain_recorder = open_page(*PHONE)
+    plain.route("**/static/participant.js*", lambda route: route.abort())
+    plain.goto(link)
+    assert urlparse(plain.url).path == f"/s/{session.code}/e/ibp-bestuurstafel"
+    expect(plain.locator("html")).not_to_have_class("js")
+    for where in ["", *[f"e/{e}" for e in EXERCISES]]:
+        plain.goto(f"{server.url}/s/{session.code}/{where}")
+        _look(plain, plain_recorder, None, f"no script: /{where}")

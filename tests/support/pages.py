@@ -113,7 +113,7 @@ def no_side_scroll(page, where: str = "") -> None:
           const over = [...document.querySelectorAll('body *')].filter(e => {
             const r = e.getBoundingClientRect();
             return r.width && r.right > width + 0.5 && !e.closest('.visually-hidden');
-          }).slice(0, 5).map(e => `${e.tagName}.${e.className} right=${e.getBoundingClientRect().right}`);
+          }).slice(0, 5).map(e => `${e.tagName}.${e.className} ${e.getBoundingClientRect().right}`);
           return {scroll: document.documentElement.scrollWidth, width, over};
         }"""
     )
