@@ -481,8 +481,9 @@ def answer_with_plain_forms(page, base: str, code: str) -> None:
     url = lambda e: exercise_url(base, code, e)  # noqa: E731
 
     page.goto(url("bestuurstafel"))
-    # The hint is in a <noscript>; Chromium's emulation of a browser without scripts
-    # still parses it as text, so its source is checked rather than its rendering.
+    # The hint is in a <noscript>: shown (see the screenshot), but Chromium's emulation of
+    # a browser without scripts keeps its content out of the page's text, so the hint is
+    # read from the element's source.
     assert "Zonder JavaScript sla je elk antwoord op" in page.locator("noscript").inner_html()
     for question in ("visie", "deskundigheid", "inhoud-toepassingen", "ict-infrastructuur"):
         form(page, question).locator("label.choice").nth(
@@ -605,3 +606,60 @@ def test_without_javascript(app, open_page):
     for where in ["", *[f"e/{e}" for e in EXERCISES]]:
         plain.goto(f"{server.url}/s/{session.code}/{where}")
         _look(plain, plain_recorder, None, f"no script: /{where}")
+
+
+# --- 200 % zoom ---------------------------------------------------------------------------
+def test_usable_at_200_percent_zoom(app, open_page):
+    """Is every page usable at 200 % zoom on a 390-px phone: nothing to scroll sideways,
+    and each kind of control still answerable by touch?
+
+    How the zoom is made: zooming a page to 200 % halves its CSS viewport, so a 390-px wide
+    window lays out at 195 CSS px and draws each CSS px with two device pixels (the way
+    WCAG 1.4.10 counts reflow: 1280 px at 400 % is 320 CSS px). Playwright cannot press
+    the browser's zoom keys, but a context of 195 x 422 CSS px with ``device_scale_factor=2``
+    is that same state: the same layout width for the media queries and the same pixels
+    on the screenshots (390 px wide)."""
+    server, session, db = app
+    page, recorder = open_page(195, 422, device_scale_factor=2)
+    page.goto(f"{server.url}/s/{session.code}/")
+    no_side_scroll(page, "join at 200 %")
+    name = join(page, server.url, session.code)
+    no_side_scroll(page, "overview at 200 %")
+    screenshot(page, "participant-overview-zoom200")
+    for exercise in EXERCISES:
+        page.goto(exercise_url(server.url, session.code, exercise))
+        no_side_scroll(page, f"{exercise} at 200 %")
+    page.goto(f"{server.url}/s/{session.code}/map")
+    no_side_scroll(page, "map at 200 %")
+
+    page.goto(exercise_url(server.url, session.code, "bestuurstafel"))
+    _tap_scale(page, "visie", 2)
+    page.goto(exercise_url(server.url, session.code, "professionalisering"))
+    _tap_raci(page, 0, 0, "A")
+    _tap_aim(page, 0, "strategy:business")
+    screenshot(page, "participant-professionalisering-zoom200")
+    page.goto(exercise_url(server.url, session.code, "behoeften"))
+    _add_text(page, "needs", NEED)
+    _dot(page, "Scholing voor informatiemanagers", "+")
+    page.goto(exercise_url(server.url, session.code, "stakeholders"))
+    grid = form(page, "belang-invloed")
+    grid.locator(".chip[data-item=gmr]").click()
+    with saved(page, "belang-invloed"):
+        grid.locator(".cell[data-x='2'][data-y='2']").click()
+    no_side_scroll(page, "stakeholders at 200 %, a chip placed")
+    screenshot(page, "participant-stakeholders-zoom200")
+    page.goto(exercise_url(server.url, session.code, "informatiestromen"))
+    with saved(page, "stromen"):
+        form(page, "stromen").locator(
+            "label.segment:has(input[name='f.las-rod.has'][value=yes])"
+        ).click()
+    assert _as_stored(db, name) == {
+        "bestuurstafel/visie": 2,
+        "professionalisering/taken": {"visie-beleid": {"bestuur": "A"}},
+        "professionalisering/negenvlak": {"bestuurder": "strategy:business"},
+        "behoeften/needs": {"text": NEED},
+        "behoeften/votes": {"training-im": 1},
+        "stakeholders/belang-invloed": {"gmr": [2, 2]},
+        "informatiestromen/stromen": {"las-rod": {"has": "yes"}},
+    }
+    _only_own_host(recorder, server.url)
