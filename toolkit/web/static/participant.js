@@ -324,6 +324,22 @@
   }
   setInterval(tick, 1000);
 
+  // The projector cannot scroll: when the results are taller than the room left for them,
+  // they are drawn smaller (down to half size) until the page fits the screen.
+  function fit() {
+    var box = main.dataset.presenter && $(".presenter-results");
+    if (!box) { return; }
+    box.style.zoom = "";
+    var page = doc.documentElement, need = box.offsetHeight;
+    if (page.scrollHeight <= window.innerHeight || !need) { return; }
+    var zoom = (window.innerHeight - (page.scrollHeight - need)) / need;
+    for (var i = 0; i < 8 && zoom > 0.5; i++, zoom *= 0.96) {
+      box.style.zoom = Math.max(0.5, zoom).toFixed(3);
+      if (page.scrollHeight <= window.innerHeight) { return; }
+    }
+  }
+  window.addEventListener("resize", fit);
+
   // --- live updates -------------------------------------------------------------------
   function listen() {
     if (!main.dataset.live || !window.EventSource) { return; }
@@ -337,6 +353,7 @@
       });
       var count = $("[data-responses]");
       if (count) { count.textContent = fill(data.n === 1 && count.dataset.one ? count.dataset.one : count.dataset.template, { n: data.n }); }
+      fit();
     });
     source.addEventListener("map", function () {
       var frame = $("[data-map]");
@@ -373,5 +390,6 @@
   try { applyRoom(JSON.parse(main.dataset.room || "{}")); } catch (e) { /* keep the page */ }
   showNet();
   flush();
+  fit();
   listen();
 }());
