@@ -325,17 +325,18 @@
   setInterval(tick, 1000);
 
   // The projector cannot scroll: when the results are taller than the room left for them,
-  // they are drawn smaller (down to half size) until the page fits the screen.
+  // they are drawn smaller (down to 40 %) until the page fits the screen.
   function fit() {
     var box = main.dataset.presenter && $(".presenter-results");
     if (!box) { return; }
     box.style.zoom = "";
-    var page = doc.documentElement, need = box.offsetHeight;
+    var page = doc.documentElement, need = box.offsetHeight, least = 0.4;
     if (page.scrollHeight <= window.innerHeight || !need) { return; }
-    var zoom = (window.innerHeight - (page.scrollHeight - need)) / need;
-    for (var i = 0; i < 8 && zoom > 0.5; i++, zoom *= 0.96) {
-      box.style.zoom = Math.max(0.5, zoom).toFixed(3);
-      if (page.scrollHeight <= window.innerHeight) { return; }
+    var zoom = Math.max(least, (window.innerHeight - (page.scrollHeight - need)) / need);
+    for (var i = 0; i < 8; i++) {
+      box.style.zoom = zoom.toFixed(3);
+      if (page.scrollHeight <= window.innerHeight || zoom <= least) { return; }
+      zoom = Math.max(least, zoom * 0.96);
     }
   }
   window.addEventListener("resize", fit);
