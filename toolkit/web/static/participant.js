@@ -71,17 +71,25 @@
     }).then(function (reply) {
       var sent = inflight[key];
       delete inflight[key];
-      if (reply.status >= 500 || reply.data === null) { throw new Error("server"); }
+      if (reply.status >= 500 || reply.data === null) {
+        var failure = new Error("server");
+        failure.reply = reply.data;  // e.g. the store is busy: a message, and try again
+        throw failure;
+      }
       online = true; retryDelay = 1000;
-      if (queue[key] && queue[key].body === sent) { delete queue[key]; writeQueue(queue); }
+      // A newer answer to the same question may be waiting: then the page keeps showing
+      // that one (it goes next), not what this reply was about.
+      var newer = queue[key] && queue[key].body !== sent ? queue[key].body : null;
+      if (queue[key] && !newer) { delete queue[key]; writeQueue(queue); }
       var form = formOf(key);
-      if (reply.data.ok) { accepted(form, reply.data, sent); } else { refused(form, reply.data); }
+      if (reply.data.ok) { accepted(form, reply.data, sent, newer); } else { refused(form, reply.data, newer); }
       showNet();
       if (queue[key]) { send(key); }
-    }).catch(function () {
+    }).catch(function (failure) {
       delete inflight[key];
-      online = false;
-      status(formOf(key), "pending", main.dataset.kept || "");
+      var message = failure && failure.reply && failure.reply.message;
+      online = !!message;  // the server answered (not saved): the connection is fine
+      status(formOf(key), message ? "error" : "pending", message || main.dataset.kept || "");
       showNet();
       retryLater();
     });
@@ -94,26 +102,42 @@
     retryDelay = Math.min(retryDelay * 2, 15000);
   }
 
-  function accepted(form, data, body) {
+  function accepted(form, data, body, newer) {
     if (!form) { return; }
-    status(form, "ok", data.message);
+    if (!newer) { status(form, "ok", data.message); }
     Object.keys(data.own || {}).forEach(function (block) {
       var layer = $('[data-block="' + block + '"] .own-layer');
       if (layer) { layer.innerHTML = data.own[block]; }
     });
-    if (data.form) {
-      $("fieldset.body", form).innerHTML = data.form;
-      enhance(form);
-    }
+    if (data.form) { redraw(form, data.form); }
     acked[form.dataset.q] = data.form ? serialize(form) : body;
     if (form.dataset.type === "dot_vote") { dotsLeft(form); }
   }
 
-  function refused(form, data) {
+  // The form drawn again by the server (its list of own items changed). What is being
+  // typed meanwhile stays, and so does the keyboard's place in the form.
+  function redraw(form, html) {
+    var body = $("fieldset.body", form), typed = {}, active = doc.activeElement;
+    var had = active && body.contains(active) ? [active.name, active.value] : null;
+    $$("textarea, input[name=name]", body).forEach(function (el) { if (el.value) { typed[el.name] = el.value; } });
+    body.innerHTML = html;
+    enhance(form);
+    Object.keys(typed).forEach(function (name) {
+      var el = $('[name="' + name + '"]', body);
+      if (el) { el.value = typed[name]; if (el.tagName === "TEXTAREA") { count(el); } }
+    });
+    if (!had) { return; }
+    var same = $$("[name]", body).filter(function (el) { return el.name === had[0] && el.value === had[1]; })[0];
+    var next = (form.dataset.type === "free_text" && $("textarea", body)) || same ||
+      $("textarea, input:not([type=hidden]), select, button", body);
+    if (next) { next.focus(); }
+  }
+
+  function refused(form, data, newer) {
     if (!form) { return; }
     status(form, "error", data.message);
     if (data.closed) { setOpen(false); }
-    restore(form, acked[form.dataset.q]);
+    restore(form, newer || acked[form.dataset.q]);
     if (form.dataset.type === "dot_vote") { dotsLeft(form); }
   }
 
@@ -162,8 +186,20 @@
     if (submitter && submitter.name === "add") {
       var text = $("textarea", form);
       if (text) { text.value = ""; count(text); }
+      renew(form);
     }
   });
+  // A new text or map addition carries a fresh id, so that one added before the reply to
+  // the last (offline, say) is another item, not a replacement of the one still queued.
+  function renew(form) {
+    $$('input[type=hidden][name="item"], input[type=hidden][name="uid"]', form).forEach(function (input) {
+      var at = input.value.lastIndexOf(":") + 1, size = input.value.length - at;
+      var bytes = new Uint8Array(Math.ceil(size / 2));
+      crypto.getRandomValues(bytes);
+      var hex = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      input.value = input.value.slice(0, at) + hex.slice(0, size);
+    });
+  }
   doc.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches("textarea[data-count]")) { count(event.target); }
   });
