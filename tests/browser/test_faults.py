@@ -320,11 +320,21 @@ def test_full_disk_says_not_saved_then_sends_the_queued_answer(tmp_path, small_d
 
 
 # --- 4. a flood of taps on a dot stepper (issue 12) -----------------------------------------
-TAPS = 10_000
+TAPS, REAL_TAPS = 10_000, 1_000
+# Taps from inside the page, one per task of its event loop: the replies of the server,
+# the timers and the drawing get their turns in between, as with real taps, only faster.
+TAP_ON = """async ([start, end]) => {
+  const plus = [...document.querySelectorAll("form[data-q=votes] button[value$=':1']")];
+  const channel = new MessageChannel();
+  const turn = () => new Promise(resolve => { channel.port1.onmessage = resolve;
+                                               channel.port2.postMessage(0); });
+  for (let tap = start; tap < end; tap++) { plus[tap % plus.length].click(); await turn(); }
+}"""
 
 
 def test_ten_thousand_taps_on_a_dot_stepper(tmp_path, open_page):
-    """10,000 taps on the dots' '+' buttons as fast as the page takes them, then one '-':
+    """10,000 taps on the dots' '+' buttons as fast as the page takes them (the first
+    1,000 as pointer taps through the browser, the rest from inside the page), then one '-':
     is no stored answer ever over the budget (5 dots, at most 3 per option), and once the
     taps stop, does the page show the saved state, the same as the store (no drift
     between the page's count and the stored answer)?
@@ -349,9 +359,10 @@ def test_ten_thousand_taps_on_a_dot_stepper(tmp_path, open_page):
         votes.locator(".dots").scroll_into_view_if_needed()
         plus = [b.bounding_box() for b in votes.locator("button[value$=':1']").all()]
         assert len(plus) == 4 and all(box["y"] > 0 for box in plus)
-        for tap in range(TAPS):
+        for tap in range(REAL_TAPS):  # through the browser's input, as a finger does
             box = plus[tap % 4]
             page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.evaluate(TAP_ON, [REAL_TAPS, TAPS])  # the rest faster than any finger
         expect(votes.locator(".dots-left")).to_have_text("Nog 0 van 5 stippen")
         settled(page)  # the save of the fifth dot (the taps after it changed nothing)
         minus = votes.locator("button[value$=':-1']").first
