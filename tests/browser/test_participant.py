@@ -206,6 +206,7 @@ def answer_by_touch(page, recorder, base: str, code: str) -> None:
         added.get_by_label("po", exact=True).check()
         added.get_by_role("button", name="Toevoegen").first.click()
     expect(added.locator(".own-texts")).to_contain_text(ORGANISATION)
+    expect(added.get_by_label("Naam")).to_have_value("")  # ready for the next one
     with saved(page, "aanvullen"):
         added.get_by_label("Van").select_option(label="Kennisnet")
         added.get_by_label("Naar").select_option(label="SURF")

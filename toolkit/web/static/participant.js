@@ -183,9 +183,11 @@
     var submitter = event.submitter;
     if (submitter && submitter.name === "step") { step(form, submitter.value); return; }
     enqueue(form, submitter);
-    if (submitter && submitter.name === "add") {
-      var text = $("textarea", form);
-      if (text) { text.value = ""; count(text); }
+    if (submitter && submitter.name === "add") {  // what was added is sent: empty its fields
+      $$("textarea, input[name=name]", submitter.closest("fieldset") || form).forEach(function (field) {
+        field.value = "";
+        if (field.tagName === "TEXTAREA") { count(field); }
+      });
       renew(form);
     }
   });
