@@ -21,11 +21,21 @@ ARGS = [
     "--disable-dev-shm-usage",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "_artifacts"
+# expect() waits for its condition; on a laptop shared with other work (two cores, busy)
+# a page can take longer than Playwright's default five seconds to get there.
+EXPECT_TIMEOUT_MS = 20_000
 
 
 def is_loopback(url: str) -> bool:
     host = urlparse(url).hostname or ""
     return host.startswith("127.") or url.startswith(("data:", "blob:", "about:"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _expect_timeout():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")

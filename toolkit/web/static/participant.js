@@ -319,7 +319,11 @@
     var banner = $("[data-closed-banner]");
     if (banner) { banner.hidden = open; }
   }
-  function applyRoom(room) {
+  // ``live``: from the event stream. The state the page was drawn with may be a moment
+  // old (the server caches it briefly), so only the stream moves a following phone on
+  // (a page drawn just after a move sent the phone back where it came from); the drawn
+  // state only gives a new tab its starting point.
+  function applyRoom(room, live) {
     if (main.dataset.presenter) {
       if ((room.current || "") !== exercise) { location.reload(); return; }
       var big = $("[data-countdown]");
@@ -334,8 +338,8 @@
       if (tag) { tag.hidden = open; }
     });
     var seenKey = "workshop-current:" + code, seen = sessionStorage.getItem(seenKey);
-    sessionStorage.setItem(seenKey, room.current || "");
-    if (room.follow && room.current && room.current !== exercise && seen !== null && seen !== room.current) {
+    if (live || seen === null) { sessionStorage.setItem(seenKey, room.current || ""); }
+    if (live && room.follow && room.current && room.current !== exercise && seen !== null && seen !== room.current) {
       location.assign("/s/" + code + "/e/" + room.current);
       return;
     }
@@ -383,7 +387,7 @@
   function listen() {
     if (!main.dataset.live || !window.EventSource) { return; }
     var source = new EventSource(main.dataset.live);
-    source.addEventListener("room", function (event) { applyRoom(JSON.parse(event.data)); });
+    source.addEventListener("room", function (event) { applyRoom(JSON.parse(event.data), true); });
     source.addEventListener("results", function (event) {
       var data = JSON.parse(event.data);
       Object.keys(data.blocks).forEach(function (block) {
