@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import time
@@ -150,7 +151,9 @@ def test_kill9_during_a_burst_loses_no_acknowledged_answer(tmp_path, open_page):
     while four clients answer as fast as they can: is every acknowledged answer in the
     store and the file sound? After `workshop serve` starts again, does the same session
     continue and does a phone that answered while the server was gone send its answer
-    (its queue resends) so that the store has it?"""
+    (its queue resends) so that the store has it? And when only the supervisor is
+    killed, do its servers stop by themselves (else the next `workshop serve` could not
+    start on their ports)?"""
     data = tmp_path / "data"
     serve = WorkshopServe(data, host="127.0.0.2", args=("--expected", "6")).start()
     base = f"http://127.0.0.2:{serve.port}"
@@ -207,8 +210,21 @@ def test_kill9_during_a_burst_loses_no_acknowledged_answer(tmp_path, open_page):
         page.reload()
         expect(form(page, "deskundigheid").locator("input:checked")).to_have_attribute("value", "4")
         assert recorder.blocked == []
+
+        # Only the supervisor killed: its servers notice and stop (no orphan keeps a port).
+        servers = psutil.Process(again.process.pid).children(recursive=True)
+        assert servers
+        os.kill(again.process.pid, signal.SIGKILL)
+        again.process.wait(10)
+        _gone, alive = psutil.wait_procs(servers, timeout=30)
+        for process in alive:  # leave nothing behind, then fail
+            process.kill()
+        assert not alive, f"orphaned servers: {[p.cmdline() for p in alive]}"
+        log = (data / "logs" / "participant.log").read_text()
+        assert "the workshop supervisor has gone" in log
     finally:
-        again.stop()
+        if again.process.poll() is None:
+            again.stop()
 
 
 # --- 3. a locked database, a full disk --------------------------------------------------------

@@ -2,7 +2,8 @@
 names of map additions): script, markup, `javascript:` links, template syntax, very long
 strings, direction overrides, zero-width characters and Dutch diacritics. Looked at
 everywhere they are shown (one's own lists, another phone's group results, dot vote and
-map additions, the map, the presenter view): nothing may run, no element may come from a
+map additions, the map, the presenter view, the facilitator's dashboard with the authors'
+pseudonyms): nothing may run, no element may come from a
 text, templates stay literal, the texts read back unchanged, an unclosed override stays
 inside its own text, and no page asks another host for anything."""
 
@@ -35,7 +36,7 @@ from tests.support.pages import (
     rows,
     saved,
 )
-from tests.support.servers import VoilaServer, participant_server
+from tests.support.servers import WorkshopServe
 from toolkit.exercises.loader import default_exercises
 from toolkit.store import Store
 
@@ -176,17 +177,15 @@ def _check_map(page, names: list[str]) -> None:
 
 @pytest.fixture
 def workshop(tmp_path):
-    """A participant server and the presenter view beside it, open answers shown."""
-    with participant_server(tmp_path, f"{NOELLE} {SCRIPT}", EXERCISES) as (server, session, db):
-        store = Store.open(f"sqlite:///{db}")
+    """`workshop serve` (participants on 127.0.0.2; dashboard and presenter view on
+    127.0.0.1), with a hostile organiser and open answers shown to the group."""
+    data = tmp_path / "data"
+    args = ("--expected", "2", "--organiser", f"{NOELLE} {SCRIPT}")
+    with WorkshopServe(data, host="127.0.0.2", args=args) as serve:
+        store = Store.open(f"sqlite:///{data / 'workshop.db'}")
+        session = store.get_session(serve.code)
         store.update_session(session.id, free_text_visible=True)
-        env = {
-            "WORKSHOP_DB": f"sqlite:///{db}",
-            "WORKSHOP_JOIN_URL": f"{server.url}/s/{session.code}/",
-            "WORKSHOP_SESSION": session.code,
-        }
-        with VoilaServer({}, tmp_path, presenter=True, session=session.code, env=env) as voila:
-            yield server, session, db, store, f"{voila.url}/presenter"
+        yield serve, session, data / "workshop.db", store
         store.close()
 
 
@@ -194,8 +193,9 @@ def test_hostile_texts_stay_text_everywhere(workshop, open_page):
     """Are pseudonyms, open answers and map additions full of script, markup, templates,
     direction tricks and diacritics shown as exactly that text on every phone, the map and
     the presenter view, with nothing executed and nothing fetched from elsewhere?"""
-    server, session, db, store, presenter = workshop
-    base, code = server.url, session.code
+    serve, session, db, store = workshop
+    base, code = f"http://127.0.0.2:{serve.port}", session.code
+    presenter = f"{serve.dashboard_url}presenter"
 
     # The first participant: a far too long pseudonym refused, a hostile one taken.
     first, first_recorder = _join(open_page, base, code, FIRST, check_long=True)
@@ -281,6 +281,28 @@ def test_hostile_texts_stay_text_everywhere(workshop, open_page):
         inspect(screen, screen_recorder, f"presenter: {exercise}")
         screenshot(screen, f"hostile-presenter-{exercise}-1600")
 
+    # The facilitator's dashboard: the texts with their authors' pseudonyms, as text.
+    dashboard, dash_recorder = open_page(1400, 1000)
+    dashboard.goto(serve.dashboard_url)
+    dashboard.wait_for_selector(".workshop-dashboard", timeout=120_000)
+    for title, wanted in (
+        ("Welke ondersteuning heb je nodig?", NEEDS_FIRST + NEEDS_SECOND),
+        ("Wie doet ertoe voor jouw informatiemanagement?", ORGS_FIRST + ORGS_SECOND),
+    ):
+        dashboard.locator(".widget-toggle-button", has_text=title).click()
+        moderation = dashboard.locator(".workshop-moderate")
+        expect(moderation.first).to_be_visible()
+        expect(moderation).to_have_count(
+            len(wanted) + (len(RELATIONS_SECOND) if "ertoe" in title else 0)
+        )
+        shown = dashboard.locator(".workshop-dashboard").text_content()
+        for text in wanted + [FIRST, SECOND, NOELLE, COOP]:
+            assert text in shown, f"dashboard, {title}: {text!r} not shown as text"
+        inspect(dashboard, dash_recorder, f"dashboard: {title}")
+        if "ertoe" in title:  # an unclosed override stays inside its name: the author after it
+            _reads_left_to_right(dashboard, ".widget-html-content", f"— {SECOND[:4]}")
+    screenshot(dashboard, "hostile-dashboard-1400")
+
     # Stored exactly as typed (NFC text; direction and zero-width characters kept).
     people = {p for p, *_ in rows(db)}
     assert people == {FIRST, SECOND}
@@ -293,5 +315,6 @@ def test_hostile_texts_stay_text_everywhere(workshop, open_page):
         (first, first_recorder, "first"),
         (second, second_recorder, "second"),
         (screen, screen_recorder, "presenter"),
+        (dashboard, dash_recorder, "dashboard"),
     ):
         inspect(page, recorder, f"{where}: at the end")
