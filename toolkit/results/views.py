@@ -75,7 +75,9 @@ def radar_html(exercise, results: dict, ui: Ui, own: dict | None = None, layer="
             "values": [results[q.id]["mean"] for q in scales],
             "kind": "group",
         },
-    ][0 if ui.own else 1 :]  # no "you" in the legend where nobody's answer is laid over
+    ]
+    if not ui.own:  # no "you" in the legend where nobody's answer is laid over (projector)
+        series = series[1:]
     chart = charts.radar_svg(
         axes,
         series,
