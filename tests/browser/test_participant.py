@@ -302,6 +302,9 @@ def test_participant_answers_everything_by_touch_and_finds_it_back(app, open_pag
     page, recorder = open_page(*PHONE)
     page.goto(f"{server.url}/")
     _look(page, recorder, "participant-code-390", "code")
+    page.goto(f"{server.url}/s/NIETS1/")  # a code that does not exist: a short page
+    expect(page.locator("main")).to_contain_text("Deze pagina bestaat niet.")
+    _look(page, recorder, "participant-not-found-390", "not found")
     page.goto(f"{server.url}/s/{session.code}/")
     assert "Testorganisator" in page.inner_text("main")
     assert "IP-adres" in page.inner_text("main")  # says what is (not) kept
