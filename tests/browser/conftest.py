@@ -31,11 +31,21 @@ ARGS = [
     "--disable-dev-shm-usage",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "_artifacts"
+# expect() waits for its condition; on a laptop shared with other work (two cores, busy)
+# a page can take longer than Playwright's default five seconds to get there.
+EXPECT_TIMEOUT_MS = 20_000
 
 
 def is_loopback(url: str) -> bool:
     host = urlparse(url).hostname or ""
     return host.startswith("127.") or url.startswith(("data:", "blob:", "about:"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _expect_timeout():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
@@ -69,11 +79,13 @@ class Recorder:
 
 @pytest.fixture
 def open_page(browser, request):
-    """``open_page(width, height)`` -> (page, recorder); outside requests blocked."""
+    """``open_page(width, height, **context_options)`` -> (page, recorder); outside
+    requests blocked. Options go to ``browser.new_context`` (``java_script_enabled``,
+    ``device_scale_factor``, ...)."""
     contexts = []
 
-    def make(width=1280, height=900):
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def make(width=1280, height=900, **options):
+        context = browser.new_context(viewport={"width": width, "height": height}, **options)
         recorder = Recorder()
         context.route("**/*", recorder.route)
         page = context.new_page()
@@ -109,22 +121,29 @@ def axe():
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a whole-app screenshot under tests/_artifacts/ (for a human to look at).
+    """Save a whole-page screenshot under tests/_artifacts/ (for a human to look at).
 
-    Voila scrolls inside its own panel, so the viewport is stretched to the content first.
+    Voila scrolls inside its own panel, so there the viewport is stretched to the content
+    first (and put back after); other pages are taken whole as they scroll.
     """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    size = dict(page.viewport_size)
-    height = page.evaluate(
+    panel = page.evaluate(
         "() => { const c = document.getElementById('rendered_cells');"
-        " return c ? c.scrollHeight : document.body.scrollHeight; }"
+        " return c ? c.scrollHeight : 0; }"
     )
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 20)})
-    page.wait_for_timeout(300)
+    if not panel:
+        page.screenshot(path=str(path), full_page=True)
+        return path
+    size = dict(page.viewport_size)
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], panel + 20)})
+    page.evaluate(_TWO_FRAMES)  # the new size laid out and painted
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
     return path
+
+
+_TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import re
 import secrets
 from typing import Annotated, Literal
 
+from markupsafe import Markup
 from pydantic import Field
 
 from ..exercises.contributions import clean_organisation, clean_relation
@@ -56,9 +57,9 @@ class Contribution(QuestionType):
 <p><b>{{ ui.t('p_your_additions') }}</b></p>
 <ul class="own-texts">
   {% for c in own %}
-  <li><bdi>{{ x.describe(c) }}</bdi>
+  <li><span class="own-item">{{ x.describe_html(c) }}</span>
     <button type="submit" name="remove" value="{{ c.uid }}" class="button secondary small">
-      {{ ui.t('p_remove') }}</button></li>
+      {{ ui.t('p_remove') }}<span class="visually-hidden">: {{ x.describe(c)[:40] }}</span></button></li>
   {% endfor %}
 </ul>
 {% endif %}
@@ -125,6 +126,7 @@ class Contribution(QuestionType):
             ],
             "orgs": sorted(names.items(), key=lambda kv: kv[1].casefold()),
             "describe": lambda c: self.describe(c, names, ui),
+            "describe_html": lambda c: self.describe_html(c, names, ui),
         }
 
     def describe(self, contribution, names, ui) -> str:
@@ -134,6 +136,18 @@ class Contribution(QuestionType):
             return p.get("name", "")
         relation = ui.content.vocabulary.label("relation_types", p.get("relation", ""), ui.lang)
         return f"{names.get(p.get('source'), '?')} {relation} {names.get(p.get('target'), '?')}"
+
+    def describe_html(self, contribution, names, ui) -> Markup:
+        """The same as HTML, each name isolated (``<bdi>``): a direction override in one
+        name cannot turn the rest of the sentence around."""
+        p = contribution.payload
+        if contribution.kind == "organisation":
+            return Markup(f"<bdi>{ui.e(p.get('name', ''))}</bdi>")  # noqa: S704 - escaped
+        relation = ui.content.vocabulary.label("relation_types", p.get("relation", ""), ui.lang)
+        source, target = names.get(p.get("source"), "?"), names.get(p.get("target"), "?")
+        return Markup(  # noqa: S704 - built from escaped parts
+            f"<bdi>{ui.e(source)}</bdi> {ui.e(relation)} <bdi>{ui.e(target)}</bdi>"
+        )
 
     def change(self, question, form, check, content, names: dict) -> tuple:
         """What a posted form asks for: ``("add", uid, kind, payload)`` or

@@ -46,14 +46,14 @@ class Grid(QuestionType):
     <span class="board-y">{{ q.y_axis.label(ui.lang) }} →</span>
     <div class="board-cells">
     {% for y in [5, 4, 3, 2, 1] %}{% for xx in [1, 2, 3, 4, 5] %}
-      <button type="button" class="cell{% if xx > 3 and y > 3 %} hot{% endif %}"
+      <div class="cell{% if xx > 3 and y > 3 %} hot{% endif %}" role="group"
         data-x="{{ xx }}" data-y="{{ y }}"
-        aria-label="{{ q.x_axis.label(ui.lang) }} {{ xx }}, {{ q.y_axis.label(ui.lang) }} {{ y }}"></button>
+        aria-label="{{ q.x_axis.label(ui.lang) }} {{ xx }}, {{ q.y_axis.label(ui.lang) }} {{ y }}"></div>
     {% endfor %}{% endfor %}
     </div>
     <span class="board-x">{{ q.x_axis.label(ui.lang) }} →</span>
   </div>
-  <div class="tray" aria-label="{{ ui.t('w_grid_tray') }}">
+  <div class="tray" role="group" aria-label="{{ ui.t('w_grid_tray') }}">
   {% for id, label in x.placeable %}
     <button type="button" class="chip" data-item="{{ id }}" aria-pressed="false"
       title="{{ label }}"><b>{{ loop.index }}</b> <bdi>{{ label }}</bdi></button>

@@ -218,7 +218,8 @@ def radar_svg(
     if len(axes) < 3:
         raise ValueError("a radar chart needs at least 3 axes")
     fs = 15 if large else 13
-    lh, w, r, n = fs * 1.15, 400, 88, len(axes)
+    # Larger type needs more room beside the rings ("Deskundigheid" was cut off at 400).
+    lh, w, r, n = fs * 1.15, 460 if large else 400, 88, len(axes)
     labels = _radar_labels(axes, r, w, fs, lh)
     cx, cy = w / 2, 6 - min([-r] + [lab[4] for lab in labels])
     bottom = cy + max([r] + [lab[5] for lab in labels]) + 6

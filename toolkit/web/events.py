@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import tornado.iostream
 import tornado.web
 
 from ..i18n import LANGUAGES
@@ -29,7 +30,10 @@ async def open_stream(
         handler.set_header("Cache-Control", "no-store")
         handler.set_header("X-Accel-Buffering", "no")  # nginx: pass events on at once
         handler.write(b"retry: 2000\n\n")
-        await handler.flush()
+        try:
+            await handler.flush()
+        except tornado.iostream.StreamClosedError:
+            return  # the page went away before its stream began (a quick reload)
         stream = Stream(handler, session_id, screen, lang, presenter)
         handler.done = asyncio.get_running_loop().create_future()
         site.hub.add(stream)

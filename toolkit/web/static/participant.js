@@ -71,17 +71,25 @@
     }).then(function (reply) {
       var sent = inflight[key];
       delete inflight[key];
-      if (reply.status >= 500 || reply.data === null) { throw new Error("server"); }
+      if (reply.status >= 500 || reply.data === null) {
+        var failure = new Error("server");
+        failure.reply = reply.data;  // e.g. the store is busy: a message, and try again
+        throw failure;
+      }
       online = true; retryDelay = 1000;
-      if (queue[key] && queue[key].body === sent) { delete queue[key]; writeQueue(queue); }
+      // A newer answer to the same question may be waiting: then the page keeps showing
+      // that one (it goes next), not what this reply was about.
+      var newer = queue[key] && queue[key].body !== sent ? queue[key].body : null;
+      if (queue[key] && !newer) { delete queue[key]; writeQueue(queue); }
       var form = formOf(key);
-      if (reply.data.ok) { accepted(form, reply.data, sent); } else { refused(form, reply.data); }
+      if (reply.data.ok) { accepted(form, reply.data, sent, newer); } else { refused(form, reply.data, newer); }
       showNet();
       if (queue[key]) { send(key); }
-    }).catch(function () {
+    }).catch(function (failure) {
       delete inflight[key];
-      online = false;
-      status(formOf(key), "pending", main.dataset.kept || "");
+      var message = failure && failure.reply && failure.reply.message;
+      online = !!message;  // the server answered (not saved): the connection is fine
+      status(formOf(key), message ? "error" : "pending", message || main.dataset.kept || "");
       showNet();
       retryLater();
     });
@@ -94,9 +102,9 @@
     retryDelay = Math.min(retryDelay * 2, 15000);
   }
 
-  function accepted(form, data, body) {
+  function accepted(form, data, body, newer) {
     if (!form) { return; }
-    status(form, "ok", data.message);
+    if (!newer) { status(form, "ok", data.message); }
     Object.keys(data.own || {}).forEach(function (block) {
       var layer = $('[data-block="' + block + '"] .own-layer');
       if (layer) {
@@ -104,19 +112,35 @@
         layer.parentNode.classList.toggle("overlay", data.own[block].indexOf("<svg") === 0);
       }
     });
-    if (data.form) {
-      $("fieldset.body", form).innerHTML = data.form;
-      enhance(form);
-    }
+    if (data.form) { redraw(form, data.form); }
     acked[form.dataset.q] = data.form ? serialize(form) : body;
     if (form.dataset.type === "dot_vote") { dotsLeft(form); }
   }
 
-  function refused(form, data) {
+  // The form drawn again by the server (its list of own items changed). What is being
+  // typed meanwhile stays, and so does the keyboard's place in the form.
+  function redraw(form, html) {
+    var body = $("fieldset.body", form), typed = {}, active = doc.activeElement;
+    var had = active && body.contains(active) ? [active.name, active.value] : null;
+    $$("textarea, input[name=name]", body).forEach(function (el) { if (el.value) { typed[el.name] = el.value; } });
+    body.innerHTML = html;
+    enhance(form);
+    Object.keys(typed).forEach(function (name) {
+      var el = $('[name="' + name + '"]', body);
+      if (el) { el.value = typed[name]; if (el.tagName === "TEXTAREA") { count(el); } }
+    });
+    if (!had) { return; }
+    var same = $$("[name]", body).filter(function (el) { return el.name === had[0] && el.value === had[1]; })[0];
+    var next = (form.dataset.type === "free_text" && $("textarea", body)) || same ||
+      $("textarea, input:not([type=hidden]), select, button", body);
+    if (next) { next.focus(); }
+  }
+
+  function refused(form, data, newer) {
     if (!form) { return; }
     status(form, "error", data.message);
     if (data.closed) { setOpen(false); }
-    restore(form, acked[form.dataset.q]);
+    restore(form, newer || acked[form.dataset.q]);
     if (form.dataset.type === "dot_vote") { dotsLeft(form); }
   }
 
@@ -163,11 +187,25 @@
     if (submitter && submitter.name === "step") { step(form, submitter.value); return; }
     if (submitter && submitter.name === "move") { reorder(form, submitter.value); return; }
     enqueue(form, submitter);
-    if (submitter && submitter.name === "add") {
-      var text = $("textarea", form);
-      if (text) { text.value = ""; count(text); }
+    if (submitter && submitter.name === "add") {  // what was added is sent: empty its fields
+      $$("textarea, input[name=name]", submitter.closest("fieldset") || form).forEach(function (field) {
+        field.value = "";
+        if (field.tagName === "TEXTAREA") { count(field); }
+      });
+      renew(form);
     }
   });
+  // A new text or map addition carries a fresh id, so that one added before the reply to
+  // the last (offline, say) is another item, not a replacement of the one still queued.
+  function renew(form) {
+    $$('input[type=hidden][name="item"], input[type=hidden][name="uid"]', form).forEach(function (input) {
+      var at = input.value.lastIndexOf(":") + 1, size = input.value.length - at;
+      var bytes = new Uint8Array(Math.ceil(size / 2));
+      crypto.getRandomValues(bytes);
+      var hex = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      input.value = input.value.slice(0, at) + hex.slice(0, size);
+    });
+  }
   doc.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches("textarea[data-count]")) { count(event.target); }
   });
@@ -330,7 +368,11 @@
     var banner = $("[data-closed-banner]");
     if (banner) { banner.hidden = open; }
   }
-  function applyRoom(room) {
+  // ``live``: from the event stream. The state the page was drawn with may be a moment
+  // old (the server caches it briefly), so only the stream moves a following phone on
+  // (a page drawn just after a move sent the phone back where it came from); the drawn
+  // state only gives a new tab its starting point.
+  function applyRoom(room, live) {
     if (main.dataset.presenter) {
       if ((room.current || "") !== exercise || room.show_map !== (main.dataset.map === "1")) {
         location.reload(); return;
@@ -347,8 +389,8 @@
       if (tag) { tag.hidden = open; }
     });
     var seenKey = "workshop-current:" + code, seen = sessionStorage.getItem(seenKey);
-    sessionStorage.setItem(seenKey, room.current || "");
-    if (room.follow && room.current && room.current !== exercise && seen !== null && seen !== room.current) {
+    if (live || seen === null) { sessionStorage.setItem(seenKey, room.current || ""); }
+    if (live && room.follow && room.current && room.current !== exercise && seen !== null && seen !== room.current) {
       location.assign("/s/" + code + "/e/" + room.current);
       return;
     }
@@ -375,11 +417,28 @@
   }
   setInterval(tick, 1000);
 
+  // The projector cannot scroll: when the results are taller than the room left for them,
+  // they are drawn smaller (down to 40 %) until the page fits the screen.
+  function fit() {
+    var box = main.dataset.presenter && $(".presenter-results");
+    if (!box) { return; }
+    box.style.zoom = "";
+    var page = doc.documentElement, need = box.offsetHeight, least = 0.4;
+    if (page.scrollHeight <= window.innerHeight || !need) { return; }
+    var zoom = Math.max(least, (window.innerHeight - (page.scrollHeight - need)) / need);
+    for (var i = 0; i < 8; i++) {
+      box.style.zoom = zoom.toFixed(3);
+      if (page.scrollHeight <= window.innerHeight || zoom <= least) { return; }
+      zoom = Math.max(least, zoom * 0.96);
+    }
+  }
+  window.addEventListener("resize", fit);
+
   // --- live updates -------------------------------------------------------------------
   function listen() {
     if (!main.dataset.live || !window.EventSource) { return; }
     var source = new EventSource(main.dataset.live);
-    source.addEventListener("room", function (event) { applyRoom(JSON.parse(event.data)); });
+    source.addEventListener("room", function (event) { applyRoom(JSON.parse(event.data), true); });
     source.addEventListener("results", function (event) {
       var data = JSON.parse(event.data);
       Object.keys(data.blocks).forEach(function (block) {
@@ -388,6 +447,7 @@
       });
       var count = $("[data-responses]");
       if (count) { count.textContent = fill(data.n === 1 && count.dataset.one ? count.dataset.one : count.dataset.template, { n: data.n }); }
+      fit();
     });
     source.addEventListener("map", function () {
       var frame = $("[data-map]");
@@ -424,5 +484,6 @@
   try { applyRoom(JSON.parse(main.dataset.room || "{}")); } catch (e) { /* keep the page */ }
   showNet();
   flush();
+  fit();
   listen();
 }());
