@@ -1,24 +1,17 @@
 """axe-core in a real page: the serious and critical accessibility violations it finds.
 
-axe-core is an npm package, not part of the Python environment. Its ``axe.min.js`` is found
-at ``WORKSHOP_AXE`` (a path), else in ``tests/.deps/node_modules/axe-core/`` (the tests'
-own installer), else in ``/tmp/axe/node_modules/axe-core/`` (``npm install --prefix /tmp/axe
-axe-core@4``). Missing, the check fails: an accessibility test never passes by skipping.
+axe-core is an npm package, not part of the Python environment; ``tools/prerequisites``
+(run by ``make test``) installs it and ``tests.support.prerequisites`` finds it (or
+``WORKSHOP_AXE``). Missing, the check fails: an accessibility test never passes by skipping.
 """
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from pathlib import Path
 
 __all__ = ["axe_path", "check_accessibility", "describe"]
 
-ROOT = Path(__file__).resolve().parents[2]
-CANDIDATES = (
-    ROOT / "tests" / ".deps" / "node_modules" / "axe-core" / "axe.min.js",
-    Path("/tmp/axe/node_modules/axe-core/axe.min.js"),
-)
 SERIOUS = ("serious", "critical")
 
 _RUN = """async () => {
@@ -31,15 +24,10 @@ _RUN = """async () => {
 
 
 def axe_path() -> Path:
-    """Where ``axe.min.js`` is; AssertionError naming the ways to provide it."""
-    given = os.environ.get("WORKSHOP_AXE")
-    for path in ([Path(given)] if given else []) + list(CANDIDATES):
-        if path.is_file():
-            return path
-    raise AssertionError(
-        "axe-core not found: set WORKSHOP_AXE to axe.min.js, or run "
-        "`npm install --prefix /tmp/axe axe-core@4`"
-    )
+    """Where ``axe.min.js`` is (the one place the tests look it up: ``prerequisites``)."""
+    from .prerequisites import require
+
+    return require("axe-core")
 
 
 @cache
