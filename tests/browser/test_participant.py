@@ -36,9 +36,13 @@ EXERCISES = [e.id for e in default_exercises()]
 NEED = "Noëlle's coöperatie wil één overzicht van <b>alle</b> koppelingen"
 AGENDA = "IBP elk kwartaal op de agenda van het bestuur"
 ORGANISATION = "Regionaal netwerk Noord"
+QUESTION = "Wie betaalt de <i>koppeling</i> met het LAS?"
 
 # What the journey answers, as the store keeps it (free texts by their text only).
 EXPECTED = {
+    "de-zaal/woorden": {"words": ["Versnipperd", "in opbouw"]},
+    "de-zaal/ambities": ["professionalisering", "bestuurstafel", "behoeften"],
+    "de-zaal/vragen": {"text": QUESTION},
     "bestuurstafel/visie": 2,
     "bestuurstafel/deskundigheid": 3,
     "bestuurstafel/inhoud-toepassingen": 4,
@@ -149,6 +153,24 @@ def answer_by_touch(page, recorder, base: str, code: str) -> None:
     """Every exercise answered the way a phone user does: taps, a drag, steppers."""
     url = lambda e: exercise_url(base, code, e)  # noqa: E731
 
+    page.goto(url("de-zaal"))
+    words = form(page, "woorden")
+    with saved(page, "woorden"):
+        words.get_by_label("Woord of korte zin 1").fill("Versnipperd")
+        words.get_by_label("Woord of korte zin 2").fill("in opbouw")
+        words.get_by_label("Woord of korte zin 2").blur()
+    with saved(page, "ambities"):  # the second ambition one place up: it comes first
+        form(page, "ambities").get_by_role("button", name=re.compile("^Omhoog: Prof")).click()
+    assert form(page, "ambities").locator(".rank-row").evaluate_all(
+        "rows => rows.map(r => r.dataset.key)"
+    ) == EXPECTED["de-zaal/ambities"]
+    asked = form(page, "vragen")
+    with saved(page, "vragen"):
+        asked.locator("textarea").fill(QUESTION)
+        asked.get_by_role("button", name="Stel je vraag").click()
+    expect(asked.locator(".own-texts li bdi")).to_have_text([QUESTION])
+    _look(page, recorder, "participant-de-zaal-390", "de-zaal")
+
     page.goto(url("bestuurstafel"))
     for question in ("visie", "deskundigheid", "inhoud-toepassingen", "ict-infrastructuur"):
         _tap_scale(page, question, EXPECTED[f"bestuurstafel/{question}"])
@@ -255,6 +277,12 @@ def check_answers_shown(page, base: str, code: str) -> None:
             .evaluate_all("inputs => inputs.map(i => i.value)")
         )
 
+    page.goto(url("de-zaal"))
+    words = form(page, "woorden").locator("input[name=w]")
+    assert words.evaluate_all("i => i.map(w => w.value)") == ["Versnipperd", "in opbouw", ""]
+    order = form(page, "ambities").locator(".rank-row")
+    assert order.evaluate_all("rows => rows.map(r => r.dataset.key)") == EXPECTED["de-zaal/ambities"]
+    expect(form(page, "vragen").locator(".own-texts bdi")).to_have_text([QUESTION])
     page.goto(url("bestuurstafel"))
     for question in ("visie", "deskundigheid", "inhoud-toepassingen", "ict-infrastructuur"):
         assert checked(question, "v") == [str(EXPECTED[f"bestuurstafel/{question}"])]
@@ -302,8 +330,8 @@ def test_participant_answers_everything_by_touch_and_finds_it_back(app, open_pag
     page, recorder = open_page(*PHONE)
     page.goto(f"{server.url}/")
     _look(page, recorder, "participant-code-390", "code")
-    page.goto(f"{server.url}/s/NIETS1/")  # a code that does not exist: a short page
-    expect(page.locator("main")).to_contain_text("Deze pagina bestaat niet.")
+    page.goto(f"{server.url}/s/NIETS1/")  # a code that does not exist: the code page says so
+    expect(page.locator("main")).to_contain_text("Er is geen sessie met die code.")
     _look(page, recorder, "participant-not-found-390", "not found")
     page.goto(f"{server.url}/s/{session.code}/")
     assert "Testorganisator" in page.inner_text("main")
@@ -328,7 +356,7 @@ def test_participant_answers_everything_by_touch_and_finds_it_back(app, open_pag
     page.goto(f"{server.url}/s/{session.code}/")
     for card, progress in zip(
         page.locator("[data-exercise-card] small").all(),
-        ["4 van 4", "2 van 2", "2 van 2", "1 van 1", "2 van 2", "7 van 7"],
+        ["3 van 3", "4 van 4", "2 van 2", "2 van 2", "1 van 1", "2 van 2", "7 van 7"],
         strict=True,
     ):
         expect(card).to_contain_text(progress + " beantwoord")
@@ -379,6 +407,21 @@ def answer_by_keyboard(page) -> None:
         _tab_to(page, f"form[data-q='{question}'] input[name='{name}']")
         _keys(page, question, *keys)
 
+    # The room: words typed (leaving the field saves), an arrow button moves an
+    # ambition up, a question typed and asked.
+    _tab_to(page, "form[data-q=woorden] input[name=w]")
+    page.keyboard.type("Versnipperd")
+    page.keyboard.press("Tab")
+    page.keyboard.type("in opbouw")
+    _keys(page, "woorden", "Tab")
+    _tab_to(page, "form[data-q=ambities] button[value='professionalisering:-1']")
+    _keys(page, "ambities", "Enter")
+    _tab_to(page, "form[data-q=vragen] textarea")
+    page.keyboard.type(QUESTION)
+    _tab_to(page, "form[data-q=vragen] button[name=add]")
+    _keys(page, "vragen", "Enter")
+    expect(form(page, "vragen").locator(".own-texts bdi")).to_have_text([QUESTION])
+    _next_exercise(page)
     # Exercise 1: Tab lands on a scale's first level, Space picks it, arrows move on.
     for question in ("visie", "deskundigheid", "inhoud-toepassingen", "ict-infrastructuur"):
         level = EXPECTED[f"bestuurstafel/{question}"]
@@ -463,7 +506,7 @@ def test_keyboard_alone(app, open_page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Welkom, Toetsenbord")
-    _tab_to(page, "a.card-link[href$='/e/bestuurstafel']")
+    _tab_to(page, "a.card-link[href$='/e/de-zaal']")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     answer_by_keyboard(page)
@@ -483,6 +526,19 @@ def answer_with_plain_forms(page, base: str, code: str) -> None:
     """Every exercise with the script off: choose, then the question's Save button; the
     dot steppers and Add buttons post the form themselves."""
     url = lambda e: exercise_url(base, code, e)  # noqa: E731
+
+    page.goto(url("de-zaal"))
+    words = form(page, "woorden")
+    words.get_by_label("Woord of korte zin 1").fill("Versnipperd")
+    words.get_by_label("Woord of korte zin 2").fill("in opbouw")
+    _save(page, "woorden")
+    with submitted(page, "ambities"):  # each arrow posts the new order
+        form(page, "ambities").get_by_role("button", name=re.compile("^Omhoog: Prof")).click()
+    asked = form(page, "vragen")
+    asked.locator("textarea").fill(QUESTION)
+    with submitted(page, "vragen"):
+        asked.get_by_role("button", name="Stel je vraag").click()
+    expect(form(page, "vragen").locator(".own-texts li bdi")).to_have_text([QUESTION])
 
     page.goto(url("bestuurstafel"))
     # The hint is in a <noscript>: shown (see the screenshot), but Chromium's emulation of
