@@ -161,9 +161,12 @@ def answer_by_touch(page, recorder, base: str, code: str) -> None:
         words.get_by_label("Woord of korte zin 2").blur()
     with saved(page, "ambities"):  # the second ambition one place up: it comes first
         form(page, "ambities").get_by_role("button", name=re.compile("^Omhoog: Prof")).click()
-    assert form(page, "ambities").locator(".rank-row").evaluate_all(
-        "rows => rows.map(r => r.dataset.key)"
-    ) == EXPECTED["de-zaal/ambities"]
+    assert (
+        form(page, "ambities")
+        .locator(".rank-row")
+        .evaluate_all("rows => rows.map(r => r.dataset.key)")
+        == EXPECTED["de-zaal/ambities"]
+    )
     asked = form(page, "vragen")
     with saved(page, "vragen"):
         asked.locator("textarea").fill(QUESTION)
@@ -281,7 +284,9 @@ def check_answers_shown(page, base: str, code: str) -> None:
     words = form(page, "woorden").locator("input[name=w]")
     assert words.evaluate_all("i => i.map(w => w.value)") == ["Versnipperd", "in opbouw", ""]
     order = form(page, "ambities").locator(".rank-row")
-    assert order.evaluate_all("rows => rows.map(r => r.dataset.key)") == EXPECTED["de-zaal/ambities"]
+    assert (
+        order.evaluate_all("rows => rows.map(r => r.dataset.key)") == EXPECTED["de-zaal/ambities"]
+    )
     expect(form(page, "vragen").locator(".own-texts bdi")).to_have_text([QUESTION])
     page.goto(url("bestuurstafel"))
     for question in ("visie", "deskundigheid", "inhoud-toepassingen", "ict-infrastructuur"):
