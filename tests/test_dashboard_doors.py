@@ -30,7 +30,8 @@ import pytest
 import websocket
 
 from tests.support.servers import dashboard_server
-from tests.test_doors import EXERCISES, Wire, kernel_id
+from tests.support.wire import Wire, kernel_id
+from tests.test_doors import EXERCISES
 from toolkit.server.doors import REFUSED_TEXT
 from toolkit.server.limits import FULL_TEXT
 from toolkit.store import Store

@@ -16,8 +16,9 @@ import pytest
 
 from tests.browser.conftest import ARGS, CHROMIUM
 from tests.support.servers import dashboard_server, free_port
+from tests.support.wire import kernel_id
 from tests.test_dashboard_doors import _kernels, _until
-from tests.test_doors import EXERCISES, kernel_id
+from tests.test_doors import EXERCISES
 from toolkit.server.doors import REFUSED_TEXT
 from toolkit.store import Store
 
