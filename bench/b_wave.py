@@ -38,7 +38,10 @@ import json
 import os
 import random
 import resource
+import shutil
+import signal
 import sqlite3
+import subprocess
 import tempfile
 import threading
 import time
@@ -205,6 +208,35 @@ def _live_delays(people, first_rows) -> dict:
     }
 
 
+def _profiler(pid: int, name: str):
+    """With ``BENCH_PROFILE=<folder>`` (and ``py-spy`` on the path), sample the server
+    during the wave into ``<folder>/<name>.txt`` (collapsed stacks); otherwise None. A
+    profiled run's figures are not the benchmark's: py-spy takes CPU of its own."""
+    folder = os.environ.get("BENCH_PROFILE")
+    spy = shutil.which("py-spy")
+    if not folder or spy is None:
+        return None
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        [
+            spy,
+            "record",
+            "--pid",
+            str(pid),
+            "--rate",
+            "100",
+            "--format",
+            "raw",
+            "--threads",
+            "--gil",
+            "--output",
+            str(Path(folder) / f"{name}.txt"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def wave(n: int, spread: float, *, answers: int = 10, seed: int = 1) -> dict:
     from tests.support.servers import WebServer
     from toolkit.exercises.loader import default_exercises
@@ -225,11 +257,15 @@ def wave(n: int, spread: float, *, answers: int = 10, seed: int = 1) -> dict:
             time.sleep(1.0)
             sampler = Sampler(server.process.pid)
             base_rss = sampler.rss_mb()
+            profiler = _profiler(server.process.pid, f"wave_{n}")
             sampler.start()
             people, answered, end = asyncio.run(
                 _wave(server.url, session.code, questions, n, spread, answers, seed, sampler)
             )
             sampler.stop()
+            if profiler is not None:
+                profiler.send_signal(signal.SIGINT)
+                profiler.wait(60)
             threads = sampler.process.num_threads()
         own_after = resource.getrusage(resource.RUSAGE_SELF)
         load_after = os.getloadavg()

@@ -343,7 +343,9 @@ class Participant(ProtocolParticipant):
         step("screen")
         self.listen(f"e/{exercise}")
         waiter = asyncio.ensure_future(self.first_event.wait())
-        done, _ = await asyncio.wait({waiter, self.stream_task}, timeout=timeout, return_when="FIRST_COMPLETED")
+        done, _ = await asyncio.wait(
+            {waiter, self.stream_task}, timeout=timeout, return_when="FIRST_COMPLETED"
+        )
         if waiter not in done:
             waiter.cancel()
             raise RuntimeError(f"no live event (stream status {self.stream_status})")
@@ -351,7 +353,42 @@ class Participant(ProtocolParticipant):
         self.steps = steps
         return self.first_event_at - began
 
+    async def come_back(self, exercise: str, via_link: bool, timeout: float = 60.0) -> float:
+        """A later visit with a new page: the personal link (``/s/CODE/r?t=TOKEN``, as on
+        a new device; it leads back to the screen one was on) or the join address with the
+        cookie (the overview), then the exercise and its live stream; return the seconds
+        until its first event."""
+        self.close()
+        self.http = Connection(self.host, self.port, self.source)
+        self.first_event.clear()
+        self.first_event_at = None
+        began = time.perf_counter()
+        if via_link:
+            token = self.cookies.pop("wt")
+            landed = await self.fetch(f"/s/{self.code}/r?t={token}", timeout=timeout)
+            if landed.code != 303 or self.cookies.get("wt") != token:
+                raise RuntimeError(f"the personal link answered {landed.code}")
+        else:
+            landed = await self.fetch(f"/s/{self.code}/", timeout=timeout)
+            if landed.code != 200 or b'name="pseudonym"' in landed.body:
+                raise RuntimeError(f"the overview answered {landed.code} (or a join page)")
+        screen = await self.fetch(f"/s/{self.code}/e/{exercise}", timeout=timeout)
+        match = _XSRF.search(screen.body.decode("utf-8", "replace"))
+        if screen.code != 200 or not match:
+            raise RuntimeError(f"the exercise answered {screen.code}")
+        self.xsrf = match.group(1)
+        self.listen(f"e/{exercise}")
+        waiter = asyncio.ensure_future(self.first_event.wait())
+        done, _ = await asyncio.wait(
+            {waiter, self.stream_task}, timeout=timeout, return_when="FIRST_COMPLETED"
+        )
+        if waiter not in done:
+            waiter.cancel()
+            raise RuntimeError(f"no live event (stream status {self.stream_status})")
+        return self.first_event_at - began
+
     def close(self) -> None:
+        """Leave the page: its connections close (the cookies stay, as in a browser)."""
         self.http.close()
         if self.live is not None:
             self.live.close()
