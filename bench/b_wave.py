@@ -42,10 +42,13 @@ import shutil
 import signal
 import sqlite3
 import subprocess
+import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import psutil
 
@@ -237,7 +240,41 @@ def _profiler(pid: int, name: str):
     )
 
 
-def wave(n: int, spread: float, *, answers: int = 10, seed: int = 1) -> dict:
+@contextmanager
+def _floor_server(tmp: Path, code: str, db: str):
+    """``bench/baseline/floor.py`` on a free port (an object with ``url``, ``port`` and
+    ``process`` like the app's server)."""
+    from tests.support.servers import ROOT, free_port, wait_listening
+
+    port = free_port()
+    log = tmp / f"web-{port}.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bench.baseline.floor",
+            "--port",
+            str(port),
+            "--db",
+            db,
+            "--session",
+            code,
+        ],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        cwd=ROOT,
+    )
+    try:
+        wait_listening("127.0.0.1", port, process, log=log)
+        yield SimpleNamespace(url=f"http://127.0.0.1:{port}", port=port, process=process)
+    finally:
+        process.terminate()
+        process.wait(20)
+
+
+def wave(n: int, spread: float, *, answers: int = 10, seed: int = 1, floor=False) -> dict:
+    """One wave at the participant web app (or, with ``floor``, at the floor server)."""
     from tests.support.servers import WebServer
     from toolkit.exercises.loader import default_exercises
     from toolkit.store import Store
@@ -253,11 +290,12 @@ def wave(n: int, spread: float, *, answers: int = 10, seed: int = 1) -> dict:
         store.close()
         load_before = os.getloadavg()
         own_before = resource.getrusage(resource.RUSAGE_SELF)
-        with WebServer(tmp, session.code, db=f"sqlite:///{db}") as server:
+        serving = _floor_server if floor else WebServer
+        with serving(tmp, session.code, db=f"sqlite:///{db}") as server:
             time.sleep(1.0)
             sampler = Sampler(server.process.pid)
             base_rss = sampler.rss_mb()
-            profiler = _profiler(server.process.pid, f"wave_{n}")
+            profiler = _profiler(server.process.pid, f"wave_{n}{'_floor' if floor else ''}")
             sampler.start()
             people, answered, end = asyncio.run(
                 _wave(server.url, session.code, questions, n, spread, answers, seed, sampler)
@@ -328,11 +366,13 @@ def _print(key: str, r: dict) -> None:
 
 def run(quick: bool) -> dict:
     sizes = ((150, 30.0),) if quick else ((150, 30.0), (1000, 60.0))
-    figures = {"old_run": OLD_RUN}
+    figures = {"old_run": OLD_RUN, "floor": {}}
     for n, spread in sizes:
         key = f"wave_{n}"
         figures[key] = wave(n, spread)
         _print(key, figures[key])
+        figures["floor"][key] = wave(n, spread, floor=True)
+        _print(f"{key} floor", figures["floor"][key])
     w150 = figures["wave_150"]
     figures["ratio_cpu_150_vs_old"] = round(
         w150["server_cpu_seconds"] / OLD_RUN["server_cpu_seconds"], 3
