@@ -336,6 +336,7 @@ def wave(n: int, spread: float, *, answers: int = 10, seed: int = 1, floor=False
         "answer_rows_stored": sum(len(items) for items in values.values()),
         "answers_lost": _lost(people, values),
         "live": _live_delays(people, first_rows),
+        "results_events_per_page": summary(len(p.results) for p in people),
         "server_cpu_seconds": round(end["cpu"] - sampler.cpu_start, 2),
         "server_rss_mb_start": round(base_rss, 1),
         "server_rss_mb_end": round(end["rss_mb"], 1),
