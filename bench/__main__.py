@@ -15,8 +15,8 @@ from pathlib import Path
 
 from bench.common import load_all, machine, save, settle
 
-BENCHMARKS = ("store", "page", "map", "wave", "soak")
-QUICK = ("store", "page", "map", "wave")  # the soak takes 30 minutes: full only
+BENCHMARKS = ("store", "parts", "page", "map", "wave", "soak")
+QUICK = ("store", "parts", "page", "map", "wave")  # the soak takes 30 minutes: full only
 README = Path(__file__).resolve().parent / "README.md"
 START, END = "<!-- figures:start -->", "<!-- figures:end -->"
 
@@ -192,6 +192,29 @@ def _rows(results: dict) -> list[str]:
                 f"{_fmt(entry['drawn_s']['p50'])} s / "
                 f"{_fmt(entry['click_to_profile_s']['p50'] * 1000, 0)} ms | | |"
             )
+    parts = results.get("parts", {}).get("figures", {})
+    for key in ("room_150", "room_1000"):
+        part = parts.get(key)
+        if not part:
+            continue
+        answer = part["per_answer_ms"]
+        live = part["per_live_round_ms"]
+        base = part["baseline_ms"]
+        rows.append(
+            f"| CPU per answer's store calls, {part['participants']} in the room "
+            f"(session, own answers, write, counters) | "
+            f"{answer['Store.session_by_id']} + {answer['Store.answers (own)']} + "
+            f"{answer['Store.save_answer']} + {answer['Store.versions']} ms | "
+            f"{base['sqlite3: upsert one answer (one transaction)']} ms (bare upsert) | - |"
+        )
+        rows.append(
+            f"| CPU per live round's results, {part['participants']} in the room "
+            f"({part['answer_rows']} answers: read / aggregate / radar) | "
+            f"{live['Results._compute (all of it)']} ms ("
+            f"{live['  Store.answers (whole exercise)']} / {live['  group_results']} / "
+            f"{live['  group layer HTML (radar)']}) | "
+            f"{base['sqlite3: read the exercise' + chr(39) + 's rows']} ms (bare read) | - |"
+        )
     store = results.get("store", {}).get("figures", {})
     rounds = {k: v for k, v in store.items() if isinstance(v, dict)}
     for key in sorted(rounds, key=lambda k: (k.split("_")[0], rounds[k].get("writers", 0), k)):

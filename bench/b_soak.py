@@ -48,6 +48,7 @@ class Record:
         self.acks: list[float] = []
         self.returns: list[float] = []
         self.latest: dict[str, int] = {}
+        self.pending: dict[str, int] = {}  # sent, not acknowledged (may be stored instead)
 
 
 async def _participant(i, base, code, questions, end, record: Record) -> Participant:
@@ -67,11 +68,13 @@ async def _participant(i, base, code, questions, end, record: Record) -> Partici
                 await asyncio.sleep(rng.uniform(*THINK))
                 question = rng.choice(questions)
                 value = rng.randint(1, 5)
+                record.pending[question] = value
                 took, reply = await person.answer(EXERCISE, question, {"v": str(value)})
                 if not reply.get("ok"):
                     raise RuntimeError(f"answer refused: {reply.get('message')}")
                 record.acks.append(took)
                 record.latest[question] = value
+                del record.pending[question]
             stay = rng.uniform(*STAY)
             await asyncio.wait({person.stream_task}, timeout=stay)
             if person.stream_task.done():
@@ -159,7 +162,8 @@ def run(quick: bool) -> dict:
         1
         for person, record in zip(people, records)
         for item, value in record.latest.items()
-        if stored.get(person.pseudonym, {}).get(item) != [value]
+        if stored.get(person.pseudonym, {}).get(item)
+        not in ([value], [record.pending.get(item, value)])
     )
     settled = [s for s in samples if s[0] >= min(300.0, minutes * 60 / 6)] or samples
     start, end = settled[0][1], settled[-1][1]

@@ -229,6 +229,7 @@ class Visit:
     acks: list = field(default_factory=list)  # seconds per acknowledged answer
     first_ack_at: float | None = None  # perf_counter time of the first acknowledgement
     latest: dict = field(default_factory=dict)  # question -> last acknowledged value
+    pending: dict = field(default_factory=dict)  # question -> value sent, not acknowledged
     sent: int = 0
     error: str = ""
     wire_bytes: int = 0
