@@ -35,13 +35,19 @@ class ParticipantCost:
     ack_ms_p50: float
     cpu_ms_per_answer_alone: float = 0.0  # the part that does not grow with the pages
     cpu_ms_per_answer_per_page: float = 0.0  # what each connected page adds to an answer
+    cpu_ms_per_answer_per_row: float = 0.0  # what each stored answer of the exercise adds
 
     def as_dict(self) -> dict:
         return asdict(self)
 
-    def answer_ms(self, pages: float) -> float:
-        """CPU milliseconds of one answer with ``pages`` pages connected."""
-        return self.cpu_ms_per_answer_alone + self.cpu_ms_per_answer_per_page * pages
+    def answer_ms(self, pages: float, rows: float = 0.0) -> float:
+        """CPU milliseconds of one answer with ``pages`` pages connected to its exercise
+        and ``rows`` answers stored for it (the group result is computed from them)."""
+        return (
+            self.cpu_ms_per_answer_alone
+            + self.cpu_ms_per_answer_per_page * pages
+            + self.cpu_ms_per_answer_per_row * rows
+        )
 
 
 def _free_port() -> int:
@@ -89,20 +95,69 @@ async def _answers(people, count: int, acks: list) -> None:
     await asyncio.sleep(0.3)  # the last live updates go out
 
 
-async def _run_participants(base, code, n, answers, process, stop):
+def _prefill(store, code: str, people: int) -> int:
+    """Give session ``code`` the answers of ``people`` more participants (four scale
+    answers each, in one transaction: a fixture, not a measurement); return the rows."""
+    import hashlib
+    import json
+    from datetime import UTC, datetime
+
+    from .store.schema import answers, participants
+
+    session = store.get_session(code)
+    now = datetime.now(UTC)
+    items = ("visie", "deskundigheid", "inhoud-toepassingen", "ict-infrastructuur")
+    with store.engine.begin() as conn:
+        for i in range(people):
+            token = hashlib.sha256(f"prefill-{code}-{i}".encode()).hexdigest()
+            person = conn.execute(
+                participants.insert().values(
+                    session_id=session.id,
+                    pseudonym=f"Eerder {i}",
+                    token_hash=token,
+                    created_at=now,
+                    last_seen_at=now,
+                )
+            ).inserted_primary_key[0]
+            conn.execute(
+                answers.insert(),
+                [
+                    dict(
+                        session_id=session.id,
+                        participant_id=person,
+                        exercise=EXERCISE,
+                        item=item,
+                        value=json.dumps(1 + (i + k) % 5),
+                        hidden=False,
+                        updated_at=now,
+                    )
+                    for k, item in enumerate(items)
+                ],
+            )
+    return people * len(items)
+
+
+def _people(base, code, first: int, count: int) -> list:
     from tornado.httpclient import AsyncHTTPClient
 
-    from .web.assets import asset_url
     from .web.client import Participant
 
-    assets = [asset_url(name) for name in ("participant.css", "results.css", "participant.js")]
     people = []
-    for i in range(n):
+    for i in range(first, first + count):
         person = Participant(base, code, f"Meting {i}")
         person.client = AsyncHTTPClient(
             force_instance=True, defaults={"network_interface": _source(i)}
         )
         people.append(person)
+    return people
+
+
+async def _run_participants(base, codes, n, answers, process, stop):
+    from .web.assets import asset_url
+
+    code, full = codes
+    assets = [asset_url(name) for name in ("participant.css", "results.css", "participant.js")]
+    people = _people(base, code, 0, n)
     few = max(2, n // 5)
     acks: list[float] = []
     cpu = [_cpu(process)]
@@ -115,6 +170,12 @@ async def _run_participants(base, code, n, answers, process, stop):
     await _answers(people, answers, acks)
     cpu.append(_cpu(process))
     info = process.memory_info()
+    others = _people(base, full, n, few)  # the same few, in a room with many answers
+    await _join(others, full, assets)
+    cpu.append(_cpu(process))
+    await _answers(others, answers, acks)
+    cpu.append(_cpu(process))
+    people += others
     streams = [p.listen_task for p in people if getattr(p, "listen_task", None)]
     stop()  # the streams end with the server
     if streams:
@@ -125,17 +186,23 @@ async def _run_participants(base, code, n, answers, process, stop):
         "join_cpu": joins,
         "answer_cpu_few": (cpu[2] - cpu[1]) / answers,
         "answer_cpu_all": (cpu[4] - cpu[3]) / answers,
+        "answer_cpu_full": (cpu[6] - cpu[5]) / answers,
         "rss": info.rss,
         "acks": sorted(acks),
     }
 
 
-def measure_participant_server(participants: int = 100, answers: int = 40) -> ParticipantCost:
+def measure_participant_server(
+    participants: int = 100, answers: int = 40, stored: int = 1000
+) -> ParticipantCost:
     """Start a participant server on a fresh store; let a fifth of ``participants`` join
     (join page and its files, join, the exercise page, its live stream) and send
     ``answers`` answers one after another, then the rest join and ``answers`` more are
-    sent; measure the server process (CPU seconds, RSS). The two rounds of answers give
-    the part of an answer's cost that grows with the connected pages (their live update).
+    sent; then as many as the first time join a second session that already holds the
+    answers of ``stored`` participants, and send ``answers`` more. Measured: the server
+    process's CPU seconds and RSS. The first two rounds of answers give the part of an
+    answer's cost that grows with the connected pages (their live update), the third the
+    part that grows with the answers stored (the group result is computed from them).
     Every participant connects from its own loopback address."""
     import psutil
 
@@ -145,7 +212,10 @@ def measure_participant_server(participants: int = 100, answers: int = 40) -> Pa
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/measure.db"
         store = Store.open(url)
-        code = store.create_session("meting", exercises=[e.id for e in default_exercises()]).code
+        ids = [e.id for e in default_exercises()]
+        code = store.create_session("meting", exercises=ids).code
+        full = store.create_session("meting, vol", exercises=ids).code
+        rows = _prefill(store, full, stored)
         store.close()
         port = _free_port()
         server = subprocess.Popen(
@@ -169,7 +239,9 @@ def measure_participant_server(participants: int = 100, answers: int = 40) -> Pa
             base_rss = process.memory_info().rss
             base = f"http://127.0.0.1:{port}"
             got = asyncio.run(
-                _run_participants(base, code, participants, answers, process, server.terminate)
+                _run_participants(
+                    base, (code, full), participants, answers, process, server.terminate
+                )
             )
         finally:
             server.terminate()
@@ -177,7 +249,9 @@ def measure_participant_server(participants: int = 100, answers: int = 40) -> Pa
     mb = 2**20
     few, acks = got["few"], got["acks"]
     per_page = max(0.0, (got["answer_cpu_all"] - got["answer_cpu_few"]) / (participants - few))
-    alone = max(0.0, got["answer_cpu_few"] - per_page * few)
+    own_rows = 2  # the first room's rows while it answered: at most two per participant
+    per_row = max(0.0, (got["answer_cpu_full"] - got["answer_cpu_few"]) / rows)
+    alone = max(0.0, got["answer_cpu_few"] - per_page * few - per_row * own_rows * few)
     return ParticipantCost(
         participants,
         len(acks),
@@ -189,6 +263,7 @@ def measure_participant_server(participants: int = 100, answers: int = 40) -> Pa
         round(1000 * acks[len(acks) // 2], 1) if acks else 0.0,
         round(1000 * alone, 3),
         round(1000 * per_page, 4),
+        round(1000 * per_row, 5),
     )
 
 
@@ -199,32 +274,38 @@ def wave_cpu(
     spread: float = 60.0,
     answers_each: int = 10,
     think: float = 1.5,
+    questions: int = 4,
 ) -> dict:
     """The CPU a wave needs: ``people`` arriving evenly over ``spread`` seconds, each
-    answering ``answers_each`` times ``think`` seconds apart and staying connected. Returns
-    the CPU seconds in all and the busiest second's share of one core (a participant server
-    process uses one core; above 1.0, requests queue).
+    answering ``answers_each`` times, ``think`` seconds apart, going through ``questions``
+    questions of one exercise in turn (so each stores at most that many rows), and staying
+    connected. Returns the CPU seconds in all and the busiest second's share of one core (a
+    participant server process uses one core; above 1.0, requests queue).
 
     Examples
     --------
-    >>> c = ParticipantCost(100, 80, 70.0, 80.0, 0.1, 10.0, 12.0, 20.0, 10.0, 0.02)
+    >>> c = ParticipantCost(100, 80, 70.0, 80.0, 0.1, 10.0, 12.0, 20.0, 10.0, 0.02, 0.001)
     >>> w = wave_cpu(c, 100)
     >>> w["cpu_seconds"], w["busiest_second_core_share"]
-    (12.3, 0.26)
+    (12.5, 0.27)
     """
-    seconds: dict[int, float] = {}
-    total = 0.0
+    events = []
     for i in range(people):
         arrived = spread * i / max(people, 1)
-        work = cost.cpu_ms_per_join / 1000
-        seconds[int(arrived)] = seconds.get(int(arrived), 0.0) + work
+        events.append((arrived, 0))
+        events += [(arrived + k * think, k) for k in range(1, answers_each + 1)]
+    events.sort()
+    seconds: dict[int, float] = {}
+    total, connected, rows = 0.0, 0, 0
+    for at, k in events:
+        if k == 0:
+            connected += 1
+            work = cost.cpu_ms_per_join / 1000
+        else:
+            rows += k <= questions
+            work = cost.answer_ms(connected, rows) / 1000
+        seconds[int(at)] = seconds.get(int(at), 0.0) + work
         total += work
-        for k in range(1, answers_each + 1):
-            at = arrived + k * think
-            connected = min(people, int(people * at / spread) + 1) if spread else people
-            work = cost.answer_ms(connected) / 1000
-            seconds[int(at)] = seconds.get(int(at), 0.0) + work
-            total += work
     return {
         "people": people,
         "cpu_seconds": round(total, 1),
@@ -251,10 +332,10 @@ def capacity(
 
     Examples
     --------
-    >>> c = capacity(ParticipantCost(100, 80, 70.0, 80.0, 0.1, 10.0, 12.0, 20.0, 10.0, 0.02),
-    ...              cores=2, available_mb=8000, expected=100)
+    >>> cost = ParticipantCost(100, 80, 70.0, 80.0, 0.1, 10.0, 12.0, 20.0, 10.0, 0.02, 0.001)
+    >>> c = capacity(cost, cores=2, available_mb=8000, expected=100)
     >>> c["by_memory"], c["wave"]["cpu_seconds"], c["by_cpu"]
-    (40000, 12.3, 258)
+    (40000, 12.5, 249)
     """
     import psutil
 

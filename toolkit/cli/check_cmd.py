@@ -49,8 +49,9 @@ def _check(args) -> int:
         f"participant server: {cost.base_rss_mb:.0f} MB, {cost.mb_per_participant * 1000:.0f} KB "
         f"more per connected participant; {cost.cpu_ms_per_join:.0f} ms CPU per join and "
         f"{cost.answer_ms(0):.0f} ms per answer, plus {cost.cpu_ms_per_answer_per_page:.2f} ms "
-        f"per connected page that gets its live update (answer acknowledged in "
-        f"{cost.ack_ms_p50:.0f} ms, median)"
+        f"per connected page that gets its live update and "
+        f"{1000 * cost.cpu_ms_per_answer_per_row:.0f} ms per 1,000 answers stored for the "
+        f"exercise (answer acknowledged in {cost.ack_ms_p50:.0f} ms, median)"
     )
     print(
         f"this machine: {fit['cores']} cores, {fit['available_mb']} MB available -> memory "
