@@ -101,7 +101,13 @@ def _measure(browser, url: str, selector: str, rounds: int, pause: float) -> dic
         visits.append(visit(browser, url, selector))
     out = {}
     for label in ("first", "repeat"):
-        for key in ("tti_s", "input_ready_s", "dom_content_loaded_s", "first_paint_s"):
+        for key in (
+            "tti_s",
+            "input_ready_s",
+            "dom_content_loaded_s",
+            "html_received_s",
+            "first_paint_s",
+        ):
             values = [v[label][key] for v in visits if v[label][key] is not None]
             out[f"{label}_{key}"] = summary(values)
         out[f"{label}_bytes"] = max(v[label]["bytes"] for v in visits)
