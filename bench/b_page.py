@@ -1,20 +1,28 @@
-"""Time to interactive and bytes on the wire of the participant app, against plain Voila.
+"""Time to interactive and bytes on the wire of the participant's join page, against
+plain Voila, in headless Chromium (Debian's).
 
-Headless Chromium (Debian's), a fresh browser context per visit (cold cache), then a repeat
-visit in the same context. Time to interactive: from navigation start until the first input
-of the app is on screen with its kernel connected (the join button; for the baseline, the
-slider), recorded in the page by a MutationObserver. Bytes: the encoded (on-the-wire) size
-of every HTTP response, from the DevTools protocol. Outside requests are blocked (plain
-Voila links Font Awesome from a CDN; offline that request fails fast here, by the browser's
-host resolver rules rather than request routing, which would switch the HTTP cache off).
+Each visit opens a fresh browser context (empty cache), navigates to the page, then visits
+it again in the same context (HTTP cache on: the repeat visit). Time to interactive: from
+navigation start until the page's first input accepts input, i.e. the later of (a) the
+input on screen and enabled (seen by a MutationObserver: it is in the document, has a
+layout box, is not disabled) and (b) ``DOMContentLoaded`` done (the stylesheets and the
+deferred script have run: the page is styled and enhanced). For the app that input is the
+join field (``#pseudonym``), for plain Voila the notebook's slider (which appears once its
+kernel is connected and the widget is drawn). Bytes: the encoded (on-the-wire) size of
+every HTTP response, headers included, from the DevTools protocol. Outside hosts do not
+resolve (host-resolver rules, not request routing: a routed context bypasses the HTTP
+cache, and the repeat visit would be measured as if nothing had been cached).
 
-Baseline: plain ``voila bench/baseline/baseline.ipynb`` (imports pandas, networkx, pyvis and
-shows one slider), cold and with ``--preheat_kernel``; the app: ``python -m toolkit.server``
-as ``workshop serve`` runs it, cold (no pool) and preheated.
+Baseline: plain ``voila bench/baseline/baseline.ipynb`` (one cell: imports pandas,
+networkx, pyvis and shows one slider) with ``--preheat_kernel`` (a pool of 2), with 6 s
+between visits so that a preheated kernel is always waiting; the app: the participant web
+app as ``workshop serve`` runs it (``python -m toolkit.server``, kind ``web``), at the join
+address of a session (``/s/CODE/``, the QR code's link). Both in the same run.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -22,32 +30,35 @@ import time
 from pathlib import Path
 
 from bench.common import summary
-from tests.browser.conftest import ARGS, CHROMIUM
-from tests.support.servers import VoilaServer, free_port, wait_listening
 
 __all__ = ["run", "visit"]
 
 BASELINE = Path(__file__).resolve().parent / "baseline" / "baseline.ipynb"
-# Outside hosts do not resolve (fail at once), loopback does. Not Playwright's request
-# routing: a routed context bypasses the HTTP cache, and the repeat visit would be measured
-# as if nothing had been cached.
 OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 WATCH = """
 (selector) => {
-  window.__tti = null;
+  window.__ready = null;
   const check = () => {
     const el = document.querySelector(selector);
-    if (el && el.offsetParent !== null && !el.disabled && window.__tti === null) {
-      window.__tti = performance.now();
+    if (el && el.offsetParent !== null && !el.disabled && window.__ready === null) {
+      window.__ready = performance.now();
     }
   };
   new MutationObserver(check).observe(document, {subtree: true, childList: true, attributes: true});
 }
 """
+TIMES = """
+() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const paint = performance.getEntriesByName('first-contentful-paint')[0];
+  return {ready: window.__ready, dcl: nav.domContentLoadedEventEnd,
+          response_end: nav.responseEnd, fcp: paint ? paint.startTime : null};
+}
+"""
 
 
-def visit(browser, url: str, selector: str, repeat: bool = True) -> dict:
-    """One cold visit (and a repeat visit): time to interactive and bytes on the wire."""
+def visit(browser, url: str, selector: str) -> dict:
+    """A first visit and a repeat visit: time to interactive and bytes on the wire."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -59,14 +70,23 @@ def visit(browser, url: str, selector: str, repeat: bool = True) -> dict:
     )
     page.add_init_script(f"({WATCH})({selector!r})")
     result = {}
-    for label in ("first", "repeat") if repeat else ("first",):
+    for label in ("first", "repeat"):
         sizes.clear()
         page.goto(url, wait_until="commit", timeout=120_000)
-        page.wait_for_function("() => window.__tti !== null", timeout=120_000, polling=50)
-        tti = page.evaluate("() => window.__tti") / 1000
+        page.wait_for_function(
+            "() => window.__ready !== null && document.readyState !== 'loading'"
+            " && performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd > 0",
+            timeout=120_000,
+            polling=20,
+        )
+        times = page.evaluate(TIMES)
         page.wait_for_load_state("networkidle", timeout=120_000)
         result[label] = {
-            "tti_s": round(tti, 3),
+            "tti_s": round(max(times["ready"], times["dcl"]) / 1000, 4),
+            "input_ready_s": round(times["ready"] / 1000, 4),
+            "dom_content_loaded_s": round(times["dcl"] / 1000, 4),
+            "html_received_s": round(times["response_end"] / 1000, 4),
+            "first_paint_s": round(times["fcp"] / 1000, 4) if times["fcp"] else None,
             "bytes": sum(sizes.values()),
             "requests": len(sizes),
         }
@@ -74,7 +94,30 @@ def visit(browser, url: str, selector: str, repeat: bool = True) -> dict:
     return result
 
 
-def _plain_voila(tmp: Path, preheat: bool):
+def _measure(browser, url: str, selector: str, rounds: int, pause: float) -> dict:
+    visits = []
+    for _ in range(rounds):
+        time.sleep(pause)
+        visits.append(visit(browser, url, selector))
+    out = {}
+    for label in ("first", "repeat"):
+        for key in (
+            "tti_s",
+            "input_ready_s",
+            "dom_content_loaded_s",
+            "html_received_s",
+            "first_paint_s",
+        ):
+            values = [v[label][key] for v in visits if v[label][key] is not None]
+            out[f"{label}_{key}"] = summary(values)
+        out[f"{label}_bytes"] = max(v[label]["bytes"] for v in visits)
+        out[f"{label}_requests"] = max(v[label]["requests"] for v in visits)
+    return out
+
+
+def _plain_voila(tmp: Path):
+    from tests.support.servers import free_port, wait_listening
+
     port = free_port()
     command = [
         sys.executable,
@@ -84,9 +127,9 @@ def _plain_voila(tmp: Path, preheat: bool):
         f"--port={port}",
         "--no-browser",
         "--Voila.ip=127.0.0.1",
+        "--preheat_kernel=True",
+        "--pool_size=2",
     ]
-    if preheat:
-        command += ["--preheat_kernel=True", "--pool_size=2"]
     log = (tmp / f"plain-{port}.log").open("wb")
     process = subprocess.Popen(
         command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -95,79 +138,49 @@ def _plain_voila(tmp: Path, preheat: bool):
     return process, f"http://127.0.0.1:{port}/"
 
 
-def _measure(browser, url: str, selector: str, rounds: int, preheated: bool) -> dict:
-    visits = []
-    for _ in range(rounds):
-        if preheated:
-            time.sleep(6)  # let the pool refill, as between arrivals at a calm moment
-        visits.append(visit(browser, url, selector))
-    first = [v["first"]["tti_s"] for v in visits]
-    repeat = [v["repeat"]["tti_s"] for v in visits]
-    return {
-        "tti_s": summary(first),
-        "repeat_tti_s": summary(repeat),
-        "first_bytes": visits[-1]["first"]["bytes"],
-        "first_requests": visits[-1]["first"]["requests"],
-        "repeat_bytes": visits[-1]["repeat"]["bytes"],
-        "repeat_requests": visits[-1]["repeat"]["requests"],
-    }
-
-
 def run(quick: bool) -> dict:
     from playwright.sync_api import sync_playwright
 
+    from tests.browser.conftest import ARGS, CHROMIUM
+    from tests.support.servers import WebServer
     from toolkit.store import Store
 
-    rounds = 3 if quick else 10
-    figures = {}
+    rounds = 5 if quick else 20
+    figures = {"rounds": rounds, "load_average_before": round(os.getloadavg()[0], 2)}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         tmp = Path(tmp)
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=[*ARGS, OFFLINE]
         )
-        for preheat in (False, True):
-            process, url = _plain_voila(tmp, preheat)
-            try:
-                if preheat:
-                    time.sleep(8)
-                key = "baseline_preheated" if preheat else "baseline_cold"
-                figures[key] = _measure(browser, url, ".widget-slider", rounds, preheat)
-            finally:
-                process.terminate()
-                process.wait(30)
-            print(
-                f"  page {key}: {figures[key]['tti_s']} first {figures[key]['first_bytes']} B",
-                flush=True,
+        process, url = _plain_voila(tmp)
+        try:
+            time.sleep(8)  # the pool fills
+            figures["baseline_voila_preheated"] = _measure(
+                browser, url, ".widget-slider", rounds, pause=6.0
             )
-        db = f"sqlite:///{tmp / 'bench.db'}"
-        code = Store.open(db).create_session("bench").code
-        for preheat in (False, True):
-            pools = {"participant.ipynb": 2} if preheat else {}
-            with VoilaServer(
-                {"/": "participant.ipynb"},
-                tmp,
-                pools=pools,
-                env={"WORKSHOP_DB": db, "WORKSHOP_DATA": str(tmp)},
-            ) as server:
-                if preheat:
-                    time.sleep(8)
-                key = "app_preheated" if preheat else "app_cold"
-                figures[key] = _measure(
-                    browser, f"{server.url}/?code={code}", ".workshop-join", rounds, preheat
-                )
-            print(
-                f"  page {key}: {figures[key]['tti_s']} first {figures[key]['first_bytes']} B",
-                flush=True,
+        finally:
+            process.terminate()
+            process.wait(30)
+        db = tmp / "page.db"
+        store = Store.open(f"sqlite:///{db}")
+        code = store.create_session("page", exercises=["bestuurstafel"]).code
+        store.close()
+        with WebServer(tmp, code, db=f"sqlite:///{db}") as server:
+            time.sleep(1.0)
+            figures["app_join_page"] = _measure(
+                browser, f"{server.url}/s/{code}/", "#pseudonym", rounds, pause=1.0
             )
         browser.close()
-    for mode in ("cold", "preheated"):
-        app, base = figures[f"app_{mode}"], figures[f"baseline_{mode}"]
-        figures[f"ratio_tti_{mode}"] = round(app["tti_s"]["p50"] / base["tti_s"]["p50"], 2)
-    for side in ("app", "baseline"):
-        figures[f"{side}_preheated_repeat_tti_s"] = figures[f"{side}_preheated"]["repeat_tti_s"][
-            "p50"
-        ]
-    figures["ratio_first_bytes"] = round(
-        figures["app_preheated"]["first_bytes"] / figures["baseline_preheated"]["first_bytes"], 2
-    )
+    figures["load_average_after"] = round(os.getloadavg()[0], 2)
+    app, base = figures["app_join_page"], figures["baseline_voila_preheated"]
+    figures["ratio_tti_p50"] = round(app["first_tti_s"]["p50"] / base["first_tti_s"]["p50"], 3)
+    figures["ratio_first_bytes"] = round(app["first_bytes"] / base["first_bytes"], 4)
+    for side in ("baseline_voila_preheated", "app_join_page"):
+        f = figures[side]
+        print(
+            f"  page {side}: tti p50 {f['first_tti_s']['p50']} s (repeat "
+            f"{f['repeat_tti_s']['p50']} s), first {f['first_bytes']} B in "
+            f"{f['first_requests']} requests, repeat {f['repeat_bytes']} B",
+            flush=True,
+        )
     return figures

@@ -1,11 +1,24 @@
-"""A light participant: speaks the page's HTTP + kernel websocket protocol like the browser's
-widget manager does, without rendering. Used for join waves of many participants.
+"""A light participant for waves of many: the participant pages' HTTP and live protocol
+(``toolkit.web.client`` documents it), over raw asyncio streams, without a browser.
 
-It loads the page (as the browser would, without the static scripts), connects to the
-kernel's websocket, asks for every widget's state (``request_states``), and is interactive
-when the join button's model has arrived. It then clicks (a ``custom`` click message),
-opens the first exercise and answers by sending ``update`` messages to the radio buttons,
-waiting each time for the app's "saved" status, exactly as a browser's widget views do.
+One participant holds one keep-alive HTTP/1.1 connection for its requests and one for its
+live stream, both from its own loopback address (``127.x.y.z``, as every phone in a room
+has its own address, so the server's per-client caps apply as they would there). No thread
+per connection: a thousand participants are a few thousand sockets on one event loop.
+
+A visit, as a browser with the page's script makes it:
+
+1. ``GET /s/CODE/`` (the join page), then its stylesheets and script (``/static/...``,
+   fetched once per participant, as a first visit does);
+2. ``POST /s/CODE/join`` (``_xsrf`` and ``pseudonym``) -> 303 and the ``wt`` cookie;
+3. ``GET`` the redirect's target (the exercise the facilitator has the room on);
+4. ``GET /s/CODE/live?screen=e/EXERCISE`` (``text/event-stream``), until its first event:
+   time to interactive is from step 1 to here;
+5. each answer: ``POST /s/CODE/e/EXERCISE/QUESTION`` with the form's fields, ``_xsrf`` and
+   ``Accept: application/json``; acknowledged by ``{"ok": true, ...}``.
+
+Requests ask for gzip as a browser does. Only what the benchmarks need of each event is
+kept (its arrival time, name and the ``n`` of a ``results`` event), never its HTML.
 """
 
 from __future__ import annotations
@@ -14,184 +27,371 @@ import asyncio
 import json
 import re
 import time
-import uuid
+import zlib
 from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
 
-import httpx
-import websockets
+from tornado.httputil import HTTPHeaders
 
-__all__ = ["Participant", "Outcome"]
+from toolkit.web.client import _XSRF
+from toolkit.web.client import Participant as ProtocolParticipant
 
-_CONFIG = re.compile(
-    r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*'
-    r"</script>",
-    re.S,
-)
+__all__ = ["Connection", "Response", "Participant", "EventParser", "source_address"]
+
+_ASSET = re.compile(r'(?:href|src)="(/static/[^"]+)"')
+_N = re.compile(rb'"n":(\d+)\}\s*$')
+
+
+def source_address(index: int) -> str:
+    """A loopback address of its own for participant ``index`` (127.1.0.1 onwards).
+
+    >>> source_address(0), source_address(254), source_address(70000)
+    ('127.1.0.1', '127.1.0.255', '127.2.17.113')
+    """
+    index += 1
+    return f"127.{1 + index // 65536}.{(index // 256) % 256}.{index % 256}"
 
 
 @dataclass
-class Outcome:
-    tti: float | None = None
-    sent: int = 0
-    acknowledged: int = 0
-    error: str = ""
-    answers: dict = field(default_factory=dict)
+class Response:
+    code: int
+    headers: HTTPHeaders
+    body: bytes = b""
+    wire_bytes: int = 0  # head and body as they came over the connection
 
 
-class Participant:
-    """One participant joining at ``base`` with session ``code``."""
+class Closed(ConnectionError):
+    """The connection ended before a whole response arrived."""
 
-    def __init__(self, base: str, code: str, answers: int = 10):
-        self.base, self.code, self.answers = base, code, answers
-        self.session = uuid.uuid4().hex
-        self.models: dict[str, dict] = {}
-        self.ws = None
-        self.outcome = Outcome()
-        self._changed = asyncio.Event()
 
-    # --- protocol -----------------------------------------------------------------------
-    def _message(self, msg_type: str, content: dict, metadata: dict | None = None) -> str:
-        header = {
-            "msg_id": uuid.uuid4().hex,
-            "username": "",
-            "session": self.session,
-            "msg_type": msg_type,
-            "version": "5.3",
-            "date": time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime()),
-        }
-        return json.dumps(
-            {
-                "header": header,
-                "parent_header": {},
-                "metadata": metadata or {},
-                "content": content,
-                "channel": "shell",
-                "buffers": [],
-            }
+class Connection:
+    """One keep-alive HTTP/1.1 connection to ``host:port`` from ``source``.
+
+    A connection idle for longer than ``idle_seconds`` (the server closes idle ones after
+    30 s) is replaced before the next request; a request that finds a reused connection
+    closed is sent once more on a new one, as browsers do.
+    """
+
+    def __init__(self, host: str, port: int, source: str | None = None, idle_seconds=25.0):
+        self.host, self.port, self.source = host, port, source
+        self.idle_seconds = idle_seconds
+        self.reader = self.writer = None
+        self.last_used = 0.0
+        self.opened = 0  # connections made (a figure: reconnects)
+
+    async def connect(self) -> None:
+        self.close()
+        local = (self.source, 0) if self.source else None
+        self.reader, self.writer = await asyncio.open_connection(
+            self.host, self.port, local_addr=local, limit=2**20
+        )
+        self.opened += 1
+        self.last_used = time.monotonic()
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+    def _fresh(self) -> bool:
+        return (
+            self.writer is not None
+            and not self.reader.at_eof()
+            and time.monotonic() - self.last_used < self.idle_seconds
         )
 
-    async def _send(self, comm_id: str, data: dict) -> None:
-        await self.ws.send(self._message("comm_msg", {"comm_id": comm_id, "data": data}))
+    def _head(self, method: str, path: str, headers: dict, body: bytes | None) -> bytes:
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
+        lines += [f"{k}: {v}" for k, v in headers.items()]
+        if body is not None:
+            lines.append(f"Content-Length: {len(body)}")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + (body or b"")
 
-    async def _reader(self) -> None:
-        async for raw in self.ws:
-            if isinstance(raw, bytes):
-                continue  # binary buffers: not needed here
-            message = json.loads(raw)
-            kind = message.get("msg_type") or message["header"]["msg_type"]
-            content = message.get("content", {})
-            if kind == "comm_open":
-                state = content.get("data", {}).get("state", {})
-                self.models[content["comm_id"]] = dict(state)
-            elif kind == "comm_msg":
-                data = content.get("data", {})
-                if data.get("method") == "update":
-                    self.models.setdefault(content["comm_id"], {}).update(data.get("state", {}))
-                elif data.get("method") == "update_states":
-                    for model_id, entry in data.get("states", {}).items():
-                        self.models.setdefault(model_id, {}).update(entry.get("state", {}))
-            self._changed.set()
-
-    async def _until(self, predicate, timeout: float):
-        deadline = time.monotonic() + timeout
-        while True:
-            found = predicate()
-            if found:
-                return found
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError("the app did not answer in time")
-            self._changed.clear()
-            try:
-                await asyncio.wait_for(self._changed.wait(), remaining)
-            except TimeoutError:
-                pass
-
-    def _with_class(self, css_class: str, model: str | None = None) -> list[str]:
-        return [
-            mid
-            for mid, state in self.models.items()
-            if css_class in state.get("_dom_classes", ())
-            and (model is None or state.get("_model_name") == model)
-        ]
-
-    # --- the visit ------------------------------------------------------------------------
-    async def run(self, timeout: float = 120.0) -> Outcome:
-        started = time.monotonic()
+    async def _read_head(self) -> tuple[int, HTTPHeaders, int]:
         try:
-            async with httpx.AsyncClient(timeout=timeout) as http:
-                response = await http.get(f"{self.base}/?code={self.code}")
-                response.raise_for_status()
-            found = _CONFIG.search(response.text)
-            if found is None:
-                text = re.sub(r"\s+", " ", response.text[-300:])
-                raise RuntimeError(f"page without a kernel (HTTP {response.status_code}): {text}")
-            config = json.loads(found.group(1))
-            kernel = config["kernelId"]
-            url = (
-                self.base.replace("http", "ws", 1)
-                + f"/api/kernels/{kernel}/channels?session_id={self.session}"
-            )
-            async with websockets.connect(url, max_size=2**26, open_timeout=timeout) as ws:
-                self.ws = ws
-                reader = asyncio.create_task(self._reader())
-                try:
-                    await self._visit(ws, started, timeout)
-                finally:
-                    reader.cancel()  # also after a failure: no stray reader task
-                await ws.close()
-        except Exception as exc:  # every failure is a result to report, not a crash
-            self.outcome.error = f"{type(exc).__name__}: {exc}"[:200]
-        return self.outcome
+            raw = await self.reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError as exc:
+            raise Closed("connection closed before the response") from exc
+        status_line, _, rest = raw.decode("latin-1").partition("\r\n")
+        return int(status_line.split(" ", 2)[1]), HTTPHeaders.parse(rest), len(raw)
 
-    async def _visit(self, ws, started: float, timeout: float) -> None:
-        """Join, open the first exercise and answer (the websocket is open)."""
-        control = uuid.uuid4().hex
-        await ws.send(
-            self._message(
-                "comm_open",
-                {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
-                metadata={"version": "1.0.0"},
-            )
+    async def request(
+        self, method: str, path: str, headers: dict, body: bytes | None = None, timeout=60.0
+    ) -> Response:
+        reused = self._fresh()
+        if not reused:
+            await self.connect()
+        try:
+            return await asyncio.wait_for(self._exchange(method, path, headers, body), timeout)
+        except (Closed, ConnectionResetError, BrokenPipeError):
+            if not reused:
+                raise
+            await self.connect()  # the server had closed the idle connection: once more
+            return await asyncio.wait_for(self._exchange(method, path, headers, body), timeout)
+
+    async def _exchange(self, method, path, headers, body) -> Response:
+        self.writer.write(self._head(method, path, headers, body))
+        await self.writer.drain()
+        code, head, size = await self._read_head()
+        content = b""
+        if method != "HEAD" and code not in (204, 304) and not 100 <= code < 200:
+            if head.get("Transfer-Encoding", "").lower() == "chunked":
+                parts = []
+                while True:
+                    line = await self.reader.readline()
+                    length = int(line.split(b";")[0], 16)
+                    data = await self.reader.readexactly(length + 2)
+                    size += len(line) + len(data)
+                    if not length:
+                        break
+                    parts.append(data[:-2])
+                content = b"".join(parts)
+            elif "Content-Length" in head:
+                content = await self.reader.readexactly(int(head["Content-Length"]))
+                size += len(content)
+            else:
+                content = await self.reader.read()
+                size += len(content)
+                self.close()
+        self.last_used = time.monotonic()
+        if head.get("Connection", "").lower() == "close":
+            self.close()
+        if head.get("Content-Encoding") == "gzip":
+            content = zlib.decompress(content, 16 + zlib.MAX_WBITS)
+        return Response(code, head, content, size)
+
+    async def stream(self, path: str, headers: dict, on_data) -> int:
+        """Send a GET and pass every piece of the (chunked) body to ``on_data`` until the
+        server ends it; return the status, or 599 when the connection was lost."""
+        try:
+            await self.connect()
+            self.writer.write(self._head("GET", path, headers, None))
+            await self.writer.drain()
+            code, head, _ = await self._read_head()
+            if code != 200 or head.get("Transfer-Encoding", "").lower() != "chunked":
+                return code
+            while True:
+                line = await self.reader.readline()
+                if not line:
+                    return 599
+                length = int(line.split(b";")[0], 16)
+                data = await self.reader.readexactly(length + 2)
+                if not length:
+                    return code
+                on_data(data[:-2])
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            return 599
+        finally:
+            self.close()
+
+
+class EventParser:
+    """Server-sent events from pieces of a stream: ``feed`` returns the events completed,
+    each as ``(name, raw data bytes)``; comments and ``retry`` lines give none."""
+
+    def __init__(self):
+        self.buffer = b""
+
+    def feed(self, data: bytes) -> list[tuple[str, bytes]]:
+        self.buffer += data
+        if b"\n\n" not in self.buffer:
+            return []
+        *complete, self.buffer = self.buffer.split(b"\n\n")
+        events = []
+        for raw in complete:
+            name, payload = "message", []
+            for line in raw.split(b"\n"):
+                if line.startswith(b"event: "):
+                    name = line[7:].decode()
+                elif line.startswith(b"data: "):
+                    payload.append(line[6:])
+            if payload:
+                events.append((name, b"\n".join(payload)))
+        return events
+
+
+def results_n(data: bytes) -> int:
+    """The ``n`` (participants who answered) of a ``results`` event's data.
+
+    >>> results_n(b'{"blocks":{"a":"<p>\\\\"n\\\\":3}</p>"},"n":12}')
+    12
+    """
+    found = _N.search(data)
+    return int(found.group(1)) if found else int(json.loads(data)["n"])
+
+
+@dataclass
+class Visit:
+    """What one participant's visit measured."""
+
+    tti: float | None = None
+    steps: dict = field(default_factory=dict)  # step -> seconds (page, assets, join, ...)
+    acks: list = field(default_factory=list)  # seconds per acknowledged answer
+    first_ack_at: float | None = None  # perf_counter time of the first acknowledgement
+    latest: dict = field(default_factory=dict)  # question -> last acknowledged value
+    pending: dict = field(default_factory=dict)  # question -> value sent, not acknowledged
+    sent: int = 0
+    error: str = ""
+    wire_bytes: int = 0
+
+
+class Participant(ProtocolParticipant):
+    """``toolkit.web.client.Participant`` (its ``join`` and ``answer`` steps) over one
+    keep-alive connection from its own address, with a live stream that keeps only each
+    event's time, name and ``n``."""
+
+    def __init__(self, base: str, code: str, pseudonym: str, source: str | None = None):
+        super().__init__(base, code, pseudonym)
+        url = urlsplit(self.base)
+        self.host, self.port = url.hostname, url.port or 80
+        self.source = source
+        self.http = Connection(self.host, self.port, source)
+        self.live = None
+        self.location = ""
+        self.wire_bytes = 0
+        self.results: list[tuple[float, int]] = []  # (arrival, n) of every results event
+        self.first_event = asyncio.Event()
+        self.first_event_at: float | None = None
+        self.stream_task: asyncio.Task | None = None
+        self.stream_status: int | None = None
+
+    async def fetch(self, path: str, *, body: dict | None = None, json_reply=False, **kwargs):
+        headers = {
+            "Accept": "application/json" if json_reply else "text/html,*/*;q=0.8",
+            "Accept-Encoding": "gzip",
+        }
+        data = None
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            data = urlencode(body, doseq=True).encode()
+        response = await self.http.request(
+            "POST" if data is not None else "GET",
+            path,
+            self._headers(headers),
+            data,
+            timeout=kwargs.get("timeout", 60),
         )
-        await self._send(control, {"method": "request_states"})
-        join = await self._until(lambda: self._with_class("workshop-join"), timeout)
-        self.outcome.tti = time.monotonic() - started
-        await self._send(join[0], {"method": "custom", "content": {"event": "click"}})
-        opener = await self._until(lambda: self._with_class("workshop-open-exercise"), timeout)
-        await self._send(opener[0], {"method": "custom", "content": {"event": "click"}})
-        await self._until(lambda: self._with_class("workshop-exercise"), timeout)
-        scales = sorted(self._with_class("workshop-scale"))
-        await self._answer(scales, timeout)
+        self.wire_bytes += response.wire_bytes
+        self._keep(response)
+        if response.code in (301, 302, 303, 307):
+            self.location = response.headers.get("Location", "")
+        return response
 
-    async def _answer(self, scales: list[str], timeout: float) -> None:
-        statuses = self._with_class("workshop-save-status")
-        for number in range(self.answers):
-            radio = scales[number % len(scales)]
-            level = number % 5
-            await self._choose(radio, level, statuses, timeout)
-            self.outcome.acknowledged += 1
-            self.outcome.answers[number % len(scales)] = level + 1
+    def listen(self, screen: str, on_event=None, timeout: float = 3600) -> asyncio.Task:
+        """Open the live stream of ``screen`` on a connection of its own (a task that ends
+        with the stream, giving its status, 599 when the connection was lost)."""
+        parser = EventParser()
 
-    async def _choose(self, radio: str, level: int, statuses: list[str], timeout: float) -> None:
-        """Pick ``level`` (0-based) on the radio buttons ``radio``; wait until one of the
-        ``statuses`` newly says "saved" (the app's acknowledgement)."""
-        before = {sid: self._status_text(sid) for sid in statuses}
-        await self._send(radio, {"method": "update", "state": {"index": level}, "buffer_paths": []})
-        self.outcome.sent += 1
-        await self._until(
-            lambda before=before: any(
-                "workshop-status-ok" in self._status_text(sid)
-                and self._status_text(sid) != before[sid]
-                for sid in statuses
-            ),
-            timeout,
+        def on_data(data: bytes) -> None:
+            now = time.perf_counter()
+            for name, payload in parser.feed(data):
+                if self.first_event_at is None:
+                    self.first_event_at = now
+                    self.first_event.set()
+                if name == "results":
+                    self.results.append((now, results_n(payload)))
+                if on_event is not None:
+                    on_event(now, name, payload)
+
+        self.live = Connection(self.host, self.port, self.source)
+        headers = self._headers({"Accept": "text/event-stream"})
+
+        async def run() -> int:
+            self.stream_status = await self.live.stream(
+                f"/s/{self.code}/live?screen={screen}", headers, on_data
+            )
+            return self.stream_status
+
+        self.stream_task = asyncio.ensure_future(run())
+        return self.stream_task
+
+    async def arrive(self, exercise: str, timeout: float = 60.0) -> float:
+        """The first visit up to interactive (steps 1-4 above); return its seconds."""
+        began = time.perf_counter()
+        mark = began
+        steps = {}
+
+        def step(name):
+            nonlocal mark
+            now = time.perf_counter()
+            steps[name] = now - mark
+            mark = now
+
+        page = await self.fetch(f"/s/{self.code}/", timeout=timeout)
+        text = page.body.decode("utf-8", "replace")
+        match = _XSRF.search(text)
+        if page.code != 200 or not match:
+            raise RuntimeError(f"join page answered {page.code}")
+        self.xsrf = match.group(1)
+        step("page")
+        for asset in _ASSET.findall(text):
+            got = await self.fetch(asset.replace("&amp;", "&"), timeout=timeout)
+            if got.code != 200:
+                raise RuntimeError(f"{asset} answered {got.code}")
+        step("assets")
+        joined = await self.fetch(
+            f"/s/{self.code}/join",
+            body={"_xsrf": self.xsrf, "pseudonym": self.pseudonym},
+            timeout=timeout,
         )
+        if joined.code != 303 or "wt" not in self.cookies:
+            raise RuntimeError(f"join answered {joined.code}")
+        step("join")
+        target = urlsplit(self.location).path or f"/s/{self.code}/e/{exercise}"
+        screen = await self.fetch(target, timeout=timeout)
+        if screen.code != 200:
+            raise RuntimeError(f"{target} answered {screen.code}")
+        step("screen")
+        self.listen(f"e/{exercise}")
+        waiter = asyncio.ensure_future(self.first_event.wait())
+        done, _ = await asyncio.wait(
+            {waiter, self.stream_task}, timeout=timeout, return_when="FIRST_COMPLETED"
+        )
+        if waiter not in done:
+            waiter.cancel()
+            raise RuntimeError(f"no live event (stream status {self.stream_status})")
+        step("first_event")
+        self.steps = steps
+        return self.first_event_at - began
 
-    def _status_text(self, status_box: str) -> str:
-        children = self.models.get(status_box, {}).get("children", [])
-        texts = []
-        for child in children:
-            child_id = child.removeprefix("IPY_MODEL_")
-            texts.append(str(self.models.get(child_id, {}).get("value", "")))
-        return " ".join(texts)
+    async def come_back(self, exercise: str, via_link: bool, timeout: float = 60.0) -> float:
+        """A later visit with a new page: the personal link (``/s/CODE/r?t=TOKEN``, as on
+        a new device; it leads back to the screen one was on) or the join address with the
+        cookie (the overview), then the exercise and its live stream; return the seconds
+        until its first event."""
+        self.close()
+        self.http = Connection(self.host, self.port, self.source)
+        self.first_event.clear()
+        self.first_event_at = None
+        began = time.perf_counter()
+        if via_link:
+            token = self.cookies.pop("wt")
+            landed = await self.fetch(f"/s/{self.code}/r?t={token}", timeout=timeout)
+            if landed.code != 303 or self.cookies.get("wt") != token:
+                raise RuntimeError(f"the personal link answered {landed.code}")
+        else:
+            landed = await self.fetch(f"/s/{self.code}/", timeout=timeout)
+            if landed.code != 200 or b'name="pseudonym"' in landed.body:
+                raise RuntimeError(f"the overview answered {landed.code} (or a join page)")
+        screen = await self.fetch(f"/s/{self.code}/e/{exercise}", timeout=timeout)
+        match = _XSRF.search(screen.body.decode("utf-8", "replace"))
+        if screen.code != 200 or not match:
+            raise RuntimeError(f"the exercise answered {screen.code}")
+        self.xsrf = match.group(1)
+        self.listen(f"e/{exercise}")
+        waiter = asyncio.ensure_future(self.first_event.wait())
+        done, _ = await asyncio.wait(
+            {waiter, self.stream_task}, timeout=timeout, return_when="FIRST_COMPLETED"
+        )
+        if waiter not in done:
+            waiter.cancel()
+            raise RuntimeError(f"no live event (stream status {self.stream_status})")
+        return self.first_event_at - began
+
+    def close(self) -> None:
+        """Leave the page: its connections close (the cookies stay, as in a browser)."""
+        self.http.close()
+        if self.live is not None:
+            self.live.close()
+        if self.stream_task is not None:
+            self.stream_task.cancel()

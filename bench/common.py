@@ -10,7 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
-__all__ = ["RESULTS", "machine", "percentile", "save", "load_all", "Timer"]
+__all__ = ["RESULTS", "machine", "percentile", "save", "settle", "load_all", "Timer"]
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
@@ -68,7 +68,16 @@ def summary(values) -> dict:
     }
 
 
-def save(name: str, command: str, figures: dict, mode: str) -> Path:
+def settle(below: float, timeout: float = 900.0) -> float:
+    """Wait until the 1-minute load average is below ``below`` (or ``timeout`` seconds
+    have passed); return the load average then."""
+    deadline = time.monotonic() + timeout
+    while os.getloadavg()[0] >= below and time.monotonic() < deadline:
+        time.sleep(5)
+    return os.getloadavg()[0]
+
+
+def save(name: str, command: str, figures: dict, mode: str, load: float | None = None) -> Path:
     """Write ``bench/results/<name>.json`` with the figures, the command and the machine."""
     RESULTS.mkdir(exist_ok=True)
     try:
@@ -84,6 +93,7 @@ def save(name: str, command: str, figures: dict, mode: str) -> Path:
         "measured_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "commit": commit,
         "machine": machine(),
+        "load_average": load,
         "figures": figures,
     }
     path = RESULTS / f"{name}.json"

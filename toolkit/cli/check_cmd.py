@@ -57,18 +57,24 @@ def _check(args) -> int:
     if args.skip_server:
         print("verdict: OK (content only; run without --skip-server to measure this machine)")
         return 0
-    cost = measure_participant_server(participants=60, answers=3)
-    fit = capacity(cost)
+    cost = measure_participant_server()
+    fit = capacity(cost, expected=args.expected)
+    wave, thousand = fit["wave"], fit["wave_1000"]
     print(
         f"participant server: {cost.base_rss_mb:.0f} MB, {cost.mb_per_participant * 1000:.0f} KB "
         f"more per connected participant; {cost.cpu_ms_per_join:.0f} ms CPU per join and "
-        f"{cost.cpu_ms_per_answer:.0f} ms per answer (answer acknowledged in "
-        f"{cost.ack_ms_p50:.0f} ms, median)"
+        f"{cost.answer_ms(0):.0f} ms per answer, plus {cost.cpu_ms_per_answer_per_page:.2f} ms "
+        f"per connected page that gets its live update and "
+        f"{1000 * cost.cpu_ms_per_answer_per_row:.0f} ms per 1,000 answers stored for the "
+        f"exercise (answer acknowledged in {cost.ack_ms_p50:.0f} ms, median)"
     )
     print(
         f"this machine: {fit['cores']} cores, {fit['available_mb']} MB available -> memory "
-        f"for about {fit['by_memory']} participants; 1,000 people joining and answering 10 "
-        f"times keep one core busy for about {fit['wave_seconds_per_1000']:.0f} s"
+        f"for about {fit['by_memory']} participants; one participant server process (one "
+        f"core) keeps up with about {fit['by_cpu']} people joining within a minute and "
+        f"answering 10 times each. {args.expected} people: about {wave['cpu_seconds']:.0f} "
+        f"CPU seconds, {wave['busiest_second_core_share']:.0%} of a core at the busiest "
+        f"moment; 1,000 people: about {thousand['cpu_seconds']:.0f} CPU seconds"
     )
     workers = suggested_workers(args.expected, cost, fit["cores"])
     print(
@@ -81,6 +87,14 @@ def _check(args) -> int:
         print(
             f"SHORT: {args.expected} expected but memory holds about {fit['by_memory']}. "
             "Close other programs or use a machine with more memory."
+        )
+    if fit["by_cpu"] < args.expected:
+        ok = False
+        print(
+            f"SHORT: {args.expected} people arriving within a minute need "
+            f"{wave['busiest_second_core_share']:.0%} of a core at the busiest moment; "
+            f"answers will wait. About {fit['by_cpu']} fit; let people join in groups, or "
+            "use a faster machine."
         )
     ok &= _offline_check()
     print("verdict: OK" if ok else "verdict: NOT READY (see above)")
