@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import socket
 import sys
+import threading
+import time
 
 import tornado.httpserver
 import tornado.netutil
@@ -37,9 +40,16 @@ class CappedHTTPServer(tornado.httpserver.HTTPServer):
     """An HTTPServer that takes at most so many connections per client and in all; one
     over a cap gets a short 'vol' (full) page and is closed before anything is read."""
 
-    def initialize(self, *args, limits: Limits | None = None, **kwargs) -> None:
+    def initialize(
+        self, *args, limits: Limits | None = None, behind_proxy: bool = False, **kwargs
+    ) -> None:
         self.limits = limits or Limits()
-        self.open = Connections(self.limits.max_connections_per_client, self.limits.max_connections)
+        # Behind a reverse proxy every connection comes from the proxy: only the total cap
+        # applies here; the per-client caps are kept per request, by X-Real-IP (xheaders).
+        per_client = self.limits.max_connections if behind_proxy else None
+        self.open = Connections(
+            per_client or self.limits.max_connections_per_client, self.limits.max_connections
+        )
         self._keys: dict = {}
         super().initialize(*args, **kwargs)
 
@@ -69,6 +79,7 @@ def http_server(app, limits: Limits, *, behind_proxy: bool = False) -> CappedHTT
     return CappedHTTPServer(
         app,
         limits=limits,
+        behind_proxy=behind_proxy,
         xheaders=behind_proxy,
         max_body_size=limits.max_body_bytes,
         max_buffer_size=limits.max_body_bytes + limits.max_header_bytes,
@@ -98,6 +109,8 @@ async def serve(args) -> None:
     listen_for_changes(store, lambda: loop.call_soon_threadsafe(site.hub.poke))
     log.info("participant server on %s:%s", args.host, args.port)
     stopped = asyncio.Event()
+    if args.fds or args.reuse_port:  # a worker of run_workers: it goes when its parent goes
+        _stop_with_parent(loop, stopped)
     for name in ("SIGTERM", "SIGINT"):
         if hasattr(signal, name):
             try:
@@ -110,6 +123,20 @@ async def serve(args) -> None:
     await server.close_all_connections()
     site.pool.shutdown(wait=False)
     store.close()
+
+
+def _stop_with_parent(loop, stopped: asyncio.Event) -> None:
+    """Set ``stopped`` once the process that started this worker is gone (even by SIGKILL):
+    an orphaned worker would keep serving the port with nobody to replace or stop it."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        log.warning("the worker supervisor has gone; stopping this worker")
+        loop.call_soon_threadsafe(stopped.set)
+
+    threading.Thread(target=watch, name="workshop-parent-watch", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> int:
