@@ -175,13 +175,16 @@ def test_an_answer_through_one_worker_reaches_pages_on_every_other(deployment):
     assert "[error]" not in nginx.errors() and "[crit]" not in nginx.errors()
 
 
-def _raw_get(host: str, port: int, path: str, headers: dict, source: str = "127.0.0.1"):
-    """GET over a plain socket; return (status, headers, the first bytes of the body)."""
+def _raw_get(
+    host: str, port: int, path: str, headers: dict, source: str = "127.0.0.1", stream=False
+):
+    """GET over a plain socket; return (status, headers, the body or, for a ``stream``,
+    the first bytes that arrived)."""
     conn = http.client.HTTPConnection(host, port, timeout=30, source_address=(source, 0))
     try:
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
-        body = response.read1(65536) if response.status == 200 else response.read()
+        body = response.read1(65536) if stream and response.status == 200 else response.read()
         return response.status, dict(response.getheaders()), body
     finally:
         conn.close()
@@ -207,6 +210,7 @@ def test_nginx_passes_events_at_once_compresses_and_exposes_no_dashboard(deploym
         f"/s/{session.code}/live?screen=e/{EXERCISE}",
         {"Cookie": cookie, "Accept": "text/event-stream", "Accept-Encoding": "gzip"},
         source="127.0.3.1",
+        stream=True,
     )
     assert status == 200
     assert headers["Content-Type"].startswith("text/event-stream")
@@ -622,3 +626,137 @@ def test_an_old_schema_is_upgraded_by_one_worker_while_the_others_wait(postgres,
         answers = conn.execute(select(func.count()).select_from(metadata.tables["answers"]))
         assert answers.scalar_one() == 4  # the old rows, kept
     engine.dispose()
+
+
+# --- the facilitator's machine: only the dashboard, participants behind nginx -------------------
+def test_plan_without_participant_workers_joins_at_the_public_address():
+    """Does ``workers=0`` plan the dashboard alone, with the join link (and the dashboard's
+    and presenter's WORKSHOP_JOIN_URL) under the public address?"""
+    from toolkit.server.plan import plan_servers
+
+    plan = plan_servers(
+        code="ABC123",
+        host="0.0.0.0",  # noqa: S104
+        port=8866,
+        dashboard_port=8867,
+        env={"WORKSHOP_DB": "postgresql://db/workshop"},
+        workers=0,
+        public_url="https://workshop.example.org",
+    )
+    assert plan.participant is None
+    assert plan.join_url == "https://workshop.example.org/s/ABC123/"
+    assert plan.dashboard.env["WORKSHOP_JOIN_URL"] == plan.join_url
+    assert plan.dashboard.ip == "127.0.0.1"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--workers", "0"), "--workers 0 starts only the dashboard"),
+        (("--workers", "0", "--public-url", "workshop.example.org"), "must be an http://"),
+        (("--public-url", "https://x.example.org/?a=1"), "must be an http://"),
+        (("--workers", "-1"), "--workers must be between 0 and 64"),
+    ],
+)
+def test_serve_refuses_a_dashboard_only_start_without_a_public_address(tmp_path, args, message):
+    """Are ``--workers 0`` without ``--public-url`` and a malformed public address refused
+    with a message, before anything starts?"""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "toolkit.cli", "serve", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "WORKSHOP_DATA": str(tmp_path)},
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_facilitator_runs_only_the_dashboard_against_the_shared_database(deployment, tmp_path):
+    """``WORKSHOP_DB=postgresql://... workshop serve --workers 0 --public-url URL`` on the
+    facilitator's machine: does it start no participant server, print and draw (QR code,
+    presenter view) the public join link, and do participants who join there, through
+    nginx and the workers, show up on the facilitator's presenter view?"""
+    nginx = deployment["nginx"]
+    public = f"http://127.0.0.1:{nginx.port}"
+    data = tmp_path / "facilitator"
+    serve = WorkshopServe(
+        data,
+        host="127.0.0.1",
+        args=("--workers", "0", "--public-url", public + "/", "--new", "--title", "Groot"),
+        env={"WORKSHOP_DB": deployment["url"]},
+    )
+    import subprocess
+    import sys
+
+    data.mkdir(parents=True)
+    serve.process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "toolkit.cli",
+            "serve",
+            "--port",
+            str(serve.port),
+            "--dashboard-port",
+            str(serve.dashboard_port),
+            *serve.args,
+        ],
+        env=serve.env,
+        stdout=serve.output.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while "Participants join at" not in serve.text():
+            assert serve.process.poll() is None, serve.text()
+            assert time.monotonic() < deadline, serve.text()
+            time.sleep(0.2)
+        code = serve.code
+        assert serve.join_url == f"{public}/s/{code}/"
+        assert "none are started here" in serve.text()
+        assert (data / f"join-{code}.svg").is_file()
+        assert not listening_pids(serve.port)  # no participant server on this machine
+        status, _, page = _raw_get("127.0.0.1", serve.dashboard_port, "/presenter", {})
+        assert status == 200
+
+        async def scenario():
+            from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+
+            seen = []
+
+            def chunk(data: bytes) -> None:
+                seen.append((time.perf_counter(), data))
+
+            presenter = AsyncHTTPClient().fetch(
+                HTTPRequest(
+                    f"http://127.0.0.1:{serve.dashboard_port}/presenter/live?screen=",
+                    streaming_callback=chunk,
+                    request_timeout=120,
+                ),
+                raise_error=False,
+            )
+            await wait_until(lambda: seen, 60, "the presenter's stream")
+            joined = time.perf_counter()
+            person = Person(
+                serve.join_url.rsplit("/s/", 1)[0], code, "Op afstand", source="127.0.9.1"
+            )
+            await person.join()
+            await wait_until(
+                lambda: any(
+                    t >= joined and b"event: people" in d and b'"joined":1' in d for t, d in seen
+                ),
+                60,
+                "the presenter view counting the participant",
+            )
+            presenter.cancel()
+
+        run(scenario())
+    finally:
+        serve.stop()
+    shown = public.split("://", 1)[1] + f"/s/{code}/"  # the presenter shows it bare
+    assert f"<b>{shown}</b>".encode() in page and b"<svg" in page  # with its QR code
