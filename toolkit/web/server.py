@@ -158,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[%(name)s] %(levelname)s %(message)s")
+    from ..server.launch import raise_open_file_limit
+
+    raise_open_file_limit()  # a live page holds a connection: 1024 would cap a worker
     if args.workers > 1 and not args.fds and not args.reuse_port:
         from .workers import SUPPORTED, run_workers
 
