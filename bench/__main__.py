@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bench.common import load_all, machine, save
 
-BENCHMARKS = ("store", "kernel", "page", "map", "wave", "soak")
+BENCHMARKS = ("store", "kernel", "page", "map", "wave", "soak", "workers")
 QUICK = ("store", "kernel", "page", "map", "wave")  # the soak takes 30 minutes: full only
 README = Path(__file__).resolve().parent / "README.md"
 START, END = "<!-- figures:start -->", "<!-- figures:end -->"

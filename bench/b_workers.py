@@ -31,6 +31,7 @@ import statistics
 import tempfile
 import threading
 import time
+import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
@@ -136,6 +137,8 @@ class Link:
         self.used = time.monotonic()
         if head.get("connection", [""])[0].lower() == "close":
             self.close()
+        if head.get("content-encoding", [""])[0] == "gzip":
+            content = zlib.decompress(content, 16 + zlib.MAX_WBITS)
         return code, head, content
 
     async def stream(self, path, headers, on_data) -> int:
@@ -306,34 +309,50 @@ async def find_assets(host: str, port: int, code: str) -> list[str]:
 
 # --- measuring processes --------------------------------------------------------------------
 class Watch(threading.Thread):
-    """CPU seconds and memory (RSS, sampled every ``every`` s; USS at ``peak_uss()``) of
-    named processes."""
+    """CPU seconds and memory (RSS sampled every ``every`` s, USS on demand) of groups of
+    processes; a group given as ``("tree", pid)`` is that process and whatever children it
+    has at each reading (PostgreSQL's backends come and go)."""
 
-    def __init__(self, pids: dict[str, list[int]], every: float = 1.0):
+    def __init__(self, groups: dict, every: float = 1.0):
         super().__init__(daemon=True)
-        self.groups = {name: [psutil.Process(p) for p in ps] for name, ps in pids.items()}
+        self.spec = groups
         self.every = every
         self.running = True
         self.peak_rss: dict[int, float] = {}
-        self.samples: list[tuple[float, dict]] = []
+        self.last_cpu: dict[int, float] = {}  # pid -> CPU seconds when last read
+        self.members: dict[str, set[int]] = {name: set() for name in groups}
+        self._lock = threading.Lock()
+
+    def _processes(self, name: str) -> list[psutil.Process]:
+        spec = self.spec[name]
+        try:
+            if isinstance(spec, tuple) and spec[0] == "tree":
+                root = psutil.Process(spec[1])
+                return [root, *root.children(recursive=True)]
+            return [psutil.Process(pid) for pid in spec]
+        except psutil.NoSuchProcess:
+            return []
 
     def cpu(self) -> dict[str, float]:
-        out = {}
-        for name, processes in self.groups.items():
-            total = 0.0
-            for p in processes:
-                try:
-                    t = p.cpu_times()
-                    total += t.user + t.system
-                except psutil.NoSuchProcess:
-                    pass
-            out[name] = total
-        return out
+        """CPU seconds of each group so far (a process that ended counts as last read)."""
+        with self._lock:
+            for name in self.spec:
+                for p in self._processes(name):
+                    try:
+                        t = p.cpu_times()
+                    except psutil.NoSuchProcess:
+                        continue
+                    self.last_cpu[p.pid] = t.user + t.system
+                    self.members[name].add(p.pid)
+            return {
+                name: sum(self.last_cpu.get(pid, 0.0) for pid in pids)
+                for name, pids in self.members.items()
+            }
 
     def rss(self) -> dict[int, float]:
         out = {}
-        for processes in self.groups.values():
-            for p in processes:
+        for name in self.spec:
+            for p in self._processes(name):
                 try:
                     out[p.pid] = p.memory_info().rss / 2**20
                 except psutil.NoSuchProcess:
@@ -342,15 +361,14 @@ class Watch(threading.Thread):
 
     def run(self) -> None:
         while self.running:
-            now = self.rss()
-            for pid, mb in now.items():
+            for pid, mb in self.rss().items():
                 self.peak_rss[pid] = max(self.peak_rss.get(pid, 0.0), mb)
-            self.samples.append((time.monotonic(), self.cpu()))
+            self.cpu()
             time.sleep(self.every)
 
     def uss(self, name: str) -> list[float]:
         out = []
-        for p in self.groups[name]:
+        for p in self._processes(name):
             try:
                 out.append(round(p.memory_full_info().uss / 2**20, 1))
             except (psutil.NoSuchProcess, psutil.AccessDenied):
@@ -541,11 +559,9 @@ class LoopLag:
         return summary(self.lags)
 
 
-def _pg_pids(server) -> list[int]:
-    """The PostgreSQL cluster's processes (the postmaster and its children)."""
-    first = (server.data / "postmaster.pid").read_text().split()[0]
-    root = psutil.Process(int(first))
-    return [root.pid, *(c.pid for c in root.children(recursive=True))]
+def _postmaster(server) -> int:
+    """The PostgreSQL cluster's main process (its backends are its children)."""
+    return int((server.data / "postmaster.pid").read_text().split()[0])
 
 
 async def _event(url, session, n, spread, answers, workers, nginx, watch, think) -> dict:
@@ -597,8 +613,8 @@ async def _event(url, session, n, spread, answers, workers, nginx, watch, think)
         while not done.is_set():
             await asyncio.sleep(15)
             ends = datetime.now(UTC) + timedelta(minutes=5, seconds=len(room_changes))
+            room_changes[ends.isoformat()] = time.perf_counter()  # as the write begins
             await asyncio.to_thread(store.update_room, session.id, countdown_ends=ends)
-            room_changes[ends.isoformat()] = time.perf_counter()
 
     async def prober():
         """Every 2 s a new participant answers the probe exercise through one worker
@@ -697,15 +713,11 @@ def large_event(n: int = 3000, spread: float = 120.0, answers: int = 10, think=(
                     tmp / "nginx", [(w.host, w.port) for w in workers], connections=4 * n + 1000
                 )
                 with nginx:
-                    nginx_pids = [
-                        nginx.process.pid,
-                        *(c.pid for c in psutil.Process(nginx.process.pid).children()),
-                    ]
                     watch = Watch(
                         {
                             "workers": [w.pid for w in workers],
-                            "nginx": nginx_pids,
-                            "postgres": _pg_pids(pg),
+                            "nginx": ("tree", nginx.process.pid),
+                            "postgres": ("tree", _postmaster(pg)),
                             "client": [os.getpid()],
                         }
                     )
@@ -738,18 +750,16 @@ def _event_figures(
         (f"Deelnemer {p.index}", EXERCISE, q): v for p in phones for q, v in p.latest.items()
     }
     lost = sum(1 for k, v in expected.items() if stored.get(k) != v)
-    room = [
-        p.rooms[key] - at
-        for key, at in result["room_changes"].items()
-        for p in phones
-        if key in p.rooms
-    ]
-    room_missed = sum(
-        1
-        for key in result["room_changes"]
-        for p in phones
-        if p.tti is not None and key not in p.rooms
-    )
+    # A room change counts for the pages that were open when it was written.
+    room, room_missed = [], 0
+    for key, at in result["room_changes"].items():
+        for p in phones:
+            if p.first_at is None or p.first_at >= at:
+                continue
+            if key in p.rooms:
+                room.append(p.rooms[key] - at)
+            else:
+                room_missed += 1
     cross, same = [], []
     for count, worker, at in result["probe_acks"]:
         for obs in result["observers"]:
