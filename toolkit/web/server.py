@@ -46,10 +46,10 @@ class CappedHTTPServer(tornado.httpserver.HTTPServer):
         self.limits = limits or Limits()
         # Behind a reverse proxy every connection comes from the proxy: only the total cap
         # applies here; the per-client caps are kept per request, by X-Real-IP (xheaders).
-        per_client = self.limits.max_connections if behind_proxy else None
-        self.open = Connections(
-            per_client or self.limits.max_connections_per_client, self.limits.max_connections
+        per_client = (
+            self.limits.max_connections if behind_proxy else self.limits.max_connections_per_client
         )
+        self.open = Connections(per_client, self.limits.max_connections)
         self._keys: dict = {}
         super().initialize(*args, **kwargs)
 
@@ -91,8 +91,10 @@ def http_server(app, limits: Limits, *, behind_proxy: bool = False) -> CappedHTT
 
 
 async def serve(args) -> None:
+    from ..server.launch import raise_open_file_limit
     from ..store import Store
 
+    raise_open_file_limit()  # a live page holds a connection: 1024 would cap a worker
     store = Store.open(args.db)
     loop = asyncio.get_running_loop()
     site = Site(store, session_code=args.session or "")
@@ -158,9 +160,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[%(name)s] %(levelname)s %(message)s")
-    from ..server.launch import raise_open_file_limit
-
-    raise_open_file_limit()  # a live page holds a connection: 1024 would cap a worker
     if args.workers > 1 and not args.fds and not args.reuse_port:
         from .workers import SUPPORTED, run_workers
 
