@@ -308,6 +308,28 @@ def test_one_worker_behind_nginx_holds_more_connections_than_one_client_may(depl
     assert one == [200] * 16 + [503]
 
 
+def test_a_worker_can_allow_more_live_pages_per_address(tmp_path):
+    """Many participants may share one address (a venue's NAT, a mobile carrier's): does
+    ``--streams-per-address 40`` let one address hold 40 live pages, and refuse the 41st?"""
+    url = f"sqlite:///{tmp_path / 'workshop.db'}"
+    session = new_session(url, "Achter een NAT")
+    worker = WebWorker(tmp_path, url, behind_proxy=True, extra=("--streams-per-address", "40"))
+
+    async def scenario():
+        person = Person(worker.url, session.code, "Gedeeld adres")
+        await person.join()
+        cookie = "; ".join(f"{k}={v}" for k, v in person.cookies.items())
+        path = f"/s/{session.code}/live?screen="
+        opened = await _open_streams(worker.host, worker.port, path, cookie, ["10.7.0.1"] * 41)
+        for _status, writer in opened:
+            writer.close()
+        return [s for s, _ in opened]
+
+    with worker:
+        statuses = run(scenario())
+    assert statuses == [200] * 40 + [503]
+
+
 # --- kill -9 of a worker under --workers 3 -------------------------------------------------------
 def test_kill_9_of_a_worker_during_a_burst_loses_no_acknowledged_answer(postgres, tmp_path):
     """Twenty participants answer as fast as they can on ``--workers 3`` (PostgreSQL); one

@@ -43,6 +43,7 @@ class WebWorker:
         session: str = "",
         behind_proxy: bool = False,
         workers: int = 1,
+        extra: tuple = (),
     ):
         self.host, self.port = host, port or free_port(host)
         self.log = Path(tmp) / f"worker-{self.port}.log"
@@ -61,6 +62,7 @@ class WebWorker:
             "--workers",
             str(workers),
             *(["--behind-proxy"] if behind_proxy else []),
+            *extra,
         ]
         self.env = {**os.environ, "WORKSHOP_DATA": str(tmp), "PYTHONUNBUFFERED": "1"}
         self.process: subprocess.Popen | None = None

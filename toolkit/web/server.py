@@ -11,6 +11,7 @@ import socket
 import sys
 import threading
 import time
+from dataclasses import replace
 
 import tornado.httpserver
 import tornado.netutil
@@ -97,7 +98,15 @@ async def serve(args) -> None:
     raise_open_file_limit()  # a live page holds a connection: 1024 would cap a worker
     store = Store.open(args.db)
     loop = asyncio.get_running_loop()
-    site = Site(store, session_code=args.session or "")
+    limits = Limits()
+    if args.streams_per_address:
+        each = args.streams_per_address
+        limits = replace(
+            limits,
+            max_streams_per_client=each,
+            max_connections_per_client=max(limits.max_connections_per_client, 4 * each),
+        )
+    site = Site(store, session_code=args.session or "", limits=limits)
     app = make_app(site)
     server = http_server(app, site.limits, behind_proxy=args.behind_proxy)
     if args.fds:  # a worker: the listening socket(s) come from the parent (workers.py)
@@ -158,6 +167,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--behind-proxy", action="store_true", help="trust X-Real-IP from a reverse proxy"
     )
+    parser.add_argument(
+        "--streams-per-address",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"live pages one client address may hold (default {Limits().max_streams_per_client}"
+        "); raise it when many participants share one address (a venue's NAT, a mobile "
+        "carrier's)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[%(name)s] %(levelname)s %(message)s")
     if args.workers > 1 and not args.fds and not args.reuse_port:
@@ -180,6 +198,8 @@ def _worker_args(args) -> list[str]:
         out += ["--db", args.db]
     if args.behind_proxy:
         out.append("--behind-proxy")
+    if args.streams_per_address:
+        out += ["--streams-per-address", str(args.streams_per_address)]
     return out
 
 
