@@ -137,8 +137,6 @@ class Link:
         self.used = time.monotonic()
         if head.get("connection", [""])[0].lower() == "close":
             self.close()
-        if head.get("content-encoding", [""])[0] == "gzip":
-            content = zlib.decompress(content, 16 + zlib.MAX_WBITS)
         return code, head, content
 
     async def stream(self, path, headers, on_data) -> int:
@@ -275,9 +273,11 @@ class Phone:
 
     async def answer(self, exercise: str, question: str, value: int) -> float:
         began = time.perf_counter()
-        code, _, body = await self.post(
+        code, head, body = await self.post(
             f"/s/{self.code}/e/{exercise}/{question}", {"v": str(value)}, json_reply=True
         )
+        if head.get("content-encoding", [""])[0] == "gzip":  # only what is read is unpacked
+            body = zlib.decompress(body, 16 + zlib.MAX_WBITS)
         if code != 200 or not json.loads(body).get("ok"):
             raise RuntimeError(f"answer {code}")
         took = time.perf_counter() - began
@@ -407,11 +407,16 @@ def _stored(url: str, session_id: int) -> dict:
         store.close()
 
 
-async def _wave(host, port, code, n, answers, watch) -> dict:
-    """Everyone arrives at once; then everyone answers ``answers`` times, each answer sent
-    when the previous one is acknowledged. The workers' CPU is read between the phases."""
+CLIENTS = 2  # client processes of a wave: the load must not be limited by one of them
+
+
+async def _wave_part(host, port, code, indices, answers, phase) -> dict:
+    """This process's share of a wave: everyone arrives at once (after ``phase()``, a
+    barrier of all client processes and the conductor), then, after the next barrier,
+    everyone answers ``answers`` times, each answer sent when the previous one is
+    acknowledged."""
     Phone.assets = await find_assets(host, port, code)
-    phones = [Phone(host, port, code, i) for i in range(n)]
+    phones = [Phone(host, port, code, i) for i in indices]
     errors: list[str] = []
 
     async def arrive(phone):
@@ -429,23 +434,67 @@ async def _wave(host, port, code, n, answers, watch) -> dict:
             except Exception as exc:
                 errors.append(_error(exc))
 
-    cpu = [watch.cpu()["workers"]]
-    began = time.perf_counter()
+    await asyncio.to_thread(phase)
     await asyncio.gather(*(arrive(p) for p in phones))
-    joined = time.perf_counter()
-    cpu.append(watch.cpu()["workers"])
+    await asyncio.to_thread(phase)
     await asyncio.gather(*(answer(p) for p in phones))
-    answered = time.perf_counter()
-    cpu.append(watch.cpu()["workers"])
+    await asyncio.to_thread(phase)
     for phone in phones:
         phone.close()
     return {
-        "phones": phones,
+        "ttis": [p.tti for p in phones if p.tti is not None],
+        "acks": [a for p in phones for a in p.acks],
+        "latest": {p.index: p.latest for p in phones},
         "errors": errors,
-        "join_seconds": joined - began,
-        "answer_seconds": answered - joined,
-        "join_cpu": cpu[1] - cpu[0],
-        "answer_cpu": cpu[2] - cpu[1],
+    }
+
+
+def _wave_client(host, port, code, indices, answers, barrier, results) -> None:
+    """One client process of a wave (run by multiprocessing)."""
+    from toolkit.server.launch import raise_open_file_limit
+
+    raise_open_file_limit()
+    try:
+        out = asyncio.run(_wave_part(host, port, code, indices, answers, barrier.wait))
+    except Exception as exc:  # the conductor must not wait for ever
+        barrier.abort()
+        out = {"ttis": [], "acks": [], "latest": {}, "errors": [_error(exc)]}
+    t = psutil.Process().cpu_times()
+    results.put({**out, "cpu": t.user + t.system})
+
+
+def _wave(host, port, code, n, answers, watch) -> dict:
+    """The wave from ``CLIENTS`` processes; the workers' CPU and the time are read at the
+    barriers between the phases."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(CLIENTS + 1, timeout=1800)
+    results = ctx.Queue()
+    shares = [list(range(n))[k::CLIENTS] for k in range(CLIENTS)]
+    clients = [
+        ctx.Process(target=_wave_client, args=(host, port, code, share, answers, barrier, results))
+        for share in shares
+    ]
+    for client in clients:
+        client.start()
+    marks = []
+    for _ in range(3):
+        barrier.wait()
+        marks.append((time.perf_counter(), watch.cpu()["workers"]))
+    parts = [results.get(timeout=600) for _ in clients]
+    for client in clients:
+        client.join(30)
+    return {
+        "ttis": [t for part in parts for t in part["ttis"]],
+        "acks": [a for part in parts for a in part["acks"]],
+        "latest": {i: v for part in parts for i, v in part["latest"].items()},
+        "errors": [e for part in parts for e in part["errors"]],
+        "join_seconds": marks[1][0] - marks[0][0],
+        "answer_seconds": marks[2][0] - marks[1][0],
+        "join_cpu": marks[1][1] - marks[0][1],
+        "answer_cpu": marks[2][1] - marks[1][1],
+        "client_cpu": sum(part["cpu"] for part in parts),
     }
 
 
@@ -463,20 +512,21 @@ def join_wave(workers: int, n: int, url: str, tmp: Path, answers: int = 10) -> d
         pids = group.wait_workers() if workers > 1 else [group.pid]
         watch = Watch({"workers": pids})
         watch.start()
-        result = asyncio.run(_wave(group.host, group.port, session.code, n, answers, watch))
+        result = _wave(group.host, group.port, session.code, n, answers, watch)
         watch.stop()
         peak = [round(watch.peak_rss.get(p, 0), 1) for p in pids]
         log = group.text()
-    phones = result["phones"]
-    ttis = [p.tti for p in phones if p.tti is not None]
-    acks = [a for p in phones for a in p.acks]
+    ttis, acks = result["ttis"], result["acks"]
     stored = _stored(url, session.id)
     expected = {
-        (f"Deelnemer {p.index}", EXERCISE, q): v for p in phones for q, v in p.latest.items()
+        (f"Deelnemer {i}", EXERCISE, q): v
+        for i, latest in result["latest"].items()
+        for q, v in latest.items()
     }
     return {
         "workers": workers,
         "participants": n,
+        "client_processes": CLIENTS,
         "interactive": len(ttis),
         "joins_per_second": round(len(ttis) / result["join_seconds"], 1),
         "tti_s": summary(ttis),
@@ -488,6 +538,7 @@ def join_wave(workers: int, n: int, url: str, tmp: Path, answers: int = 10) -> d
         "lost": sum(1 for k, v in expected.items() if stored.get(k) != v),
         "cpu_ms_per_join": round(1000 * result["join_cpu"] / max(len(ttis), 1), 2),
         "cpu_ms_per_answer": round(1000 * result["answer_cpu"] / max(len(acks), 1), 2),
+        "client_cpu_seconds": round(result["client_cpu"], 1),
         "peak_rss_mb_per_worker": peak,
         "load_average": _load(),
         "log_errors": [ln[:160] for ln in log.splitlines() if "Traceback" in ln][:3],
