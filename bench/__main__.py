@@ -15,8 +15,9 @@ from pathlib import Path
 
 from bench.common import load_all, machine, save, settle
 
-BENCHMARKS = ("store", "parts", "page", "map", "wave", "soak")
-QUICK = ("store", "parts", "page", "map", "wave")  # the soak takes 30 minutes: full only
+BENCHMARKS = ("store", "parts", "page", "map", "wave", "soak", "workers")
+# the soak (30 minutes) and the workers (45 minutes) run in full runs only
+QUICK = ("store", "parts", "page", "map", "wave")
 README = Path(__file__).resolve().parent / "README.md"
 START, END = "<!-- figures:start -->", "<!-- figures:end -->"
 

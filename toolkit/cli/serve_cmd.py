@@ -55,7 +55,16 @@ def register(commands) -> None:
         type=int,
         default=1,
         help="participant processes sharing the port, one per core at most (Linux and "
-        "macOS; Windows runs one). `workshop check --expected N` suggests a number",
+        "macOS; Windows runs one). `workshop check --expected N` suggests a number. 0: "
+        "start only the dashboard; participants are served elsewhere (workers behind nginx "
+        "on the same PostgreSQL, WORKSHOP_DB; needs --public-url)",
+    )
+    parser.add_argument(
+        "--public-url",
+        default="",
+        metavar="URL",
+        help="the address participants open when it is not this machine's, e.g. "
+        "https://workshop.example.org (the join link and QR code use it)",
     )
     parser.set_defaults(handler=_serve)
 
@@ -138,8 +147,14 @@ def _serve(args) -> int:
 
     if not 1 <= args.expected <= 10_000:
         raise CommandError("--expected must be between 1 and 10000")
-    if not 1 <= args.workers <= 64:
-        raise CommandError("--workers must be between 1 and 64 (one per core is plenty)")
+    if not 0 <= args.workers <= 64:
+        raise CommandError("--workers must be between 0 and 64 (one per core is plenty)")
+    public_url = _public_url(args.public_url)
+    if args.workers == 0 and not public_url:
+        raise CommandError(
+            "--workers 0 starts only the dashboard; say where participants join with "
+            "--public-url (e.g. --public-url https://workshop.example.org)"
+        )
     programme = None
     if args.programme:
         from ..exercises.library import EXERCISES_ENV
@@ -149,7 +164,10 @@ def _serve(args) -> int:
         if folder is not None:
             os.environ[EXERCISES_ENV] = str(folder)  # the servers (children) read it too
     check_content()
-    for host, port in ((args.host, args.port), ("127.0.0.1", args.dashboard_port)):
+    addresses = [("127.0.0.1", args.dashboard_port)]
+    if args.workers:
+        addresses.insert(0, (args.host, args.port))
+    for host, port in addresses:
         problem = port_problem(host, port)
         if problem:
             raise CommandError(problem)
@@ -167,9 +185,17 @@ def _serve(args) -> int:
         dashboard_port=args.dashboard_port,
         env=env,
         workers=args.workers,
+        public_url=public_url,
     )
+    if plan.participant is None and env["WORKSHOP_DB"].startswith("sqlite"):
+        print(
+            "Note: the store is a SQLite file on this machine; participant workers on other "
+            "machines need the same database: set WORKSHOP_DB=postgresql://...",
+            flush=True,
+        )
     qr_paths = write_qr(plan.join_url, folder, session.code)
-    supervisor = Supervisor([plan.participant, plan.dashboard], folder / "logs")
+    specs = [spec for spec in (plan.participant, plan.dashboard) if spec is not None]
+    supervisor = Supervisor(specs, folder / "logs")
     print(f"Starting the workshop servers ({how} session {session.code})...", flush=True)
     try:
         supervisor.start()
@@ -194,6 +220,21 @@ def _serve(args) -> int:
     )
 
 
+def _public_url(value: str) -> str:
+    """``--public-url`` checked: an http(s) address without query or fragment, or ""."""
+    from urllib.parse import urlsplit
+
+    if not value:
+        return ""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise CommandError(
+            f"--public-url must be an http:// or https:// address such as "
+            f"https://workshop.example.org, not {value!r}"
+        )
+    return value.strip().rstrip("/")
+
+
 def _stop(supervisor) -> None:
     print("\nStopping the servers...", flush=True)
     supervisor.stop()
@@ -207,6 +248,11 @@ def _announce(session, how, plan, qr_paths, expected) -> None:
         "",
         f"Workshop{title}: session {session.code} ({how})",
         f"  Participants join at:  {plan.join_url}",
+        *(
+            []
+            if plan.participant
+            else ["  (served by the participant workers there; none are started here)"]
+        ),
         f"  QR code for a slide:   {qr_paths[0]}  (and .png)",
         f"  Facilitator dashboard: {plan.dashboard_url}  (this computer only)",
         f"  Presenter view:        {plan.dashboard_url}presenter  (for the projector)",

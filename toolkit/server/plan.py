@@ -14,6 +14,7 @@ __all__ = [
     "port_problem",
     "lan_address",
     "join_url",
+    "public_join_url",
     "VIS_URL",
     "DASHBOARD_KERNELS",
     "DASHBOARD_LIMITS",
@@ -38,6 +39,19 @@ def join_url(host: str, port: int, code: str) -> str:
     """
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/s/{code}/"
+
+
+def public_join_url(public_url: str, code: str) -> str:
+    """The join page under a public address (participant workers behind a proxy).
+
+    Examples
+    --------
+    >>> public_join_url("https://workshop.example.org", "ABC123")
+    'https://workshop.example.org/s/ABC123/'
+    >>> public_join_url("https://example.org/workshop/", "ABC123")
+    'https://example.org/workshop/s/ABC123/'
+    """
+    return f"{public_url.rstrip('/')}/s/{code}/"
 
 
 def lan_address() -> str:
@@ -76,7 +90,7 @@ def port_problem(host: str, port: int) -> str | None:
 
 @dataclass
 class ServePlan:
-    participant: ServerSpec
+    participant: ServerSpec | None  # None: participants are served elsewhere (workers 0)
     dashboard: ServerSpec
     join_url: str
     dashboard_url: str
@@ -90,11 +104,19 @@ def plan_servers(
     dashboard_port: int,
     env: dict[str, str],
     workers: int = 1,
+    public_url: str = "",
 ) -> ServePlan:
     """The two servers: the participant web app on ``host`` (the LAN; no kernels), the
-    dashboard, map explorer and presenter view (Voila) on 127.0.0.1 only."""
-    public = lan_address() if host in ("0.0.0.0", "", "::") else host  # noqa: S104
-    url = join_url(public, port, code)
+    dashboard, map explorer and presenter view (Voila) on 127.0.0.1 only.
+
+    ``public_url``: the address participants open when it is not this machine's (workers
+    behind nginx); with ``workers=0`` no participant server is started here at all.
+    """
+    if public_url:
+        url = public_join_url(public_url, code)
+    else:
+        public = lan_address() if host in ("0.0.0.0", "", "::") else host  # noqa: S104
+        url = join_url(public, port, code)
     shared = {
         **env,
         "WORKSHOP_SESSION": code,
@@ -123,4 +145,6 @@ def plan_servers(
         loopback_only=True,
         limits=dict(DASHBOARD_LIMITS),
     )
-    return ServePlan(participant, dashboard, url, f"http://127.0.0.1:{dashboard_port}/")
+    return ServePlan(
+        participant if workers else None, dashboard, url, f"http://127.0.0.1:{dashboard_port}/"
+    )

@@ -117,9 +117,7 @@ class AnswerPage(ExercisePage):
             # As others may see them now: a text approved or shown a moment ago counts.
             session = await self.current_session()
             versions = await site.run(site.store.versions, [session.id])
-            blocks = await site.run(
-                site.results.get, session, exercise, self.lang, versions, 1.0
-            )
+            blocks = await site.run(site.results.get, session, exercise, self.lang, versions, 1.0)
             check.allowed = kind.allowed(question, blocks.groups[question.id])
         if question.type == "grid":
             check.grid_items = {i for i, _ in site.content.grid_items(question, self.lang)}

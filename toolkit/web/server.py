@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import socket
 import sys
+import threading
 import time
+from dataclasses import replace
 
 import tornado.httpserver
 import tornado.iostream
@@ -43,9 +46,16 @@ class CappedHTTPServer(tornado.httpserver.HTTPServer):
     Behind a reverse proxy every connection is the proxy's, so only the total is capped
     here (the proxy caps its clients; live streams are still counted per client)."""
 
-    def initialize(self, *args, limits: Limits | None = None, **kwargs) -> None:
+    def initialize(
+        self, *args, limits: Limits | None = None, behind_proxy: bool = False, **kwargs
+    ) -> None:
         self.limits = limits or Limits()
-        self.open = Connections(self.limits.max_connections_per_client, self.limits.max_connections)
+        # Behind a reverse proxy every connection comes from the proxy: only the total cap
+        # applies here; the per-client caps are kept per request, by X-Real-IP (xheaders).
+        per_client = (
+            self.limits.max_connections if behind_proxy else self.limits.max_connections_per_client
+        )
+        self.open = Connections(per_client, self.limits.max_connections)
         self._keys: dict = {}
         super().initialize(*args, **kwargs)
 
@@ -92,6 +102,7 @@ def http_server(app, limits: Limits, *, behind_proxy: bool = False) -> CappedHTT
     return CappedHTTPServer(
         app,
         limits=limits,
+        behind_proxy=behind_proxy,
         xheaders=behind_proxy,
         max_body_size=limits.max_body_bytes,
         max_buffer_size=limits.max_body_bytes + limits.max_header_bytes,
@@ -103,11 +114,21 @@ def http_server(app, limits: Limits, *, behind_proxy: bool = False) -> CappedHTT
 
 
 async def serve(args) -> None:
+    from ..server.launch import raise_open_file_limit
     from ..store import Store
 
+    raise_open_file_limit()  # a live page holds a connection: 1024 would cap a worker
     store = Store.open(args.db)
     loop = asyncio.get_running_loop()
-    site = Site(store, session_code=args.session or "")
+    limits = Limits()
+    if args.streams_per_address:
+        each = args.streams_per_address
+        limits = replace(
+            limits,
+            max_streams_per_client=each,
+            max_connections_per_client=max(limits.max_connections_per_client, 4 * each),
+        )
+    site = Site(store, session_code=args.session or "", limits=limits)
     app = make_app(site)
     server = http_server(app, site.limits, behind_proxy=args.behind_proxy)
     if args.fds:  # a worker: the listening socket(s) come from the parent (workers.py)
@@ -121,6 +142,8 @@ async def serve(args) -> None:
     listen_for_changes(store, lambda: loop.call_soon_threadsafe(site.hub.poke))
     log.info("participant server on %s:%s", args.host, args.port)
     stopped = asyncio.Event()
+    if args.fds or args.reuse_port:  # a worker of run_workers: it goes when its parent goes
+        _stop_with_parent(loop, stopped)
     for name in ("SIGTERM", "SIGINT"):
         if hasattr(signal, name):
             try:
@@ -133,6 +156,20 @@ async def serve(args) -> None:
     await server.close_all_connections()
     site.pool.shutdown(wait=False)
     store.close()
+
+
+def _stop_with_parent(loop, stopped: asyncio.Event) -> None:
+    """Set ``stopped`` once the process that started this worker is gone (even by SIGKILL):
+    an orphaned worker would keep serving the port with nobody to replace or stop it."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        log.warning("the worker supervisor has gone; stopping this worker")
+        loop.call_soon_threadsafe(stopped.set)
+
+    threading.Thread(target=watch, name="workshop-parent-watch", daemon=True).start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,6 +188,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-port", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--behind-proxy", action="store_true", help="trust X-Real-IP from a reverse proxy"
+    )
+    parser.add_argument(
+        "--streams-per-address",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"live pages one client address may hold (default {Limits().max_streams_per_client}"
+        "); raise it when many participants share one address (a venue's NAT, a mobile "
+        "carrier's)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[%(name)s] %(levelname)s %(message)s")
@@ -175,6 +221,8 @@ def _worker_args(args) -> list[str]:
         out += ["--db", args.db]
     if args.behind_proxy:
         out.append("--behind-proxy")
+    if args.streams_per_address:
+        out += ["--streams-per-address", str(args.streams_per_address)]
     return out
 
 
