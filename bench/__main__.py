@@ -132,7 +132,8 @@ def _budget_rows(results: dict) -> list[str]:
             f"| Wave {n}: a change reaches every connected page p95 <= 1 s | "
             f"{_ms(big['live']['to_every_page_s'].get('p95'))} (each page: p95 "
             f"{_ms(big['live']['to_each_s'].get('p95'))}; "
-            f"{big['live']['pairs_never_reached']} never) | "
+            f"{big['live']['pairs_never_reached']} never"
+            f"{'; not met while answers time out' if big['errors'] else ''}) | "
             f"{base('live.to_every_page_s.p95', _ms)} | "
             f"{_yes(live_ok)} |",
             f"| Wave {n}: server CPU (not a budget) | {big['server_cpu_seconds']} s | "
