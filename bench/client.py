@@ -342,14 +342,7 @@ class Participant(ProtocolParticipant):
         if screen.code != 200:
             raise RuntimeError(f"{target} answered {screen.code}")
         step("screen")
-        self.listen(f"e/{exercise}")
-        waiter = asyncio.ensure_future(self.first_event.wait())
-        done, _ = await asyncio.wait(
-            {waiter, self.stream_task}, timeout=timeout, return_when="FIRST_COMPLETED"
-        )
-        if waiter not in done:
-            waiter.cancel()
-            raise RuntimeError(f"no live event (stream status {self.stream_status})")
+        await self._first_event(exercise, timeout)
         step("first_event")
         self.steps = steps
         return self.first_event_at - began
@@ -378,6 +371,11 @@ class Participant(ProtocolParticipant):
         if screen.code != 200 or not match:
             raise RuntimeError(f"the exercise answered {screen.code}")
         self.xsrf = match.group(1)
+        await self._first_event(exercise, timeout)
+        return self.first_event_at - began
+
+    async def _first_event(self, exercise: str, timeout: float) -> None:
+        """Open the exercise's live stream and wait for its first event."""
         self.listen(f"e/{exercise}")
         waiter = asyncio.ensure_future(self.first_event.wait())
         done, _ = await asyncio.wait(
@@ -386,7 +384,6 @@ class Participant(ProtocolParticipant):
         if waiter not in done:
             waiter.cancel()
             raise RuntimeError(f"no live event (stream status {self.stream_status})")
-        return self.first_event_at - began
 
     def close(self) -> None:
         """Leave the page: its connections close (the cookies stay, as in a browser)."""

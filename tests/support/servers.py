@@ -51,7 +51,7 @@ def wait_listening(
     raise RuntimeError(f"server on {host}:{port} did not start in {timeout} s")
 
 
-def _stop(process: subprocess.Popen, timeout: float = 20) -> None:
+def stop_process(process: subprocess.Popen, timeout: float = 20) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -112,7 +112,7 @@ class WebServer:
         return self
 
     def __exit__(self, *exc):
-        _stop(self.process)
+        stop_process(self.process)
 
 
 @contextmanager
@@ -204,7 +204,7 @@ class VoilaServer:
         return self
 
     def __exit__(self, *exc):
-        _stop(self.process)
+        stop_process(self.process)
 
 
 class WorkshopServe:

@@ -4,7 +4,6 @@ unit of ``deploy/`` runs it, or several on one port under ``--workers N``'s supe
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -12,21 +11,11 @@ from pathlib import Path
 
 import psutil
 
-from tests.support.servers import free_port, wait_listening
+from tests.support.servers import free_port, stop_process, wait_listening
 
 __all__ = ["WebWorker", "WorkerGroup", "listening_pids", "holders"]
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _stop(process: subprocess.Popen, timeout: float = 20) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(5)
 
 
 class WebWorker:
@@ -95,7 +84,7 @@ class WebWorker:
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop(self.process)
+            stop_process(self.process)
 
     def __enter__(self) -> WebWorker:
         return self.start().wait()
