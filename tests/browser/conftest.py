@@ -48,9 +48,13 @@ def _expect_timeout():
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for the run; fails (never skips) when it is missing."""
+    """One headless Chromium per test module; fails (never skips) when it is missing.
+
+    Per module, not per run: Playwright's synchronous API keeps an asyncio loop running in
+    the main thread while it is started, and the tests after the browser tests that call
+    ``asyncio.run`` need it stopped."""
     from playwright.sync_api import sync_playwright
 
     path = prerequisites.require("Chromium")

@@ -187,9 +187,15 @@ def test_a_whole_workshop(tmp_path, open_page):
         result = _workshop(data, "export", serve.code, "--format", "json", "-o", str(exported))
         assert result.returncode == 0, result.stderr
         tables = json.loads(exported.read_text())["tables"]
-        assert len(tables["bestuurstafel"]) == 2
-        assert len(tables["behoeften"]) == 2  # one open answer, one dot vote
-        assert NEED in json.dumps(tables["behoeften"], ensure_ascii=False)
+        scan = tables["bestuurstafel"]["rows"]
+        assert [(row["Deelnemer"], row["Visie"]) for row in scan] == [
+            ("Eerste Vos", 2),
+            ("Tweede Uil", 4),
+        ], scan
+        needs = tables["behoeften"]["rows"]  # one row per participant who answered
+        assert [row["Deelnemer"] for row in needs] == ["Eerste Vos"], needs
+        assert NEED in json.dumps(needs, ensure_ascii=False)
+        assert needs[0]["Scholing voor informatiemanagers"] == 1  # the one dot
 
         # A clean stop leaves nothing running.
         children = psutil.Process(serve.process.pid).children(recursive=True)
