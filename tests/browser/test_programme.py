@@ -106,9 +106,8 @@ def test_a_programme_runs_from_the_dashboard(tmp_path, open_page):
             expect(stepper).to_contain_text(
                 f"Stap {number} van 6: {TITLES[exercise]} · gepland {minutes} min"
             )
-            expect(dashboard.locator(".widget-toggle-button.mod-active")).to_have_text(
-                TITLES[exercise]
-            )
+            tab = dashboard.locator(".widget-toggle-button", has_text=TITLES[exercise])
+            expect(tab).to_have_class(re.compile(r"\bmod-active\b"))  # its results shown
             for page, _ in phones:
                 page.wait_for_url(url(exercise))
                 expect(page.locator("h1")).to_have_text(TITLES[exercise])
@@ -141,7 +140,7 @@ def test_a_programme_runs_from_the_dashboard(tmp_path, open_page):
             expect(_group(page, "votes")).to_have_text(HIDDEN)
             assert "1× gekozen" not in page.locator(".results").inner_text()
         assert "Scholing voor informatiemanagers" not in screen.locator("main").inner_text()
-        expect(stepper).to_contain_text("4 antwoorden van 2 deelnemers")  # the dashboard sees
+        expect(stepper).to_contain_text("2 antwoorden van 2 deelnemers")  # the dashboard sees
         screenshot(screen, "programme-presenter-hidden-1600")
 
         # "Resultaten tonen": the projector and the phones show the group's dots.
@@ -149,10 +148,10 @@ def test_a_programme_runs_from_the_dashboard(tmp_path, open_page):
         expect(dashboard.get_by_role("button", name="Resultaten verbergen")).to_be_visible()
         expect(votes).to_contain_text("Scholing voor informatiemanagers")
         expect(votes.locator("li", has_text="Scholing voor informatiemanagers")).to_contain_text(
-            re.compile(r"3\s+2× gekozen")
+            re.compile(r"informatiemanagers\s*3\s*2× gekozen")
         )
         expect(votes.locator("li", has_text="FORA in de praktijk")).to_contain_text(
-            re.compile(r"1\s+1× gekozen")
+            re.compile(r"praktijk\s*1\s*1× gekozen")
         )
         expect(votes).to_contain_text("groep (n = 2)")
         for page, _ in phones:
