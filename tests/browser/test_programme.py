@@ -33,6 +33,12 @@ PROGRAMME = ROOT / "datasets" / "programmes" / "netwerkbijeenkomst-90.yaml"
 DASHBOARD_MS = 120_000  # the dashboard's kernel starts while other work shares the cores
 HIDDEN = "De begeleider laat de groepsresultaten straks zien."
 CLOCK = re.compile(r"^Nog (\d+):(\d\d)$")
+QR_DRAWN = """() => {
+  const svg = document.querySelector('.join-corner svg');
+  const drawn = svg.querySelector('g').getBoundingClientRect(), box = svg.getBoundingClientRect();
+  return {box: Math.min(box.width, box.height),
+          drawn: Math.max(drawn.right - box.left, drawn.bottom - box.top)};
+}"""
 FITS = (
     "() => document.readyState === 'complete' && document.documentElement.scrollHeight"
     " <= innerHeight && document.documentElement.scrollWidth <= innerWidth"
@@ -86,6 +92,8 @@ def test_a_programme_runs_from_the_dashboard(tmp_path, open_page):
         screen, screen_recorder = open_page(1600, 900)
         screen.goto(f"{serve.dashboard_url}presenter")
         expect(screen.locator("h1")).to_have_text(TITLES["de-zaal"])
+        qr = screen.evaluate(QR_DRAWN)  # the whole join code is on the screen, not cut off
+        assert qr["box"] >= 100 and qr["drawn"] <= qr["box"] + 0.5, qr
 
         # The programme has the phones follow: joining lands them on the room's step.
         phones = []
