@@ -18,6 +18,7 @@ __all__ = ["Hub", "Stream", "Outbox", "room_state", "POLL_SECONDS", "HEARTBEAT_S
 log = logging.getLogger("workshop.live")
 POLL_SECONDS = 0.25  # also the window in which changes are coalesced into one update
 HEARTBEAT_SECONDS = 20.0
+_COUNT = "#n"  # the digest of the participant count a presenter stream shows (no block id)
 
 
 def room_state(session, exercises) -> dict:
@@ -243,16 +244,17 @@ class Hub:
                 self.site.results.get, session, exercise, lang, versions, 0.0, large
             )
             digests = {block: _digest(html) for block, html in blocks.html.items()}
+            if large:  # the projector also shows how many took part, which can change
+                # while no block does (results hidden, a text waiting for approval)
+                digests[_COUNT] = _digest(str(blocks.n))
             messages: dict[frozenset, bytes] = {}
             for stream in group:
                 changed = frozenset(b for b, d in digests.items() if stream.sent.get(b) != d)
                 if not changed:
                     continue
                 if changed not in messages:
-                    messages[changed] = _event(
-                        "results",
-                        {"blocks": {b: blocks.html[b] for b in changed}, "n": blocks.n},
-                    )
+                    shown = {b: blocks.html[b] for b in changed if b != _COUNT}
+                    messages[changed] = _event("results", {"blocks": shown, "n": blocks.n})
                 outbox.add(stream, messages[changed], {b: digests[b] for b in changed})
 
     async def snapshot(self, stream: Stream) -> None:

@@ -126,7 +126,12 @@ class PresenterPage(PresenterBase):
 def _qr(url: str) -> str:
     import segno
 
-    return segno.make(url, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff")
+    # omitsize: a viewBox instead of a fixed width and height, so the stylesheet's size
+    # scales the whole code (a fixed 165-px drawing in an 8-rem box lost its right and
+    # bottom modules, and a cut-off code does not scan)
+    return segno.make(url, error="m").svg_inline(
+        scale=5, border=2, dark="#000", light="#fff", omitsize=True
+    )
 
 
 class PresenterEvents(PresenterBase):
