@@ -429,7 +429,7 @@ def test_each_question_type_on_a_phone_and_the_presenter(stage, open_page, case)
         with saved(other, "vragen"):
             support.click()
         expect(count).to_have_text(_responses(before + 2))
-        expect(result.locator("li", has_text=QUESTION)).to_contain_text("👍 1")
+        expect(result.locator("li", has_text=QUESTION)).to_contain_text("▲ 1")
     for shown in case.shown:
         expect(result).to_contain_text(shown)
 

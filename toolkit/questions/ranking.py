@@ -118,8 +118,12 @@ class Ranking(QuestionType):
             {
                 "label": labels[r["key"]],
                 "value": top + 1 - r["mean"],
-                "value_text": ui.t("w_mean_place", place=charts._num(r["mean"])),
-                "note": ui.t("w_spread", spread=charts._num(r["spread"])),
+                # The place alone beside the label (a narrow column keeps its words
+                # whole); what it means on the line below, with the spread.
+                "value_text": charts._num(r["mean"]),
+                "note": ui.t("w_mean_place", place=charts._num(r["mean"]))
+                + " · "
+                + ui.t("w_spread", spread=charts._num(r["spread"])),
             }
             for r in group["rows"]
             if r["mean"] is not None

@@ -49,7 +49,7 @@ class RoomQuestions(QuestionType):
     <span class="qa-text"><bdi>{{ row.text }}</bdi>
       {% if row.answered %}<em class="tag">{{ ui.t('w_answered') }}</em>{% endif %}</span>
     <button type="submit" name="up" value="{{ row.item }}" class="button small{% if row.item in backed %} primary{% endif %}"
-      aria-pressed="{{ 'true' if row.item in backed else 'false' }}">👍 {{ row.votes }}<span class="visually-hidden">
+      aria-pressed="{{ 'true' if row.item in backed else 'false' }}"><span aria-hidden="true">▲</span> {{ row.votes }}<span class="visually-hidden">
       {{ ui.t('w_support') }}: {{ row.text[:60] }}</span></button>
   </li>
   {% endfor %}
@@ -154,7 +154,9 @@ class RoomQuestions(QuestionType):
             return f"<p>{ui.e(ui.t('p_no_answers'))}</p>"
         items = "".join(
             f"<li class='qa-result{' answered' if r['answered'] else ''}'>"
-            f"<span class='qa-votes'>👍 {r['votes']}</span> <bdi>{ui.e(r['text'])}</bdi>"
+            f"<span class='qa-votes'><span aria-hidden='true'>▲</span> {r['votes']}"
+            f"<span class='visually-hidden'> {ui.e(ui.t('w_supported'))}</span></span> "
+            f"<bdi>{ui.e(r['text'])}</bdi>"
             + (f" <em class='tag'>{ui.e(ui.t('w_answered'))}</em>" if r["answered"] else "")
             + "</li>"
             for r in group["rows"]

@@ -53,6 +53,7 @@ WEB = {
     "w_your_words": {"nl": "Jouw woorden", "en": "Your words"},
     "w_answered": {"nl": "beantwoord", "en": "answered"},
     "w_support": {"nl": "Steun deze vraag", "en": "Support this question"},
+    "w_supported": {"nl": "keer gesteund", "en": "times supported"},
     "w_your_questions": {"nl": "Jouw vragen", "en": "Your questions"},
     "w_ask": {"nl": "Jouw vraag", "en": "Your question"},
     "w_ask_button": {"nl": "Stel je vraag", "en": "Ask"},
