@@ -151,9 +151,10 @@ class Report:
             f"<tbody>{rows}</tbody></table>"
         )
 
-    def exercise(self, exercise) -> str:
-        """One exercise: what it is for, its outcome, its charts, the needs and their votes
-        (for a dot vote over written needs), and questions for the discussion."""
+    def exercise(self, exercise, number: int = 1) -> str:
+        """One exercise, the ``number``-th of the report: what it is for, its outcome, its
+        charts, the needs and their votes (for a dot vote over written needs), and questions
+        for the discussion."""
         lang, results = self.lang, self.results.results[exercise.id]
         ranked = self._ranked_texts(exercise)
         blocks = []
@@ -187,7 +188,7 @@ class Report:
         )
         return (
             f"<section class='report-exercise' id='ex-{self.e(exercise.id)}'>"
-            f"<h2>{exercise.order}. {self.e(exercise.title(lang))}</h2>{ambition}"
+            f"<h2>{number}. {self.e(exercise.title(lang))}</h2>{ambition}"
             f"<p class='report-purpose'>{self.e(exercise.purpose(lang))}</p>"
             f"<h3>{self.e(self.t('rep_outcome'))}</h3><ul class='report-headlines'>{headlines}</ul>"
             f"<h3>{self.e(self.t('rep_chart'))}</h3>{''.join(blocks)}{''.join(extra)}"
@@ -202,7 +203,7 @@ class Report:
 
     def exercises(self) -> list[str]:
         """Every exercise someone answered, in order."""
-        return [self.exercise(e) for e in self.results.exercises]
+        return [self.exercise(e, n) for n, e in enumerate(self.results.exercises, 1)]
 
     def findings(self) -> str:
         """The gaps and risks found, per exercise."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import ARTIFACTS
 from toolkit.cli import main as workshop
 from toolkit.demo import fill_demo_session
 from toolkit.exercises.loader import default_exercises
@@ -107,8 +108,8 @@ def test_the_report_is_in_one_language(browser, reports, lang):
         for key, entry in REPORT.items():
             if key.startswith("rep_") and entry[other] != entry[lang]:
                 assert entry[other] not in shown, (lang, key, entry[other])
-        for exercise in default_exercises():
-            assert f"{exercise.order}. {exercise.title(lang)}" in shown
+        for number, exercise in enumerate(default_exercises(), 1):  # numbered from 1 on
+            assert f"{number}. {exercise.title(lang)}" in shown
             assert exercise.title(other) not in text
             for question in exercise.discussion:
                 assert question(lang) in text and question(other) not in text
@@ -228,9 +229,31 @@ def test_the_report_prints_without_cut_charts(browser, reports, tmp_path):
         assert style["charts"] == ["avoid"] * 4 and style["kept"] == ["avoid"] * 4
         assert set(style["outputs"]) == {"auto"}
         assert set(style["rows"]) == {"avoid"}
+        _print_pages(page, "report-nl")
         pdf = tmp_path / "report.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
         pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
         assert len(default_exercises()) + 3 <= pages <= 40
     finally:
         context.close()
+
+
+A4 = {"width": 794, "height": 1123}  # CSS pixels of an A4 page at 96 dpi
+
+
+def _print_pages(page, name: str) -> None:
+    """Save the report's first two printed pages for a human to look at: what comes before
+    the first exercise (page 1, as the first exercise starts a new page) and the first
+    exercise's page, each as an A4 sheet of the print layout."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size(A4)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-page1.png"), clip={"x": 0, "y": 0, **A4})
+    top = page.evaluate(
+        "() => document.querySelector('section.report-exercise').getBoundingClientRect().top"
+        " + window.scrollY"
+    )
+    page.screenshot(
+        path=str(ARTIFACTS / f"{name}-page2.png"),
+        clip={"x": 0, "y": top, **A4},
+        full_page=True,
+    )

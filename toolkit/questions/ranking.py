@@ -120,10 +120,10 @@ class Ranking(QuestionType):
                 "value": top + 1 - r["mean"],
                 # The place alone beside the label (a narrow column keeps its words
                 # whole); what it means on the line below, with the spread.
-                "value_text": charts._num(r["mean"]),
-                "note": ui.t("w_mean_place", place=charts._num(r["mean"]))
+                "value_text": number_text(r["mean"], ui.lang),
+                "note": ui.t("w_mean_place", place=number_text(r["mean"], ui.lang))
                 + " · "
-                + ui.t("w_spread", spread=charts._num(r["spread"])),
+                + ui.t("w_spread", spread=number_text(r["spread"], ui.lang)),
             }
             for r in group["rows"]
             if r["mean"] is not None
