@@ -6,6 +6,7 @@ import html
 import math
 import re
 import textwrap
+from functools import lru_cache
 
 __all__ = [
     "OWN",
@@ -215,6 +216,33 @@ def radar_svg(
     >>> svg.startswith("<svg") and "stroke-dasharray" in svg
     True
     """
+    if layer == "own":
+        # The own layer depends on the answers alone (not on the group's): everyone who
+        # gave the same answers gets the same chart, drawn once.
+        key = (
+            tuple(axes),
+            tuple((s["label"], s.get("kind"), tuple(s["values"])) for s in series),
+            max_value,
+            min_value,
+            tuple(target) if isinstance(target, list) else target,
+            large,
+            target_label,
+        )
+        try:
+            return _own_layer(*key)
+        except TypeError:  # a value that cannot be a key (never a checked answer)
+            pass
+    return _radar(axes, series, max_value, min_value, target, title, large, target_label, layer)
+
+
+@lru_cache(maxsize=4096)
+def _own_layer(axes, series, max_value, min_value, target, large, target_label) -> str:
+    """The own layer of :func:`radar_svg`, for hashable arguments (cached)."""
+    series = [{"label": label, "kind": kind, "values": list(v)} for label, kind, v in series]
+    return _radar(list(axes), series, max_value, min_value, target, "", large, target_label, "own")
+
+
+def _radar(axes, series, max_value, min_value, target, title, large, target_label, layer) -> str:
     if len(axes) < 3:
         raise ValueError("a radar chart needs at least 3 axes")
     fs = 15 if large else 13

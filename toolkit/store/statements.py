@@ -80,6 +80,17 @@ class Statements:
         )
         self.answer_rows = plain
         self.answer_rows_after = plain.where(answers.c.revision > bindparam("after"))
+        # One participant's answers to one exercise, item and value alone: what an
+        # acknowledgement shows as their own layer (read in the answer's transaction).
+        self.own_values = (
+            select(answers.c.item, answers.c.value)
+            .where(
+                answers.c.session_id == bindparam("sid"),
+                answers.c.exercise == bindparam("exercise"),
+                answers.c.participant_id == bindparam("pid"),
+            )
+            .order_by(answers.c.id)
+        )
         joined = select(answers, participants.c.pseudonym).join(
             participants, participants.c.id == answers.c.participant_id
         )

@@ -620,11 +620,16 @@ class Store:
         *,
         only_if_open: bool = True,
         touch: bool = True,
-    ) -> None:
+        read_back: bool = False,
+    ) -> dict | None:
         """Store (or, for a value of None, remove) several of one participant's answers to
         ``exercise`` in one transaction; with ``only_if_open`` the exercise must be open
         at that moment (else ExerciseClosed and nothing written); ``touch`` also marks the
         participant as active. Retrying is harmless.
+
+        With ``read_back``, return the participant's answers to ``exercise`` as they are
+        once this write is in (``{item: value}``, from every device of theirs), read in the
+        same transaction; otherwise None.
 
         Examples
         --------
@@ -633,7 +638,8 @@ class Store:
         >>> session = store.create_session("Demo", exercises=["needs"])
         >>> person, _ = store.join(session.code, "Uil")
         >>> store.apply_answers(person, "needs", [("q1", 3), ("q2", "ja")])
-        >>> store.apply_answers(person, "needs", [("q2", None)])
+        >>> store.apply_answers(person, "needs", [("q2", None)], read_back=True)
+        {'q1': 3}
         >>> [(a.item, a.value) for a in store.answers(session.id)]
         [('q1', 3)]
         >>> store.apply_answers(person, "other", [("q1", 1)])
@@ -669,8 +675,12 @@ class Store:
                 self._bump(conn, person.session_id, GONE + exercise)
             if touch:
                 conn.execute(sql.touch, base)
+            if read_back:
+                rows = conn.execute(sql.own_values, base).all()
+                return {item: json.loads(value) for item, value in rows}
+            return None
 
-        self._run_write(work)
+        return self._run_write(work)
 
     def delete_answer(self, person: Participant, exercise: str, item: str) -> None:
         """Remove one of the participant's own answers (e.g. a need they take back)."""
