@@ -160,8 +160,14 @@ def _legend(items, y: float, w: float, fs: float) -> tuple[str, float]:
     return "".join(out), ((row + 1) * fs * 1.6 + 4 if items else 0)
 
 
-def _radar_labels(axes, r: float, w: float, fs: float, lh: float) -> list[tuple]:
+def _radar_labels(axes, r: float, w: float, fs: float, lh: float) -> tuple[tuple, ...]:
     """Per axis (lines, anchor, dx, baseline dy, top dy, bottom dy), relative to the centre."""
+    return _radar_label_layout(tuple(axes), r, w, fs, lh)
+
+
+@lru_cache(maxsize=256)
+def _radar_label_layout(axes: tuple, r: float, w: float, fs: float, lh: float) -> tuple:
+    """:func:`_radar_labels` (cached: an exercise's axes are wrapped once per size)."""
     out = []
     for i, label in enumerate(axes):
         a = -math.pi / 2 + 2 * math.pi * i / len(axes)
@@ -172,8 +178,8 @@ def _radar_labels(axes, r: float, w: float, fs: float, lh: float) -> list[tuple]
         lines = _wrap(label, int(room / (fs * 0.56)))
         extra = (len(lines) - 1) * lh
         y0 = dy - extra if s < -0.5 else dy + fs * 0.8 if s > 0.5 else dy - extra / 2 + fs * 0.35
-        out.append((lines, anchor, dx, y0, y0 - fs * 0.9, y0 + extra + fs * 0.3))
-    return out
+        out.append((tuple(lines), anchor, dx, y0, y0 - fs * 0.9, y0 + extra + fs * 0.3))
+    return tuple(out)
 
 
 def radar_svg(
