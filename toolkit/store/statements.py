@@ -17,6 +17,23 @@ __all__ = ["Statements"]
 class Statements:
     """The prebuilt statements of one dialect (``insert`` is SQLite's or PostgreSQL's)."""
 
+    @staticmethod
+    def answer_columns() -> tuple:
+        """The columns of a full answer, in the order ``Store._answers`` unpacks them."""
+        a = answers.c
+        return (
+            a.id,
+            a.participant_id,
+            participants.c.pseudonym,
+            a.exercise,
+            a.item,
+            a.value,
+            a.hidden,
+            a.updated_at,
+            a.approved,
+            a.revision,
+        )
+
     def __init__(self, insert):
         upsert = insert(answers).values(
             session_id=bindparam("sid"),
@@ -91,7 +108,7 @@ class Statements:
             )
             .order_by(answers.c.id)
         )
-        joined = select(answers, participants.c.pseudonym).join(
+        joined = select(*self.answer_columns()).join(
             participants, participants.c.id == answers.c.participant_id
         )
         self.answers_of_exercise = joined.where(
