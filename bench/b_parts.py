@@ -83,9 +83,9 @@ def _parts(tmp: Path, people: int) -> dict:
         raw.execute("BEGIN IMMEDIATE")
         raw.execute(
             "INSERT INTO answers (session_id, participant_id, exercise, item, value, hidden, "
-            "approved, updated_at) VALUES (?, ?, ?, 'visie', ?, 0, 0, '2026-01-01') ON "
-            "CONFLICT (session_id, participant_id, exercise, item) DO UPDATE SET "
-            "value = excluded.value",
+            "approved, revision, updated_at) VALUES (?, ?, ?, 'visie', ?, 0, 0, 0, "
+            "'2026-01-01') ON CONFLICT (session_id, participant_id, exercise, item) DO "
+            "UPDATE SET value = excluded.value",
             (session.id, me.id, EXERCISE, json.dumps(next(counter) % 5 + 1)),
         )
         raw.execute("COMMIT")

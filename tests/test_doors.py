@@ -316,6 +316,65 @@ def test_static_files_are_gzipped_and_revalidate(served):
     assert "Could not open static file" not in server.log.read_text(errors="replace")
 
 
+def test_static_files_are_compressed_again_when_they_change(tmp_path):
+    """Is a static file's compressed body (made once per process, not per request) the
+    file as it is now: the same bytes for a repeat request, new ones once the file has
+    changed, and the plain file for a client that does not take gzip or asks for a range?"""
+    import asyncio
+    import gzip
+    import os
+
+    import tornado.httpclient
+    import tornado.httpserver
+    import tornado.netutil
+    import tornado.web
+
+    from toolkit.web.app import Static
+
+    style = tmp_path / "look.css"
+    style.write_text("body { color: red; }\n" * 200)
+
+    async def fetch(client, url, encoding="gzip", **headers):
+        return await client.fetch(
+            url,
+            headers={"Accept-Encoding": encoding, **headers},
+            decompress_response=False,
+            raise_error=False,
+        )
+
+    async def check():
+        app = tornado.web.Application(
+            [(r"/static/(.*)", Static, {"path": str(tmp_path)})], compress_response=True
+        )
+        sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
+        server = tornado.httpserver.HTTPServer(app)
+        server.add_sockets(sockets)
+        url = f"http://127.0.0.1:{sockets[0].getsockname()[1]}/static/look.css"
+        client = tornado.httpclient.AsyncHTTPClient(force_instance=True)
+        try:
+            first, again = await fetch(client, url), await fetch(client, url)
+            assert first.headers["Content-Encoding"] == "gzip"
+            assert "Accept-Encoding" in first.headers["Vary"]
+            assert int(first.headers["Content-Length"]) == len(first.body)
+            assert gzip.decompress(first.body) == style.read_bytes()
+            assert again.body == first.body
+            style.write_text("body { color: blue; }\n" * 200)
+            later = os.stat(style).st_mtime + 10
+            os.utime(style, (later, later))
+            changed = await fetch(client, url)
+            assert gzip.decompress(changed.body) == style.read_bytes()
+            plain = await fetch(client, url, "identity")
+            assert "Content-Encoding" not in plain.headers
+            assert plain.body == style.read_bytes()
+            part = await fetch(client, url, Range="bytes=0-9")
+            assert part.code == 206 and gzip.decompress(part.body) == style.read_bytes()[:10]
+        finally:
+            client.close()
+            server.stop()
+
+    asyncio.run(check())
+
+
 # --- security headers, no inline script ------------------------------------------------------
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 HANDLER_ATTRIBUTE = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)

@@ -144,9 +144,9 @@ class Answer(Page):
         value = json.dumps(int(self.get_body_argument("v")))
         await self.floor.run(
             "INSERT INTO answers (session_id, participant_id, exercise, item, value, hidden, "
-            "approved, updated_at) VALUES (?, ?, ?, ?, ?, 0, 0, ?) ON CONFLICT (session_id, "
-            "participant_id, exercise, item) DO UPDATE SET value = excluded.value, "
-            "updated_at = excluded.updated_at",
+            "approved, revision, updated_at) VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?) ON CONFLICT "
+            "(session_id, participant_id, exercise, item) DO UPDATE SET value = "
+            "excluded.value, updated_at = excluded.updated_at",
             (self.floor.session_id, person, exercise, question, value, _now()),
         )
         self.floor.answered.add(person)

@@ -6,6 +6,7 @@ import html
 import math
 import re
 import textwrap
+from functools import lru_cache
 
 __all__ = [
     "OWN",
@@ -159,8 +160,14 @@ def _legend(items, y: float, w: float, fs: float) -> tuple[str, float]:
     return "".join(out), ((row + 1) * fs * 1.6 + 4 if items else 0)
 
 
-def _radar_labels(axes, r: float, w: float, fs: float, lh: float) -> list[tuple]:
+def _radar_labels(axes, r: float, w: float, fs: float, lh: float) -> tuple[tuple, ...]:
     """Per axis (lines, anchor, dx, baseline dy, top dy, bottom dy), relative to the centre."""
+    return _radar_label_layout(tuple(axes), r, w, fs, lh)
+
+
+@lru_cache(maxsize=256)
+def _radar_label_layout(axes: tuple, r: float, w: float, fs: float, lh: float) -> tuple:
+    """:func:`_radar_labels` (cached: an exercise's axes are wrapped once per size)."""
     out = []
     for i, label in enumerate(axes):
         a = -math.pi / 2 + 2 * math.pi * i / len(axes)
@@ -171,8 +178,8 @@ def _radar_labels(axes, r: float, w: float, fs: float, lh: float) -> list[tuple]
         lines = _wrap(label, int(room / (fs * 0.56)))
         extra = (len(lines) - 1) * lh
         y0 = dy - extra if s < -0.5 else dy + fs * 0.8 if s > 0.5 else dy - extra / 2 + fs * 0.35
-        out.append((lines, anchor, dx, y0, y0 - fs * 0.9, y0 + extra + fs * 0.3))
-    return out
+        out.append((tuple(lines), anchor, dx, y0, y0 - fs * 0.9, y0 + extra + fs * 0.3))
+    return tuple(out)
 
 
 def radar_svg(
@@ -215,6 +222,33 @@ def radar_svg(
     >>> svg.startswith("<svg") and "stroke-dasharray" in svg
     True
     """
+    if layer == "own":
+        # The own layer depends on the answers alone (not on the group's): everyone who
+        # gave the same answers gets the same chart, drawn once.
+        key = (
+            tuple(axes),
+            tuple((s["label"], s.get("kind"), tuple(s["values"])) for s in series),
+            max_value,
+            min_value,
+            tuple(target) if isinstance(target, list) else target,
+            large,
+            target_label,
+        )
+        try:
+            return _own_layer(*key)
+        except TypeError:  # a value that cannot be a key (never a checked answer)
+            pass
+    return _radar(axes, series, max_value, min_value, target, title, large, target_label, layer)
+
+
+@lru_cache(maxsize=4096)
+def _own_layer(axes, series, max_value, min_value, target, large, target_label) -> str:
+    """The own layer of :func:`radar_svg`, for hashable arguments (cached)."""
+    series = [{"label": label, "kind": kind, "values": list(v)} for label, kind, v in series]
+    return _radar(list(axes), series, max_value, min_value, target, "", large, target_label, "own")
+
+
+def _radar(axes, series, max_value, min_value, target, title, large, target_label, layer) -> str:
     if len(axes) < 3:
         raise ValueError("a radar chart needs at least 3 axes")
     fs = 15 if large else 13

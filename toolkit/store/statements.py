@@ -17,6 +17,23 @@ __all__ = ["Statements"]
 class Statements:
     """The prebuilt statements of one dialect (``insert`` is SQLite's or PostgreSQL's)."""
 
+    @staticmethod
+    def answer_columns() -> tuple:
+        """The columns of a full answer, in the order ``Store._answers`` unpacks them."""
+        a = answers.c
+        return (
+            a.id,
+            a.participant_id,
+            participants.c.pseudonym,
+            a.exercise,
+            a.item,
+            a.value,
+            a.hidden,
+            a.updated_at,
+            a.approved,
+            a.revision,
+        )
+
     def __init__(self, insert):
         upsert = insert(answers).values(
             session_id=bindparam("sid"),
@@ -80,7 +97,18 @@ class Statements:
         )
         self.answer_rows = plain
         self.answer_rows_after = plain.where(answers.c.revision > bindparam("after"))
-        joined = select(answers, participants.c.pseudonym).join(
+        # One participant's answers to one exercise, item and value alone: what an
+        # acknowledgement shows as their own layer (read in the answer's transaction).
+        self.own_values = (
+            select(answers.c.item, answers.c.value)
+            .where(
+                answers.c.session_id == bindparam("sid"),
+                answers.c.exercise == bindparam("exercise"),
+                answers.c.participant_id == bindparam("pid"),
+            )
+            .order_by(answers.c.id)
+        )
+        joined = select(*self.answer_columns()).join(
             participants, participants.c.id == answers.c.participant_id
         )
         self.answers_of_exercise = joined.where(

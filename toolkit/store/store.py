@@ -81,6 +81,20 @@ def _encode(value, what: str) -> str:
     return encoded
 
 
+def _decode(raw: str):
+    """A stored JSON value; a whole number (a scale's level, most answers) without the
+    JSON parser.
+
+    Examples
+    --------
+    >>> _decode("3"), _decode("-2"), _decode('{"text": "ja"}'), _decode("2.5")
+    (3, -2, {'text': 'ja'}, 2.5)
+    """
+    if raw.isdigit() and raw.isascii() and len(raw) < 16:
+        return int(raw)
+    return json.loads(raw)
+
+
 def hash_token(token: str) -> str:
     """Return the stored form of a resume token (SHA-256, hex)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -620,11 +634,16 @@ class Store:
         *,
         only_if_open: bool = True,
         touch: bool = True,
-    ) -> None:
+        read_back: bool = False,
+    ) -> dict | None:
         """Store (or, for a value of None, remove) several of one participant's answers to
         ``exercise`` in one transaction; with ``only_if_open`` the exercise must be open
         at that moment (else ExerciseClosed and nothing written); ``touch`` also marks the
         participant as active. Retrying is harmless.
+
+        With ``read_back``, return the participant's answers to ``exercise`` as they are
+        once this write is in (``{item: value}``, from every device of theirs), read in the
+        same transaction; otherwise None.
 
         Examples
         --------
@@ -633,7 +652,8 @@ class Store:
         >>> session = store.create_session("Demo", exercises=["needs"])
         >>> person, _ = store.join(session.code, "Uil")
         >>> store.apply_answers(person, "needs", [("q1", 3), ("q2", "ja")])
-        >>> store.apply_answers(person, "needs", [("q2", None)])
+        >>> store.apply_answers(person, "needs", [("q2", None)], read_back=True)
+        {'q1': 3}
         >>> [(a.item, a.value) for a in store.answers(session.id)]
         [('q1', 3)]
         >>> store.apply_answers(person, "other", [("q1", 1)])
@@ -669,8 +689,12 @@ class Store:
                 self._bump(conn, person.session_id, GONE + exercise)
             if touch:
                 conn.execute(sql.touch, base)
+            if read_back:
+                rows = conn.execute(sql.own_values, base).all()
+                return {item: json.loads(value) for item, value in rows}
+            return None
 
-        self._run_write(work)
+        return self._run_write(work)
 
     def delete_answer(self, person: Participant, exercise: str, item: str) -> None:
         """Remove one of the participant's own answers (e.g. a need they take back)."""
@@ -687,12 +711,10 @@ class Store:
             params["pid"] = participant_id
             return self._answers(self._read(self._sql.answers_of_participant, params))
         query = (
-            select(answers, participants.c.pseudonym)
+            select(*Statements.answer_columns())
             .join(participants, participants.c.id == answers.c.participant_id)
             .where(answers.c.session_id == session_id)
         )
-        if exercise is not None:
-            query = query.where(answers.c.exercise == exercise)
         if participant_id is not None:
             query = query.where(answers.c.participant_id == participant_id)
         query = query.order_by(answers.c.id)
@@ -703,38 +725,19 @@ class Store:
         pseudonyms or times: what group results need, read incrementally."""
         params = {"sid": session_id, "exercise": exercise, "after": after}
         statement = self._sql.answer_rows_after if after else self._sql.answer_rows
+        # Rows unpacked by position (the statement names its columns in this order): a
+        # row's attributes by name cost more than the rest of reading it.
         return [
-            Answer(
-                r.id,
-                r.participant_id,
-                "",
-                r.exercise,
-                r.item,
-                json.loads(r.value),
-                bool(r.hidden),
-                None,
-                bool(r.approved),
-                r.revision,
-            )
-            for r in self._read(statement, params)
+            Answer(id_, pid, "", ex, item, _decode(value), bool(hidden), None, bool(ok), rev)
+            for id_, pid, ex, item, value, hidden, ok, rev in self._read(statement, params)
         ]
 
     @staticmethod
     def _answers(rows) -> list[Answer]:
+        """Answers from rows of :data:`Statements.answer_columns`, in that order."""
         return [
-            Answer(
-                r.id,
-                r.participant_id,
-                r.pseudonym,
-                r.exercise,
-                r.item,
-                json.loads(r.value),
-                bool(r.hidden),
-                r.updated_at,
-                bool(r.approved),
-                r.revision,
-            )
-            for r in rows
+            Answer(id_, pid, name, ex, item, _decode(value), bool(hidden), at, bool(ok), rev)
+            for id_, pid, name, ex, item, value, hidden, at, ok, rev in rows
         ]
 
     def set_answer_hidden(self, session_id: int, answer_id: int, hidden: bool) -> None:

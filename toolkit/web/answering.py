@@ -32,6 +32,8 @@ class Refused(Exception):
 class AnswerPage(ExercisePage):
     """``POST /s/<code>/e/<exercise>/<question>``."""
 
+    own_after = None  # the participant's answers once this one is stored (see save)
+
     async def get(self, code: str, exercise_id: str, question_id: str) -> None:
         self.redirect(self.url(f"e/{exercise_id}#q-{question_id}"), status=303)
 
@@ -101,7 +103,14 @@ class AnswerPage(ExercisePage):
             raise Refused(400, self.t(exc.key, **exc.values)) from None
         touch = site.touched.get(self.person.id) is None  # 'active' is kept to the minute
         try:
-            await site.run(site.store.apply_answers, self.person, exercise.id, changes, touch=touch)
+            self.own_after = await site.run(
+                site.store.apply_answers,
+                self.person,
+                exercise.id,
+                changes,
+                touch=touch,
+                read_back=self.wants_json,  # the acknowledgement shows them
+            )
         except ExerciseClosed:
             raise Refused(409, self.t("w_closed_refused")) from None
         if touch:
@@ -165,11 +174,15 @@ class AnswerPage(ExercisePage):
         form again where it lists one's own items. No aggregation here: the group's part
         comes over the live stream, computed once for everyone."""
         site, session = self.site, self.session
-        blocks = await site.run(site.results.latest, session, exercise, self.lang)
-        answers = await site.run(
-            site.store.answers, session.id, exercise=exercise.id, participant_id=self.person.id
-        )
-        own = own_answers(exercise, answers, self.person.id)
+        blocks = site.results.cached(session, exercise, self.lang)
+        if blocks is None:
+            blocks = await site.run(site.results.latest, session, exercise, self.lang)
+        own = self.own_after  # read in the answer's own transaction
+        if own is None:
+            answers = await site.run(
+                site.store.answers, session.id, exercise=exercise.id, participant_id=self.person.id
+            )
+            own = own_answers(exercise, answers, self.person.id)
         kind = question_type(question)
         ui = Ui(lang=self.lang, content=site.content)
         reply = {

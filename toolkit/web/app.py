@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+from typing import ClassVar
+
 import tornado.web
 
 from .answering import AnswerPage
@@ -111,10 +114,57 @@ class Health(tornado.web.RequestHandler):
 
 class Static(tornado.web.StaticFileHandler):
     """The app's own files (and vis-network's); cached for a year when asked for with the
-    content hash that ``assets.asset_url`` adds."""
+    content hash that ``assets.asset_url`` adds.
+
+    A client that takes gzip gets the file compressed once per process (per version of the
+    file), not once per request: every participant's first visit fetches the same three.
+    """
+
+    _gzipped: ClassVar[dict] = {}  # (absolute path, modified time) -> gzip-compressed bytes
+    gzipped: bytes | None = None  # this response's body, compressed
 
     def set_default_headers(self) -> None:
         self.set_header("X-Content-Type-Options", "nosniff")
+
+    def set_headers(self) -> None:
+        super().set_headers()
+        self.gzipped = self._compressed()
+        if self.gzipped is not None:
+            # Tornado's own compression leaves a response alone that has an encoding
+            # (and still adds "Vary: Accept-Encoding").
+            self.set_header("Content-Encoding", "gzip")
+            # The body comes from the cache. ``get_content`` stays the class's own for
+            # everything else (Tornado hashes a file's version with it); only this
+            # response's lookup of it is answered here.
+            self.get_content = self._gzipped_content
+
+    def _gzipped_content(self, abspath, start=None, end=None) -> bytes:
+        return self.gzipped
+
+    def _compressed(self) -> bytes | None:
+        """The file gzip-compressed, when the client takes gzip, asks for no range and the
+        type is one Tornado would compress; else None (served as Tornado does)."""
+        headers = self.request.headers
+        if "gzip" not in headers.get("Accept-Encoding", "") or "Range" in headers:
+            return None
+        kind = self.get_content_type().split(";")[0]
+        if not (kind.startswith("text/") or kind in tornado.web.GZipContentEncoding.CONTENT_TYPES):
+            return None
+        key = (self.absolute_path, self.modified)
+        body = self._gzipped.get(key)
+        if body is None:
+            with open(self.absolute_path, "rb") as file:
+                level = tornado.web.GZipContentEncoding.GZIP_LEVEL
+                body = gzip.compress(file.read(), compresslevel=level, mtime=0)
+            if len(self._gzipped) > 64:  # a new version of each file: forget the old ones
+                self._gzipped.clear()
+            self._gzipped[key] = body
+        return body
+
+    def get_content_size(self) -> int:
+        if self.gzipped is not None:
+            return len(self.gzipped)
+        return super().get_content_size()
 
     def get_cache_time(self, path, modified, mime_type) -> int:
         return self.CACHE_MAX_AGE if self.get_query_argument("v", None) else 0

@@ -240,9 +240,7 @@ class Hub:
             if stream.exercise_id == exercise_id:
                 by_view.setdefault((stream.lang, stream.presenter), []).append(stream)
         for (lang, large), group in by_view.items():
-            blocks = await self.site.run(
-                self.site.results.get, session, exercise, lang, versions, 0.0, large
-            )
+            blocks = await self.site.run(self._blocks, session, exercise, lang, versions, large)
             digests = {block: _digest(html) for block, html in blocks.html.items()}
             if large:  # the projector also shows how many took part, which can change
                 # while no block does (results hidden, a text waiting for approval)
@@ -257,6 +255,13 @@ class Hub:
                     messages[changed] = _event("results", {"blocks": shown, "n": blocks.n})
                 outbox.add(stream, messages[changed], {b: digests[b] for b in changed})
 
+    def _blocks(self, session, exercise, lang, versions, large):
+        """The results as of ``versions`` (None: the counters as they are now, read in the
+        same trip to the store's threads). Blocking."""
+        if versions is None:
+            versions = self.site.store.versions([session.id])
+        return self.site.results.get(session, exercise, lang, versions, 0.0, large)
+
     async def snapshot(self, stream: Stream) -> None:
         """Bring one stream up to date at once (a new page, or one that fell behind)."""
         session = self.rooms.get(stream.session_id)
@@ -267,8 +272,7 @@ class Hub:
         outbox = Outbox()
         outbox.add(stream, _event("room", room_state(session, self.site.exercises_of(session))))
         if stream.exercise_id:
-            versions = await self.site.run(self.site.store.versions, [session.id])
-            await self._results(session, stream.exercise_id, [stream], versions, outbox)
+            await self._results(session, stream.exercise_id, [stream], None, outbox)
         outbox.send()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import tornado.web
 
 from ..questions import Ui
@@ -137,7 +139,13 @@ class JoinPage(SessionPage):
     async def remember_screen(self, screen: str) -> None:
         if self.person is not None and self.person.screen != screen:
             await self.site.run(self.site.store.set_screen, self.person, screen)
-            self.site.people.drop((self.code, self.get_cookie("wt", "")))
+            self.screen_remembered(screen)
+
+    def screen_remembered(self, screen: str) -> None:
+        """After ``set_screen``: the participant as now stored, for this cookie's next
+        requests (the live stream that follows a page), instead of reading them again."""
+        self.person = replace(self.person, screen=screen)
+        self.site.people.put((self.code, self.get_cookie("wt", "")), self.person)
 
 
 class ResumePage(JoinPage):
@@ -180,31 +188,45 @@ class ExercisePage(JoinPage):
         if self.person is None:
             self.redirect(self.url(), status=303)
             return
-        await self.remember_screen(f"e/{exercise.id}")
         saved = self.get_query_argument("saved", "")
         flash = {saved: ("ok", self.t("p_saved"))} if saved else None
-        await self.render_exercise(exercise, flash=flash)
+        await self.render_exercise(exercise, flash=flash, screen=f"e/{exercise.id}")
 
     async def render_exercise(
-        self, exercise, status: int = 200, flash: dict | None = None, kept: dict | None = None
+        self,
+        exercise,
+        status: int = 200,
+        flash: dict | None = None,
+        kept: dict | None = None,
+        screen: str | None = None,
     ) -> None:
         """The exercise page; ``flash`` maps question ids to ``(kind, text)`` messages
         (the plain form's answer to a save), ``kept`` to values to show instead of the
-        stored ones (a refused plain-form answer, so nothing typed is lost)."""
-        site, session = self.site, await self.current_session()
-        if session is None:
-            raise tornado.web.HTTPError(410)
-        versions = await site.run(site.store.versions, [session.id])
-        blocks = await site.run(site.results.get, session, exercise, self.lang, versions, 1.0)
-        answers = await site.run(
-            site.store.answers, session.id, exercise=exercise.id, participant_id=self.person.id
+        stored ones (a refused plain-form answer, so nothing typed is lost); ``screen``
+        is remembered as the participant's page first (when it is not already)."""
+        site, person = self.site, self.person
+        if screen is not None and person.screen == screen:
+            screen = None
+        # One trip to the store's threads for everything the page reads (each trip costs
+        # more CPU than the reads themselves on SQLite).
+        session, blocks, own = await site.run(
+            exercise_state,
+            site,
+            None if self.fresh else self.session.id,
+            self.session,
+            exercise,
+            person,
+            self.lang,
+            screen,
         )
-        own = own_answers(exercise, answers, self.person.id)
-        if any(q.type == "contribution" for q in exercise.questions):
-            mine = await site.run(
-                site.store.contributions, session.id, participant_id=self.person.id
-            )
-            own[OWN_CONTRIBUTIONS] = mine
+        if screen is not None:
+            self.screen_remembered(screen)
+        if session is None:
+            self.session = None
+            raise tornado.web.HTTPError(410)
+        if not self.fresh:
+            self.session, self.fresh = session, True
+            site.sessions.put(session.code, session)
         is_open = session.is_open(exercise.id)
         ui = Ui(lang=self.lang, disabled=not is_open, content=site.content)
         forms = {
@@ -237,6 +259,30 @@ class ExercisePage(JoinPage):
             live=self.url(f"live?screen=e/{exercise.id}"),
             current=site.exercise(session.current_exercise, session),
         )
+
+
+def exercise_state(site, session_id, session, exercise, person, lang: str, screen):
+    """What an exercise page shows, read in one go (blocking: a worker thread's).
+
+    First ``screen`` is remembered as the participant's page (unless None); the session
+    is read again when ``session_id`` is given (the cached one may be two seconds old: what
+    others' texts a page may show, and whether the exercise is open, is decided on it).
+    Returns ``(session or None, blocks, own answers)``.
+    """
+    store = site.store
+    if screen is not None:
+        store.set_screen(person, screen)
+    if session_id is not None:
+        session = store.session_by_id(session_id)
+        if session is None:
+            return None, None, None
+    versions = store.versions([session.id])
+    blocks = site.results.get(session, exercise, lang, versions, 1.0)
+    answers = store.answers(session.id, exercise=exercise.id, participant_id=person.id)
+    own = own_answers(exercise, answers, person.id)
+    if any(q.type == "contribution" for q in exercise.questions):
+        own[OWN_CONTRIBUTIONS] = store.contributions(session.id, participant_id=person.id)
+    return session, blocks, own
 
 
 class MapPage(JoinPage):

@@ -197,6 +197,11 @@ class Results:
             version=version,
         )
 
+    def cached(self, session, exercise, lang: str, large: bool = False) -> Blocks | None:
+        """The last blocks computed for this key, or None (never blocks: a dict lookup,
+        for the event loop's own thread)."""
+        return self._cache.get((session.id, exercise.id, lang, large))
+
     def latest(self, session, exercise, lang: str, large: bool = False) -> Blocks:
         """The last blocks computed for this key, whatever changed since (computed now if
         there are none): for what needs labels and options, not the newest counts."""
