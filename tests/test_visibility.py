@@ -127,9 +127,21 @@ def _results_with(n: int):
     return lambda live: any(k == "results" and d.get("n") == n for k, d in live.events)
 
 
+def _ballot(live: Live) -> dict:
+    """The dot vote's form as the stream last sent it (its options changed), or {}."""
+    sent = [
+        d["forms"]["votes"]
+        for k, d in live.events
+        if k == "results" and "votes" in d.get("forms", {})
+    ]
+    return sent[-1] if sent else {}
+
+
 def _nowhere(room: Room, b: Visitor, live: Live, presenter_live: Live, presenter) -> None:
     """Everything B (and the projector) can be sent holds neither of A's texts."""
     code = room.session.code
+    # the open page's ballot is drawn again without the text, pushed by the stream
+    live.until(lambda s: _ballot(s) and need_key(SECRET) not in _ballot(s)["key"], "a ballot")
     page = b.get(f"/s/{code}/e/behoeften")
     assert page.status_code == 200
     assert SECRET not in _text(page), room.rule
@@ -156,6 +168,8 @@ def _everywhere(room: Room, b: Visitor, live: Live, presenter_live: Live, presen
     """Once allowed, A's texts reach every one of those places, the streams by a push."""
     code = room.session.code
     live.until(lambda s: SECRET.encode() in s.raw, "A's need on B's stream")
+    live.until(lambda s: need_key(SECRET) in _ballot(s).get("key", ""), "the ballot with it")
+    assert SECRET in html.unescape(_ballot(live)["html"])  # an option on the open page
     presenter_live.until(lambda s: SECRET.encode() in s.raw, "A's need on the projector")
     page = b.get(f"/s/{code}/e/behoeften")
     assert SECRET in _text(page) and f'name="d.{need_key(SECRET)}"' in page.text

@@ -29,6 +29,7 @@ from tests.support.pages import (
 )
 from tests.support.servers import VoilaServer, participant_server
 from toolkit.exercises.loader import default_exercises
+from toolkit.exercises.texts import need_key
 from toolkit.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -284,11 +285,20 @@ def test_texts_wait_for_approval(room, open_page):
     needs = reader.locator("[data-block=needs] .group-layer")
     expect(needs.locator("li")).to_have_text([waiting])
     expect(votes).to_contain_text(waiting)
-    reader.reload()
-    expect(form(reader, "votes")).to_contain_text(waiting)  # now an option to vote on
+    reader.evaluate(MARK)
+    ballot = form(reader, "votes")
+    with saved(reader, "votes"):  # now an option to vote on, without a reload; a dot on it
+        ballot.get_by_role("button", name=f"Een stip meer: {waiting}").click()
+    expect(ballot.locator(".dots-left")).to_have_text("Nog 4 van 5 stippen")
+    assert reader.evaluate(SAME_PAGE)
+    reader.reload()  # the dot was stored with the option
+    expect(form(reader, "votes").locator(f'input[name="d.{need_key(waiting)}"]')).to_have_value("1")
+    reader.evaluate(MARK)
     store.set_answer_hidden(sid, room.answer_id("Schrijver", waiting), True)
     expect(needs.locator("li")).to_have_count(0)
     expect(votes).not_to_contain_text(waiting)
+    expect(form(reader, "votes")).not_to_contain_text(waiting)  # no longer an option, live
+    assert reader.evaluate(SAME_PAGE)
 
     # Texts of a question without approval show at once.
     author.goto(room.exercise("ibp-bestuurstafel"))

@@ -248,6 +248,12 @@ class QuestionType:
         dot vote has now), from the group result."""
         return {}
 
+    def form_key(self, question, group: dict) -> str | None:
+        """What the form shows of the group (e.g. the options a dot vote has now), as a short
+        key; ``None`` for a form that does not change with the group. An open page whose key
+        differs from the live one draws its form again."""
+        return None
+
     # --- the group ----------------------------------------------------------------------------
     def aggregate(self, exercise, question, answers, view: View, content, lang="nl") -> dict:
         """The group result of ``question`` from the exercise's answers (no own part);

@@ -153,6 +153,22 @@ class DotVote(QuestionType):
     def form_extra(self, exercise, question, group, ui):
         return {"options": group["options"]}
 
+    def form_key(self, question, group):
+        """The options' keys, where others' texts are options (they come and go as the
+        facilitator shows, hides or approves them).
+
+        >>> from toolkit.exercises.loader import default_exercises
+        >>> q = {e.id: e for e in default_exercises()}["behoeften"].question("votes")
+        >>> kind = DotVote()
+        >>> kind.form_key(q, {"options": [("a", "A"), ("b", "B")]})
+        'a b'
+        >>> kind.form_key(q.model_copy(update={"options_from": None}), {}) is None
+        True
+        """
+        if not question.options_from:
+            return None
+        return " ".join(key for key, _ in group.get("options", []))
+
     def group_html(self, exercise, question, group, ui):
         if not group["ranking"]:
             return f"<p>{ui.e(ui.t('p_no_answers'))}</p>"

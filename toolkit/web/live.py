@@ -11,7 +11,9 @@ import time
 import zlib
 from dataclasses import dataclass, field
 
+from ..questions import Ui
 from ..store.store import MAP, ROOM
+from .render import form_keys, question_form
 
 __all__ = ["Hub", "Stream", "Outbox", "room_state", "POLL_SECONDS", "HEARTBEAT_SECONDS"]
 
@@ -19,6 +21,7 @@ log = logging.getLogger("workshop.live")
 POLL_SECONDS = 0.25  # also the window in which changes are coalesced into one update
 HEARTBEAT_SECONDS = 20.0
 _COUNT = "#n"  # the digest of the participant count a presenter stream shows (no block id)
+_FORM = "form:"  # before a question id: the digest of what its form shows of the group
 
 
 def room_state(session, exercises) -> dict:
@@ -242,6 +245,8 @@ class Hub:
         for (lang, large), group in by_view.items():
             blocks = await self.site.run(self._blocks, session, exercise, lang, versions, large)
             digests = {block: _digest(html) for block, html in blocks.html.items()}
+            keys = {} if large else form_keys(exercise, blocks.groups)
+            digests.update({_FORM + q: _digest(key) for q, key in keys.items()})
             if large:  # the projector also shows how many took part, which can change
                 # while no block does (results hidden, a text waiting for approval)
                 digests[_COUNT] = _digest(str(blocks.n))
@@ -251,9 +256,25 @@ class Hub:
                 if not changed:
                     continue
                 if changed not in messages:
-                    shown = {b: blocks.html[b] for b in changed if b != _COUNT}
-                    messages[changed] = _event("results", {"blocks": shown, "n": blocks.n})
+                    shown = {b: blocks.html[b] for b in changed if b in blocks.html}
+                    event = {"blocks": shown, "n": blocks.n}
+                    forms = {
+                        q: {"key": k, "html": self._form(exercise, q, blocks, lang)}
+                        for q, k in keys.items()
+                        if _FORM + q in changed
+                    }
+                    if forms:  # the page draws such a form again when its key differs
+                        event["forms"] = forms
+                    messages[changed] = _event("results", event)
                 outbox.add(stream, messages[changed], {b: digests[b] for b in changed})
+
+    def _form(self, exercise, question_id, blocks, lang) -> str:
+        """A form that shows something of the group, drawn without anyone's own answer (the
+        page puts its own values back in)."""
+        question = exercise.question(question_id)
+        ui = Ui(lang=lang, content=self.site.content)
+        group = blocks.groups.get(question_id, {})
+        return str(question_form(self.site.env, exercise, question, {}, group, ui))
 
     def _blocks(self, session, exercise, lang, versions, large):
         """The results as of ``versions`` (None: the counters as they are now, read in the

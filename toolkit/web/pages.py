@@ -13,7 +13,7 @@ from ..store import NotAllowed
 from .base import Base, SessionPage, TooManyTries
 from .identity import clean_pseudonym, suggest_pseudonym
 from .live import room_state
-from .render import Results, own_blocks, question_form, result_block
+from .render import Results, form_keys, own_blocks, question_form, result_block
 
 __all__ = [
     "CodePage",
@@ -248,6 +248,7 @@ class ExercisePage(JoinPage):
             person=self.person,
             exercise=exercise,
             forms=forms,
+            form_keys=form_keys(exercise, blocks.groups),
             results=results,
             block_titles={q.id: q.prompt(self.lang) for q in exercise.questions},
             is_open=is_open,

@@ -21,6 +21,7 @@ from ..store.store import GONE, MAP, MODERATION, ROOM
 __all__ = [
     "environment",
     "question_form",
+    "form_keys",
     "Results",
     "Blocks",
     "RADAR",
@@ -69,6 +70,17 @@ def question_form(env, exercise, question, own, group: dict, ui: Ui) -> Markup:
     macro = env.get_template(f"q/{question.type}.html").module.form
     extra = kind.form_extra(exercise, question, group, ui)
     return macro(question, kind.own(question, own), ui, extra)
+
+
+def form_keys(exercise, groups: dict) -> dict[str, str]:
+    """Per question whose form shows something of the group, the key of what it shows now
+    (``QuestionType.form_key``); the page carries it and the live stream sends it."""
+    keys = {}
+    for question in exercise.questions:
+        key = question_type(question).form_key(question, groups.get(question.id, {}))
+        if key is not None:
+            keys[question.id] = key
+    return keys
 
 
 def _uses_radar(exercise) -> bool:

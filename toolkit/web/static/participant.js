@@ -236,6 +236,18 @@
     left.textContent = fill(list.dataset.left, { n: parseInt(list.dataset.budget, 10) - used, budget: list.dataset.budget });
   }
 
+  // Others' texts came or went as options of a dot vote: the form is drawn again from the
+  // live stream's copy, with this participant's own values (sent or not) put back.
+  function newOptions(form, live) {
+    if (!form || form.dataset.formKey === live.key) { return; }
+    var body = $("fieldset.body", form), values = {}, save = $("button.save", body);
+    $$("input.dot-count", body).forEach(function (el) { values[el.name] = el.value; });
+    redraw(form, live.html + (save ? save.outerHTML : ""));
+    $$("input.dot-count", body).forEach(function (el) { if (el.name in values) { el.value = values[el.name]; } });
+    form.dataset.formKey = live.key;
+    dotsLeft(form);
+  }
+
   // --- a ranking: the arrows (and dragging a line) change the order --------------------
   function reorder(form, value) {
     var parts = value.split(":"), row = $('.rank-row[data-key="' + parts[0] + '"]', form);
@@ -445,6 +457,7 @@
         var layer = $('[data-block="' + block + '"] .group-layer');
         if (layer) { layer.innerHTML = data.blocks[block]; }
       });
+      Object.keys(data.forms || {}).forEach(function (q) { newOptions($('form[data-q="' + q + '"]'), data.forms[q]); });
       var count = $("[data-responses]");
       if (count) { count.textContent = fill(data.n === 1 && count.dataset.one ? count.dataset.one : count.dataset.template, { n: data.n }); }
       fit();
