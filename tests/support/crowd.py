@@ -6,7 +6,6 @@ acknowledged, like the page's offline queue."""
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 
 from tornado.httpclient import AsyncHTTPClient
@@ -106,19 +105,9 @@ class Person(Participant):
 
     async def answer(self, exercise: str, question: str, fields: dict):
         """One try (as the base client), with the HTTP status in the reply."""
-        started = time.perf_counter()
-        response = await self.fetch(
-            f"/s/{self.code}/e/{exercise}/{question}",
-            body={"_xsrf": self.xsrf, **fields},
-            json_reply=True,
-        )
-        took = time.perf_counter() - started
-        try:
-            reply = json.loads(response.body or b"{}")
-        except ValueError:
-            reply = {"ok": False, "message": f"status {response.code}"}
-        reply["status"] = response.code
-        if response.code == 599:
+        took, status, reply = await self.answer_with_status(exercise, question, fields)
+        reply["status"] = status
+        if status == 599:
             reply["lost"] = True
         return took, reply
 

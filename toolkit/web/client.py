@@ -95,6 +95,13 @@ class Participant:
 
     async def answer(self, exercise: str, question: str, fields: dict) -> tuple[float, dict]:
         """Send one answer; return (seconds until acknowledged, the reply)."""
+        took, _status, reply = await self.answer_with_status(exercise, question, fields)
+        return took, reply
+
+    async def answer_with_status(
+        self, exercise: str, question: str, fields: dict
+    ) -> tuple[float, int, dict]:
+        """Send one answer; return (seconds until answered, the HTTP status, the reply)."""
         started = time.perf_counter()
         response = await self.fetch(
             f"/s/{self.code}/e/{exercise}/{question}",
@@ -106,7 +113,7 @@ class Participant:
             reply = json.loads(response.body or b"{}")
         except ValueError:
             reply = {"ok": False, "message": f"status {response.code}"}
-        return took, reply
+        return took, response.code, reply
 
     def listen(self, screen: str, on_event=None, timeout: float = 3600) -> asyncio.Task:
         """Open the live stream of ``screen`` (a task that ends with the stream, giving its
