@@ -387,7 +387,7 @@ class DashboardApp:
             self.session = self.store.session_by_id(self.session.id) or self.session
             self._draw()
         except StoreUnavailable:
-            self.updated.value = f"<p class='workshop-error'>{_h(t('d_store_down', self.lang))}</p>"
+            self._store_down()
             return
         now = datetime.now().strftime("%H:%M:%S")
         self.updated.value = f"<small>{_h(t('d_updated', self.lang, time=now))}</small>"
@@ -550,13 +550,27 @@ class DashboardApp:
             try:
                 self.set_approval(exercise.id, question.id, change["new"] == "approval")
             except StoreUnavailable:
-                self.updated.value = f"<p class='workshop-error'>{_h(t('d_store_down', lang))}</p>"
+                self._store_down()
 
         toggle.observe(changed, names="value")
         return widgets.VBox(
             [widgets.HTML(f"<b>{_h(question.prompt(lang))}</b>"), toggle],
             layout=widgets.Layout(margin="0 0 8px 0"),
         )
+
+    def _store_down(self) -> None:
+        """Say on the dashboard that the store cannot be reached (nothing was changed)."""
+        self.updated.value = f"<p class='workshop-error'>{_h(t('d_store_down', self.lang))}</p>"
+
+    def _moderate(self, action) -> None:
+        """Carry out a moderation ``action`` (a store write), then draw the dashboard again;
+        an unreachable store is said instead."""
+        try:
+            action()
+        except StoreUnavailable:
+            self._store_down()
+            return
+        self.refresh(force=True)
 
     def _moderation_row(
         self, text, pseudonym, hidden, set_hidden, approve=None, answered=None
@@ -579,15 +593,7 @@ class DashboardApp:
         )
         toggle.add_class("workshop-moderate")
 
-        def click(_b):
-            try:
-                set_hidden(not hidden)
-            except StoreUnavailable:
-                self.updated.value = f"<p class='workshop-error'>{_h(t('d_store_down', lang))}</p>"
-                return
-            self.refresh(force=True)
-
-        toggle.on_click(click)
+        toggle.on_click(lambda _b: self._moderate(lambda: set_hidden(not hidden)))
         buttons = [toggle]
         if approve is not None:
             accept = widgets.Button(
@@ -596,36 +602,14 @@ class DashboardApp:
                 layout=widgets.Layout(width="auto"),
             )
             accept.add_class("workshop-approve")
-
-            def approved(_b):
-                try:
-                    approve()
-                except StoreUnavailable:
-                    self.updated.value = (
-                        f"<p class='workshop-error'>{_h(t('d_store_down', lang))}</p>"
-                    )
-                    return
-                self.refresh(force=True)
-
-            accept.on_click(approved)
+            accept.on_click(lambda _b: self._moderate(approve))
             buttons.insert(0, accept)
         if answered is not None:
             done = widgets.Button(
                 description=t("d_mark_answered", lang), layout=widgets.Layout(width="auto")
             )
             done.add_class("workshop-answered")
-
-            def mark(_b):
-                try:
-                    answered()
-                except StoreUnavailable:
-                    self.updated.value = (
-                        f"<p class='workshop-error'>{_h(t('d_store_down', lang))}</p>"
-                    )
-                    return
-                self.refresh(force=True)
-
-            done.on_click(mark)
+            done.on_click(lambda _b: self._moderate(answered))
             buttons.insert(0, done)
         return widgets.HBox(
             [label, *buttons], layout=widgets.Layout(width="100%", align_items="center")
