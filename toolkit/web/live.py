@@ -251,6 +251,7 @@ class Hub:
                 # while no block does (results hidden, a text waiting for approval)
                 digests[_COUNT] = _digest(str(blocks.n))
             messages: dict[frozenset, bytes] = {}
+            drawn: dict[str, str] = {}  # question id -> its form without own answers
             for stream in group:
                 changed = frozenset(b for b, d in digests.items() if stream.sent.get(b) != d)
                 if not changed:
@@ -258,8 +259,11 @@ class Hub:
                 if changed not in messages:
                     shown = {b: blocks.html[b] for b in changed if b in blocks.html}
                     event = {"blocks": shown, "n": blocks.n}
+                    for q in keys:  # each form drawn once for all the messages
+                        if _FORM + q in changed and q not in drawn:
+                            drawn[q] = self._form(exercise, q, blocks, lang)
                     forms = {
-                        q: {"key": k, "html": self._form(exercise, q, blocks, lang)}
+                        q: {"key": k, "html": drawn[q]}
                         for q, k in keys.items()
                         if _FORM + q in changed
                     }
