@@ -20,7 +20,15 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.support.axe import check_accessibility, describe
-from tests.support.pages import PHONE, exercise_url, form, join, no_side_scroll, saved
+from tests.support.pages import (
+    PHONE,
+    add_organisation,
+    exercise_url,
+    form,
+    join,
+    no_side_scroll,
+    saved,
+)
 from tests.support.servers import ROOT, VoilaServer, WorkshopServe, participant_server
 from toolkit.exercises.loader import default_exercises
 from toolkit.store import Store
@@ -299,12 +307,7 @@ def _aim(page):
 
 
 def _contribution(page):
-    added = form(page, "aanvullen")
-    with saved(page, "aanvullen"):
-        added.get_by_label("Naam").fill(ORGANISATION)
-        added.get_by_label("po", exact=True).check()
-        added.get_by_role("button", name="Toevoegen").first.click()
-    expect(added.locator(".own-texts")).to_contain_text(ORGANISATION)
+    add_organisation(page, ORGANISATION)
 
 
 def _flow(page):

@@ -22,6 +22,7 @@ __all__ = [
     "exercise_url",
     "form",
     "saved",
+    "add_organisation",
     "submitted",
     "settled",
     "unsent",
@@ -76,6 +77,18 @@ def saved(page, question: str, timeout: float = 30_000):
     assert info.value.status == 200, f"{question}: {info.value.status} {info.value.text()}"
     settled(page)
     expect(form(page, question).locator("[data-status]")).to_have_text(SAVED)
+
+
+def add_organisation(page, name: str) -> None:
+    """Add an organisation (in po) to the map exercise's form by touch, and wait until it is
+    saved, listed as one's own and the name field is empty again."""
+    added = form(page, "aanvullen")
+    with saved(page, "aanvullen"):
+        added.get_by_label("Naam").fill(name)
+        added.get_by_label("po", exact=True).check()
+        added.get_by_role("button", name="Toevoegen").first.click()
+    expect(added.locator(".own-texts")).to_contain_text(name)
+    expect(added.get_by_label("Naam")).to_have_value("")
 
 
 @contextlib.contextmanager
