@@ -27,8 +27,8 @@ def generate(n: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
     drawn from the shipped dataset's own distributions."""
     import networkx as nx
 
-    from toolkit.data import load_default
-    from toolkit.network import build_graph, simple_view
+    from toolkit.content.dataset import load_default
+    from toolkit.network.graph import build_graph, simple_view
 
     rng = random.Random(seed)
     data = load_default()
@@ -83,11 +83,11 @@ def generate(n: int, folder: Path, seed: int = 7) -> tuple[Path, Path]:
 
 
 def python_pipeline(orgs: Path, rels: Path) -> dict:
-    from toolkit.data import load_stakeholders
-    from toolkit.mapview import render_map
-    from toolkit.metrics import metric_table
-    from toolkit.network import build_graph
-    from toolkit.profiles import organisation_profiles
+    from toolkit.content.dataset import load_stakeholders
+    from toolkit.map.render import render_map
+    from toolkit.network.graph import build_graph
+    from toolkit.network.measures import metric_table
+    from toolkit.network.profiles import organisation_profiles
 
     times = {}
     began = time.perf_counter()
@@ -113,7 +113,7 @@ def baseline(graph, with_metrics: bool = True) -> dict:
     import networkx as nx
     from pyvis.network import Network
 
-    from toolkit.network import simple_view
+    from toolkit.network.graph import simple_view
 
     times = {}
     undirected = simple_view(graph)

@@ -15,10 +15,10 @@ import httpx
 import pytest
 
 from tests.browser.conftest import ARGS, CHROMIUM
+from tests.security.test_dashboard_doors import _kernels, _until
+from tests.security.test_doors import EXERCISES
 from tests.support.servers import dashboard_server, free_port
 from tests.support.wire import kernel_id
-from tests.test_dashboard_doors import _kernels, _until
-from tests.test_doors import EXERCISES
 from toolkit.server.doors import REFUSED_TEXT
 from toolkit.store import Store
 

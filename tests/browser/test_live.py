@@ -28,8 +28,8 @@ from tests.support.pages import (
     submitted,
 )
 from tests.support.servers import VoilaServer, participant_server
-from toolkit.exercises.loader import default_exercises
-from toolkit.exercises.texts import need_key
+from toolkit.content.exercise_loader import default_exercises
+from toolkit.questions.typed_text import need_key
 from toolkit.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]

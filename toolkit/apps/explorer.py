@@ -7,11 +7,11 @@ import os
 
 import ipywidgets as widgets
 
-from ..data import StakeholderData, load_default
+from ..content.dataset import StakeholderData, load_default
 from ..i18n import t
-from ..mapview import map_iframe, render_map
-from ..metrics import METRICS, explain, metric_table, what_if
-from ..network import build_graph, ego_network, filter_graph, shortest_paths
+from ..map.render import map_iframe, render_map
+from ..network.graph import build_graph, ego_network, filter_graph, shortest_paths
+from ..network.measures import METRICS, explain, metric_table, what_if
 
 __all__ = ["ExplorerApp", "vis_js_url_from_env"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..problems import ContentError
+from ..content.problems import ContentError
 from .common import CommandError
 
 __all__ = ["main", "build_parser"]

@@ -61,7 +61,7 @@ def register(commands) -> None:
 
 
 def _export(args) -> int:
-    from ..export import export_session
+    from ..after.export import export_session
 
     target = writable_target(args.output, folder=args.format == "csv")
     store = open_store()
@@ -76,7 +76,7 @@ def _export(args) -> int:
 
 
 def _report(args) -> int:
-    from ..report import build_report
+    from ..after.report import build_report
     from ..store import database_url
 
     target = writable_target(args.output)

@@ -36,14 +36,14 @@ def outside_references(html: str) -> list[str]:
 
 
 def _check(args) -> int:
-    from ..measure import capacity, measure_participant_server
+    from ..server.capacity import capacity, measure_participant_server
     from .serve_cmd import check_content
 
     if args.programme:
         import os
 
-        from ..exercises.library import EXERCISES_ENV
-        from ..exercises.programme import load_programme
+        from ..content.exercise_library import EXERCISES_ENV
+        from ..content.programme import load_programme
 
         programme, folder = load_programme(args.programme)
         if folder is not None:
@@ -108,7 +108,7 @@ def suggested_workers(expected: int, cost, cores: int) -> int:
 
     Examples
     --------
-    >>> from toolkit.measure import ParticipantCost
+    >>> from toolkit.server.capacity import ParticipantCost
     >>> cost = ParticipantCost(60, 180, 70.0, 75.0, 0.07, 8.0, 3.0, 5.0)
     >>> suggested_workers(100, cost, 8), suggested_workers(3000, cost, 8)
     (1, 4)
@@ -124,7 +124,7 @@ def _offline_check() -> bool:
     import tempfile
     from pathlib import Path
 
-    from ..exercises.loader import default_exercises
+    from ..content.exercise_loader import default_exercises
     from ..server.launch import ServerSpec
     from ..server.supervisor import ServerFailed, Supervisor
     from ..store import Store

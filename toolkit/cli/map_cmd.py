@@ -54,7 +54,7 @@ def register(commands) -> None:
 
 def load_from_args(args: argparse.Namespace):
     """Load the dataset named by --nodes/--edges/--graph, or the shipped one."""
-    from ..data import load_default, load_graph_file, load_stakeholders
+    from ..content.dataset import load_default, load_graph_file, load_stakeholders
 
     if args.graph:
         if args.nodes or args.edges:
@@ -68,7 +68,7 @@ def load_from_args(args: argparse.Namespace):
 
 
 def _graph(args):
-    from ..network import build_graph
+    from ..network.graph import build_graph
 
     return build_graph(load_from_args(args))
 
@@ -83,7 +83,7 @@ def _validate(args) -> int:
 
 
 def _metrics(args) -> int:
-    from ..metrics import metric_table
+    from ..network.measures import metric_table
 
     table = metric_table(_graph(args))
     if args.sort not in table.columns:
@@ -97,7 +97,7 @@ def _metrics(args) -> int:
 
 
 def _path(args) -> int:
-    from ..network import shortest_paths
+    from ..network.graph import shortest_paths
 
     graph = _graph(args)
     for node in (args.source, args.target):
@@ -115,7 +115,7 @@ def _path(args) -> int:
 
 
 def _export(args) -> int:
-    from ..exports import export_graph
+    from ..map.export import export_graph
 
     target = writable_target(args.output, folder=args.format == "csv")
     graph = _graph(args)

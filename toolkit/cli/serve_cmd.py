@@ -71,10 +71,10 @@ def register(commands) -> None:
 
 def check_content() -> None:
     """Load every content file; raise ContentError (all problems) before anything starts."""
-    from ..data import load_default
-    from ..exercises.library import exercise_library
-    from ..flows import load_flows
-    from ..problems import ContentError
+    from ..content.dataset import load_default
+    from ..content.exercise_library import exercise_library
+    from ..content.flows import load_flows
+    from ..content.problems import ContentError
 
     problems = []
     for loader in (load_default, exercise_library, load_flows):
@@ -99,8 +99,8 @@ def write_qr(url: str, folder, code: str) -> list:
 
 
 def _choose_session(store, args, programme=None):
-    from ..exercises.library import exercise_library
-    from ..exercises.programme import programme_room
+    from ..content.exercise_library import exercise_library
+    from ..content.programme import programme_room
 
     if args.session:
         from .session_cmd import require_session
@@ -157,8 +157,8 @@ def _serve(args) -> int:
         )
     programme = None
     if args.programme:
-        from ..exercises.library import EXERCISES_ENV
-        from ..exercises.programme import load_programme
+        from ..content.exercise_library import EXERCISES_ENV
+        from ..content.programme import load_programme
 
         programme, folder = load_programme(args.programme)
         if folder is not None:

@@ -29,7 +29,7 @@ def register(commands) -> None:
 
 
 def _new(args) -> int:
-    from ..exercises.loader import default_exercises
+    from ..content.exercise_loader import default_exercises
 
     exercises = [] if args.closed else [e.id for e in default_exercises()]
     store = open_store()

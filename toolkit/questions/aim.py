@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..exercises.parts import Option, QuestionBase
 from .base import AnswerError, QuestionType, listing
 from .choice import n_line
+from .parts import Option, QuestionBase
 
 __all__ = [
     "AimQuestion",

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ..exercises.errors import AnswerError
+from .errors import AnswerError
 
 __all__ = [
     "QuestionType",

@@ -23,7 +23,7 @@ def _stamp(*paths) -> tuple:
 
 @lru_cache(maxsize=4)
 def _dataset(stamp: tuple):
-    from ..data import load_default
+    from ..content.dataset import load_default
 
     return load_default()
 
@@ -77,6 +77,6 @@ class Content:
 
     def flows(self, flows_file: str) -> tuple[dict, ...]:
         """The flows of a ``flows_file`` (relative to ``datasets/``), checked and cached."""
-        from ..flows import load_flows
+        from ..content.flows import load_flows
 
         return load_flows(flows_file)

@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 from markupsafe import Markup
 from pydantic import Field
 
-from ..exercises.contributions import clean_organisation, clean_relation
-from ..exercises.parts import QuestionBase
+from ..map.additions import clean_organisation, clean_relation
 from .base import AnswerError, QuestionType
+from .parts import QuestionBase
 
 __all__ = ["ContributionQuestion", "Contribution", "OWN_CONTRIBUTIONS", "shown_contributions"]
 

@@ -7,12 +7,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..exercises.parts import Option, QuestionBase, Slug
-from ..exercises.texts import need_key
 from ..results import charts
 from .base import AnswerError, QuestionType, View, listing, whole_number
 from .choice import n_line
 from .free_text import shown_texts
+from .parts import Option, QuestionBase, Slug
+from .typed_text import need_key
 
 __all__ = ["DotVoteQuestion", "DotVote", "dot_options"]
 
@@ -36,7 +36,7 @@ def dot_options(exercise, question, answers, view, lang: str = "nl") -> list[tup
 
     Examples
     --------
-    >>> from toolkit.exercises.loader import default_exercises
+    >>> from toolkit.content.exercise_loader import default_exercises
     >>> from toolkit.questions import View
     >>> ex = {e.id: e for e in default_exercises()}["behoeften"]
     >>> len(dot_options(ex, ex.question("votes"), [], View())) >= 3
@@ -157,7 +157,7 @@ class DotVote(QuestionType):
         """The options' keys, where others' texts are options (they come and go as the
         facilitator shows, hides or approves them).
 
-        >>> from toolkit.exercises.loader import default_exercises
+        >>> from toolkit.content.exercise_loader import default_exercises
         >>> q = {e.id: e for e in default_exercises()}["behoeften"].question("votes")
         >>> kind = DotVote()
         >>> kind.form_key(q, {"options": [("a", "A"), ("b", "B")]})

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Literal
 
-from ..exercises.parts import QuestionBase
 from ..results import charts
 from .base import AnswerError, QuestionType, listing
 from .choice import n_line
+from .parts import QuestionBase
 
 __all__ = ["FlowCheckQuestion", "FlowCheck", "FLOW_CHOICES", "flow_risks", "flow_gaps"]
 

@@ -8,9 +8,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..exercises.parts import QuestionBase
-from ..exercises.texts import clean_text, need_key
 from .base import AnswerError, QuestionType, item_of
+from .parts import QuestionBase
+from .typed_text import clean_text, need_key
 
 __all__ = ["FreeTextQuestion", "FreeText", "new_item", "shown_texts"]
 
@@ -153,4 +153,4 @@ class FreeText(QuestionType):
         return {"n": group["n"], "texts": [], "gone": True}
 
     def demo(self, question, rng, content):
-        return None  # several items per person: see toolkit.demo
+        return None  # several items per person: see toolkit.after.demo

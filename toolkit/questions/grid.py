@@ -8,10 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from ..exercises.parts import Axis, Option, QuestionBase, Slug, Text
 from ..results import charts
 from .base import AnswerError, QuestionType, listing, whole_number
 from .choice import n_line
+from .parts import Axis, Option, QuestionBase, Slug, Text
 
 __all__ = ["GridQuestion", "Grid", "GRID_RANGE"]
 

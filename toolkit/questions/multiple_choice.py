@@ -6,9 +6,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..exercises.parts import Option, QuestionBase
 from .base import AnswerError, QuestionType
 from .choice import choice_headline, count_choices, counts_block
+from .parts import Option, QuestionBase
 from .single_choice import CHOICE_FORM
 
 __all__ = ["MultipleChoiceQuestion", "MultipleChoice"]

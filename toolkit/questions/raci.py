@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..exercises.parts import Option, QuestionBase
 from .base import AnswerError, QuestionType, listing
 from .choice import n_line
+from .parts import Option, QuestionBase
 
 __all__ = ["RaciQuestion", "Raci", "RACI_LETTERS", "raci_problems"]
 
@@ -30,7 +30,7 @@ def raci_problems(question, value: dict) -> dict[str, str]:
 
     Examples
     --------
-    >>> from toolkit.exercises.spec import RaciQuestion, Option, Text
+    >>> from toolkit.content.exercise_spec import RaciQuestion, Option, Text
     >>> t = Text(nl="x", en="x")
     >>> q = RaciQuestion(id="r", type="raci", prompt=t, tasks=[Option(id="t1", label=t)],
     ...                  roles=[Option(id="a", label=t), Option(id="b", label=t)])

@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..exercises.parts import Option, QuestionBase
 from ..results import charts
 from .base import AnswerError, QuestionType, listing, number_text
 from .choice import n_line
+from .parts import Option, QuestionBase
 
 __all__ = ["RankingQuestion", "Ranking", "move"]
 

@@ -8,11 +8,11 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..exercises.parts import QuestionBase
-from ..exercises.texts import clean_text, need_key
 from .base import AnswerError, QuestionType, listing
 from .choice import n_line
 from .free_text import new_item, shown_texts
+from .parts import QuestionBase
+from .typed_text import clean_text, need_key
 
 __all__ = ["RoomQuestionsQuestion", "RoomQuestions", "votes_item"]
 

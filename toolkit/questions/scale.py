@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from ..exercises.parts import Level, QuestionBase, Text
 from .base import AnswerError, QuestionType, number_text, whole_number
 from .choice import n_line
+from .parts import Level, QuestionBase, Text
 
 __all__ = ["ScaleQuestion", "Scale"]
 

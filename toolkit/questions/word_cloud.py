@@ -10,10 +10,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..exercises.parts import QuestionBase
-from ..exercises.texts import clean_text
 from .base import AnswerError, QuestionType, listing
 from .choice import n_line
+from .parts import QuestionBase
+from .typed_text import clean_text
 
 __all__ = ["WordCloudQuestion", "WordCloud", "normal_word", "cloud_svg", "STOP_WORDS"]
 

@@ -62,7 +62,7 @@ def report_view(session) -> View:
 def _exercises(exercises=None):
     if exercises is not None:
         return list(exercises)
-    from ..exercises.loader import default_exercises
+    from ..content.exercise_loader import default_exercises
 
     return list(default_exercises())
 
@@ -123,7 +123,7 @@ def session_results(store, session, lang: str = "nl", exercises=None, content=No
     --------
     >>> import tempfile
     >>> from toolkit.store import Store
-    >>> from toolkit.demo import fill_demo_session
+    >>> from toolkit.after.demo import fill_demo_session
     >>> store = Store.open(f"sqlite:///{tempfile.mkdtemp()}/r.db")
     >>> session = store.create_session("Demo")
     >>> _ = fill_demo_session(store, session.code, participants=3)

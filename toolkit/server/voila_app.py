@@ -353,6 +353,6 @@ def _pattern(handler) -> str:
 
 
 def _vis_dir() -> Path:
-    from ..mapview import vis_network_path
+    from ..map.render import vis_network_path
 
     return vis_network_path().parent

@@ -12,9 +12,9 @@ import json
 
 import tornado.web
 
-from ..exercises.errors import AnswerError
 from ..questions import Check, Form, QuestionType, Ui, question_type
 from ..questions.contribution import OWN_CONTRIBUTIONS, organisation_names
+from ..questions.errors import AnswerError
 from ..results.aggregate import own_answers
 from ..store import ExerciseClosed
 from .pages import ExercisePage

@@ -13,7 +13,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def vis_dir() -> Path:
     """The folder of the vis-network bundle that pyvis ships (the map's script)."""
-    from ..mapview import vis_network_path
+    from ..map.render import vis_network_path
 
     return vis_network_path().parent
 

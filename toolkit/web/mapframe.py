@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import tornado.web
 
-from ..exercises.contributions import merge_contributions
 from ..i18n import t
+from ..map.additions import merge_contributions
 from ..questions import View
 from ..store.store import MAP, ROOM
 from .assets import asset_url
@@ -51,8 +51,8 @@ def session_map_data(store, session, exercises, dataset=None):
 
 def render_session_map(site, session, lang: str, vis_url: str, projector: bool = False) -> str:
     """The map document of a session (blocking: call from a worker thread)."""
-    from ..mapview import render_map
-    from ..network import build_graph
+    from ..map.render import render_map
+    from ..network.graph import build_graph
 
     data = session_map_data(site.store, session, site.exercises_of(session), site.content.data)
     return render_map(

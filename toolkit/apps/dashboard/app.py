@@ -10,7 +10,7 @@ from datetime import datetime
 
 import ipywidgets as widgets
 
-from ...exercises.library import exercise_library, session_exercises
+from ...content.exercise_library import exercise_library, session_exercises
 from ...i18n import t
 from ...questions import shipped_dataset
 from ...results.aggregate import aggregate_exercise
@@ -618,8 +618,8 @@ class DashboardApp:
     def _draw_map(self) -> None:
         """The stakeholder map with the additions the room may see (as the phones and the
         projector show it), a route to draw, and a switch to put it on the projector."""
-        from ...mapview import map_iframe, render_map
-        from ...network import build_graph, shortest_paths
+        from ...map.render import map_iframe, render_map
+        from ...network.graph import build_graph, shortest_paths
         from ...web.mapframe import session_map_data
         from ..explorer import vis_js_url_from_env
 

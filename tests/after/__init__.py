@@ -1,0 +1,1 @@
+"""After the workshop: exports and the report."""

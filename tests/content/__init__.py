@@ -1,0 +1,1 @@
+"""Content files: the dataset, graph files, exercises and programmes."""

@@ -1,0 +1,1 @@
+"""The stakeholder network: graph, measures, profiles."""

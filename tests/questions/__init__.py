@@ -1,0 +1,1 @@
+"""Question types and answer checks."""

@@ -1,0 +1,1 @@
+"""Group results and charts."""

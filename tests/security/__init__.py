@@ -1,0 +1,1 @@
+"""Threat-oriented suites: doors, bounds, malformed and hostile input, privacy."""

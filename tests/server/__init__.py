@@ -1,0 +1,1 @@
+"""Server processes: logs, workers, deployment."""

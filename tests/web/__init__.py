@@ -1,0 +1,1 @@
+"""The participant web app."""

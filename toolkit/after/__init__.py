@@ -1,0 +1,1 @@
+"""What a facilitator takes home after a workshop: exports, the report, and a demo session."""

@@ -1,0 +1,1 @@
+"""The stakeholder network: the graph, its filters, measures, profiles and positions."""

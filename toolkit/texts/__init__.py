@@ -1,1 +1,0 @@
-"""The apps' Dutch and English texts, as plain data (merged by ``toolkit.i18n``)."""
