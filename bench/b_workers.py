@@ -476,7 +476,7 @@ async def _wave_part(host, port, code, indices, answers, phase) -> dict:
 
 def _wave_client(host, port, code, indices, answers, barrier, results) -> None:
     """One client process of a wave (run by multiprocessing)."""
-    from toolkit.server.launch import raise_open_file_limit
+    from toolkit.web.limits import raise_open_file_limit
 
     raise_open_file_limit()
     try:
@@ -765,7 +765,7 @@ def large_event(n: int = 3000, spread: float = 120.0, answers: int = 10, think=(
     from tests.support.nginx import Nginx
     from tests.support.postgres import PostgresServer
     from tests.support.workers import WebWorker
-    from toolkit.server.launch import raise_open_file_limit
+    from toolkit.web.limits import raise_open_file_limit
 
     raise_open_file_limit()
     pg = PostgresServer().start()
@@ -1009,7 +1009,7 @@ def events(quick: bool) -> dict:
 
 
 def run(quick: bool) -> dict:
-    from toolkit.server.launch import raise_open_file_limit
+    from toolkit.web.limits import raise_open_file_limit
 
     raise_open_file_limit()
     figures = {**waves(quick), **events(quick)}
@@ -1028,7 +1028,7 @@ def main(argv=None) -> int:
     import argparse
 
     from bench.common import RESULTS, save
-    from toolkit.server.launch import raise_open_file_limit
+    from toolkit.web.limits import raise_open_file_limit
 
     parser = argparse.ArgumentParser(prog="python -m bench.b_workers")
     parser.add_argument("part", choices=["waves", "events"])

@@ -42,7 +42,7 @@ for module in pkgutil.walk_packages(toolkit.__path__, "toolkit.", onerror=lambda
     except Exception as exc:
         failed[module.name] = f"{type(exc).__name__}: {exc}"
 
-from toolkit.server.launch import raise_open_file_limit
+from toolkit.web.limits import raise_open_file_limit
 from toolkit.store import Store
 
 store = Store.open("sqlite:///" + sys.argv[1])

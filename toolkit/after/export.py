@@ -25,28 +25,13 @@ from ..questions.typed_text import need_key
 from ..results.session import session_results
 from ..results.summary import exercise_headlines
 from ..store import Store
+from .workbook import neutralise
 
-__all__ = ["FORMATS", "session_tables", "export_session", "neutralise", "RISKY_PREFIXES"]
+__all__ = ["FORMATS", "session_tables", "export_session"]
 
 FORMATS = ("xlsx", "csv", "json")
-RISKY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PSEUDONYM = "~pseudonym"  # the key of every table's first column
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
-
-
-def neutralise(value):
-    """Make a text harmless in a spreadsheet: a leading = + - @ (formula) gets a quote.
-
-    Examples
-    --------
-    >>> neutralise("=HYPERLINK(\\"http://x\\")")
-    '\\'=HYPERLINK("http://x")'
-    >>> neutralise("Noëlle"), neutralise(3)
-    ('Noëlle', 3)
-    """
-    if isinstance(value, str) and value.startswith(RISKY_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _unique(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -7,10 +7,28 @@ import math
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["write_workbook", "column_width"]
+__all__ = ["write_workbook", "column_width", "neutralise", "RISKY_PREFIXES"]
 
+# A cell starting with one of these would run as a formula in a spreadsheet.
+RISKY_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_FILL = "E8EEF4"
 _MAX_WIDTH, _MIN_WIDTH, _HEADER_FIT = 50, 6, 18
+
+
+def neutralise(value):
+    """Make a text harmless in a spreadsheet (the xlsx, or a CSV opened in one): a leading
+    = + - @ (a formula) gets a quote.
+
+    Examples
+    --------
+    >>> neutralise("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise("Noëlle"), neutralise(3)
+    ('Noëlle', 3)
+    """
+    if isinstance(value, str) and value.startswith(RISKY_PREFIXES):
+        return "'" + value
+    return value
 
 
 def column_width(label: str, values) -> int:
@@ -36,8 +54,6 @@ def _shown(value) -> str:
 
 def _cell_value(value):
     """A value openpyxl stores with its type: aware times as UTC without the zone."""
-    from .export import neutralise
-
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(UTC).replace(tzinfo=None)
     return neutralise(value)

@@ -36,8 +36,8 @@ def outside_references(html: str) -> list[str]:
 
 
 def _check(args) -> int:
+    from ..content.check import check_content
     from ..server.capacity import capacity, measure_participant_server
-    from .serve_cmd import check_content
 
     if args.programme:
         import os

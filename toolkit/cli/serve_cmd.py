@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from .common import CommandError, open_store
 
-__all__ = ["register", "check_content", "write_qr"]
+__all__ = ["register", "write_qr"]
 
 REUSE_WITHIN = timedelta(hours=12)
 
@@ -69,23 +69,6 @@ def register(commands) -> None:
     parser.set_defaults(handler=_serve)
 
 
-def check_content() -> None:
-    """Load every content file; raise ContentError (all problems) before anything starts."""
-    from ..content.dataset import load_default
-    from ..content.exercise_library import exercise_library
-    from ..content.flows import load_flows
-    from ..content.problems import ContentError
-
-    problems = []
-    for loader in (load_default, exercise_library, load_flows):
-        try:
-            loader()
-        except ContentError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise ContentError(problems)
-
-
 def write_qr(url: str, folder, code: str) -> list:
     """Write the join QR code as SVG and PNG (for a slide); return the paths."""
     import segno
@@ -140,6 +123,7 @@ def _same_workshop(session, programme) -> bool:
 
 
 def _serve(args) -> int:
+    from ..content.check import check_content
     from ..paths import data_dir
     from ..server.plan import plan_servers, port_problem
     from ..server.supervisor import ServerFailed, Supervisor, install_signal_handlers

@@ -8,6 +8,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 
 from ..paths import apps_dir
+from ..web.limits import raise_open_file_limit
 
 __all__ = [
     "CSP",
@@ -15,10 +16,8 @@ __all__ = [
     "server_command",
     "run",
     "main",
-    "private_request_logs",
     "plain_error_pages",
     "stop_with_supervisor",
-    "raise_open_file_limit",
 ]
 
 # Every page may load and connect only to the server it came from.
@@ -67,6 +66,8 @@ def log_request(handler) -> None:
     the route that answered it, so no text of a client's choosing reaches the log."""
     import logging
 
+    from ..web.logs import LOGGED_METHODS
+
     status = handler.get_status()
     level = logging.INFO if status < 400 else logging.WARNING
     took = 1000.0 * handler.request.request_time()
@@ -74,11 +75,8 @@ def log_request(handler) -> None:
         shown = handler.request.path[:200]
     else:
         shown = getattr(handler, "log_name", None) or type(handler).__name__
-    method = handler.request.method if handler.request.method in _METHODS else "OTHER"
+    method = handler.request.method if handler.request.method in LOGGED_METHODS else "OTHER"
     logging.getLogger("workshop.access").log(level, "%d %s %s %.0fms", status, method, shown, took)
-
-
-_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def server_command(spec: ServerSpec) -> list[str]:
@@ -178,38 +176,6 @@ def stop_with_supervisor() -> None:
     threading.Thread(target=watch, name="workshop-supervisor-watch", daemon=True).start()
 
 
-def private_request_logs() -> None:
-    """Keep client addresses, query strings and other request content out of Tornado's own
-    warnings and errors.
-
-    Tornado summarises a request as ``METHOD URI (client address)`` when it logs an HTTP
-    error (``403 POST /voila/api/shutdown/... (10.0.0.7): ...``) or an uncaught exception,
-    and adds the request's repr (address, URI, headers) to the latter; the URI's query holds
-    join codes and resume tokens, and an HTTP error's message often quotes the request
-    (Jupyter's "Blocking Cross Origin request from <Referer>"). Here a request is summarised
-    by its method and the route that answered it; a refused request (4xx) is left to the
-    access log's one line, a server error keeps its traceback under a fixed heading.
-    """
-    import tornado.log
-    import tornado.web
-
-    def _request_summary(handler) -> str:
-        method = handler.request.method if handler.request.method in _METHODS else "OTHER"
-        return f"{method} {getattr(handler, 'log_name', None) or type(handler).__name__}"
-
-    def log_exception(handler, typ, value, tb) -> None:
-        if isinstance(value, tornado.web.HTTPError):
-            if value.status_code >= 500:
-                tornado.log.gen_log.warning("%d %s", value.status_code, handler._request_summary())
-        else:
-            tornado.log.app_log.error(
-                "Uncaught exception %s", handler._request_summary(), exc_info=(typ, value, tb)
-            )
-
-    tornado.web.RequestHandler._request_summary = _request_summary
-    tornado.web.RequestHandler.log_exception = log_exception
-
-
 def plain_error_pages() -> None:
     """Answer every error of Jupyter's handlers with a short plain text.
 
@@ -228,35 +194,13 @@ def plain_error_pages() -> None:
     JupyterHandler.write_error = write_error
 
 
-def raise_open_file_limit(wanted: int = 65536) -> int:
-    """Raise this process's soft limit on open files towards its hard limit; return it.
-
-    Every kernel holds about ten sockets in the server (ZeroMQ channels, its websocket),
-    so 150 participants with the pool need well over the common default of 1024; at the
-    limit ZeroMQ fails with "Too many open files" and visitors get errors. Kernels inherit
-    the raised limit. Where there is no such limit (Windows) nothing changes.
-    """
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - Windows
-        return -1
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-    if soft != resource.RLIM_INFINITY and soft < target:
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
-            soft = target
-        except (ValueError, OSError):  # e.g. macOS refuses some values; keep what we have
-            pass
-    return soft
-
-
 def run(spec: ServerSpec) -> None:
     """Start the server in this process and block until it stops."""
     import logging
     import os
     from pathlib import Path
 
+    from ..web.logs import private_request_logs
     from .logs import configure_server_logging
 
     # First, so that everything after (imports included) is in the capped log; the web

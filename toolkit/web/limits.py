@@ -1,4 +1,5 @@
-"""Bounds a client cannot push past: wrong join codes, open connections, request sizes.
+"""Bounds a client cannot push past: wrong join codes, open connections, request sizes;
+and the process's own limit on open files.
 
 Client addresses are used only here, in memory, as keys of counters (hashed with a random
 salt per process); they are never stored or logged.
@@ -12,7 +13,7 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-__all__ = ["Limits", "WrongCodes", "Connections", "client_key"]
+__all__ = ["Limits", "WrongCodes", "Connections", "client_key", "raise_open_file_limit"]
 
 _SALT = secrets.token_bytes(16)
 
@@ -118,3 +119,26 @@ class Limits:
     body_timeout: float = 20.0
     drop_seconds: float = 5.0  # how long the body of a refused (too large) request is dropped
     wrong_codes: int = 10  # per client per minute
+
+
+def raise_open_file_limit(wanted: int = 65536) -> int:
+    """Raise this process's soft limit on open files towards its hard limit; return it.
+
+    Every kernel holds about ten sockets in the server (ZeroMQ channels, its websocket),
+    so 150 participants with the pool need well over the common default of 1024; at the
+    limit ZeroMQ fails with "Too many open files" and visitors get errors. Kernels inherit
+    the raised limit. Where there is no such limit (Windows) nothing changes.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return -1
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):  # e.g. macOS refuses some values; keep what we have
+            pass
+    return soft

@@ -7,9 +7,18 @@ import logging
 
 from .base import logged_path
 
-__all__ = ["access_log", "private_logs", "PrivateTornadoMessages"]
+__all__ = [
+    "access_log",
+    "private_logs",
+    "private_request_logs",
+    "PrivateTornadoMessages",
+    "LOGGED_METHODS",
+]
 
 access = logging.getLogger("workshop.access")
+
+# Methods logged by name; anything else a client sends is logged as "OTHER".
+LOGGED_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def access_log(handler) -> None:
@@ -64,9 +73,39 @@ def private_logs() -> None:
     """Keep addresses and what clients send out of this process's logs: Tornado's
     connection messages rewritten, its request summaries (``GET /path (10.0.0.7)``) without
     the address and query, no request dump with an uncaught exception."""
-    from ..server.launch import private_request_logs
-
     private_request_logs()
     general = logging.getLogger("tornado.general")
     if not any(isinstance(f, PrivateTornadoMessages) for f in general.filters):
         general.addFilter(PrivateTornadoMessages())
+
+
+def private_request_logs() -> None:
+    """Keep client addresses, query strings and other request content out of Tornado's own
+    warnings and errors.
+
+    Tornado summarises a request as ``METHOD URI (client address)`` when it logs an HTTP
+    error (``403 POST /voila/api/shutdown/... (10.0.0.7): ...``) or an uncaught exception,
+    and adds the request's repr (address, URI, headers) to the latter; the URI's query holds
+    join codes and resume tokens, and an HTTP error's message often quotes the request
+    (Jupyter's "Blocking Cross Origin request from <Referer>"). Here a request is summarised
+    by its method and the route that answered it; a refused request (4xx) is left to the
+    access log's one line, a server error keeps its traceback under a fixed heading.
+    """
+    import tornado.log
+    import tornado.web
+
+    def _request_summary(handler) -> str:
+        method = handler.request.method if handler.request.method in LOGGED_METHODS else "OTHER"
+        return f"{method} {getattr(handler, 'log_name', None) or type(handler).__name__}"
+
+    def log_exception(handler, typ, value, tb) -> None:
+        if isinstance(value, tornado.web.HTTPError):
+            if value.status_code >= 500:
+                tornado.log.gen_log.warning("%d %s", value.status_code, handler._request_summary())
+        else:
+            tornado.log.app_log.error(
+                "Uncaught exception %s", handler._request_summary(), exc_info=(typ, value, tb)
+            )
+
+    tornado.web.RequestHandler._request_summary = _request_summary
+    tornado.web.RequestHandler.log_exception = log_exception

@@ -20,7 +20,7 @@ import tornado.netutil
 from .app import make_app
 from .base import CSP
 from .feed import listen_for_changes
-from .limits import Connections, Limits, client_key
+from .limits import Connections, Limits, client_key, raise_open_file_limit
 from .logs import private_logs
 from .site import Site
 
@@ -114,7 +114,6 @@ def http_server(app, limits: Limits, *, behind_proxy: bool = False) -> CappedHTT
 
 
 async def serve(args) -> None:
-    from ..server.launch import raise_open_file_limit
     from ..store import Store
 
     raise_open_file_limit()  # a live page holds a connection: 1024 would cap a worker
