@@ -15,6 +15,7 @@ import yaml
 from tests.support.servers import participant_server
 from tests.support.web import Visitor
 from toolkit.apps.dashboard.app import DashboardApp
+from toolkit.cli.serve_cmd import check_content
 from toolkit.data import load_default, shipped_dataset
 from toolkit.exercises.library import EXERCISES_ENV, exercise_library
 from toolkit.flows import FLOW_COLUMNS, flows_for, load_flows
@@ -230,6 +231,18 @@ def test_custom_flows_are_the_same_on_the_phone_dashboard_report_and_export(
     ]
     for shown in (on_dashboard, in_report, " ".join(columns)):
         assert all(name in shown for name in CUSTOM) and shipped_name not in shown
+
+
+def test_workshop_check_reads_the_flows_file_a_question_names(custom_exercise):
+    """Does the content check (``workshop check``/``serve``) read an exercise's own flows
+    file too, and name the file and line of a bad row in it?"""
+    exercise, _folder = custom_exercise
+    check_content()  # the custom file is valid
+    path = Path(exercise.questions[0].flows_file)
+    path.write_text(path.read_text(encoding="utf-8") + "kapot,rij\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        check_content()
+    assert f"{path}:4: too few fields" in str(caught.value)
 
 
 # --- one session map per audience --------------------------------------------------------
