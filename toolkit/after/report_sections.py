@@ -54,6 +54,7 @@ class Report:
     """
 
     def __init__(self, store, code: str, lang: str | None = None, content=None):
+        self.store = store
         self.session = store.get_session(code)
         if self.session is None:
             raise KeyError(code)
@@ -222,13 +223,12 @@ class Report:
     def stakeholder_map(self, height: str = "650px") -> str:
         """The stakeholder map with the participants' additions (interactive on screen), and
         the additions as a list (what a printed copy shows)."""
-        from ..content.dataset import load_default
-        from ..map.additions import merge_contributions
         from ..map.render import map_iframe, render_map
+        from ..map.session import session_map
         from ..network.graph import build_graph
 
         additions = self.results.additions
-        data = merge_contributions(load_default(), additions)
+        data = session_map(self.store, self.session, audience="report", dataset=self.content.data)
         added = sum(1 for o in data.organisations if o.get("contributed"))
         names = {row["id"]: row["name"] for row in data.organisations}
         names.update(

@@ -6,16 +6,28 @@ __all__ = ["check_content"]
 
 
 def check_content() -> None:
-    """Load every content file; raise ContentError (all problems) before anything starts."""
-    from .dataset import load_default
+    """Load every content file; raise ContentError (all problems) before anything starts.
+
+    The flows files are the shipped one and every one a ``flow_check`` question names."""
+    from .dataset import shipped_dataset
     from .exercise_library import exercise_library
-    from .flows import load_flows
+    from .flows import DEFAULT_FLOWS, load_flows
     from .problems import ContentError
 
     problems = []
-    for loader in (load_default, exercise_library, load_flows):
+    library: dict = {}
+    try:
+        shipped_dataset()
+    except ContentError as exc:
+        problems.extend(exc.problems)
+    try:
+        library = exercise_library()
+    except ContentError as exc:
+        problems.extend(exc.problems)
+    named = {q.flows_file for e in library.values() for q in e.questions if q.type == "flow_check"}
+    for flows_file in [DEFAULT_FLOWS, *sorted(named - {DEFAULT_FLOWS})]:
         try:
-            loader()
+            load_flows(flows_file)
         except ContentError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 import html
-import io
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from ..paths import datasets_dir
+from .csvfile import file_stamp, read_rows
 from .problems import ContentError, Problem
 from .vocabulary import Vocabulary, default_vocabulary
 
@@ -21,6 +21,7 @@ __all__ = [
     "load_stakeholders",
     "load_graph_file",
     "load_default",
+    "shipped_dataset",
     "ORGANISATION_COLUMNS",
     "RELATION_COLUMNS",
 ]
@@ -108,10 +109,47 @@ class StakeholderData:
         return replace(self, organisations=orgs, relations=rels)
 
 
-def load_default() -> StakeholderData:
-    """Load the shipped dataset from ``datasets/stakeholders/`` (sources required)."""
+def shipped_dataset() -> StakeholderData:
+    """The shipped dataset, read and validated once per version of its files, shared.
+
+    Every caller gets the same object: read it, never change it (``load_default`` gives a
+    copy of one's own). Editing ``organisations.csv`` or ``relations.csv`` (a new
+    modification time or size) has the next call read them again.
+
+    Examples
+    --------
+    >>> shipped_dataset() is shipped_dataset()
+    True
+    """
     folder = datasets_dir() / "stakeholders"
-    return load_stakeholders(folder / "organisations.csv", folder / "relations.csv")
+    paths = (folder / "organisations.csv", folder / "relations.csv")
+    return _shipped(*map(str, paths), file_stamp(*paths))
+
+
+@lru_cache(maxsize=4)
+def _shipped(organisations: str, relations: str, stamp: tuple) -> StakeholderData:
+    return load_stakeholders(organisations, relations)
+
+
+def load_default() -> StakeholderData:
+    """Load the shipped dataset from ``datasets/stakeholders/`` (sources required).
+
+    The files are read and validated once per version (``shipped_dataset``); each call
+    returns a copy of its own (new lists and rows), so changing it changes nobody else's.
+
+    Examples
+    --------
+    >>> mine = load_default()
+    >>> mine.organisations[0]["name"] = "changed"
+    >>> load_default().organisations[0]["name"] != "changed"
+    True
+    """
+    data = shipped_dataset()
+    return replace(
+        data,
+        organisations=[{**row, "sectors": list(row["sectors"])} for row in data.organisations],
+        relations=[dict(row) for row in data.relations],
+    )
 
 
 def load_stakeholders(
@@ -130,8 +168,8 @@ def load_stakeholders(
     vocab = vocabulary or default_vocabulary()
     problems: list[Problem] = []
     listed: set[str] = set()  # every id in the file, also on rows with a problem of their own
-    org_rows = list(_read_csv(Path(organisations), ("id",), problems, listed))
-    rel_rows = list(_read_csv(Path(relations), ("source", "target"), problems))
+    org_rows = list(read_rows(Path(organisations), ("id",), problems, listed))
+    rel_rows = list(read_rows(Path(relations), ("source", "target"), problems))
     validator = _Validator(vocab, require_sources, problems)
     orgs = validator.organisations(org_rows, str(organisations))
     rels = validator.relations(rel_rows, str(relations), listed)
@@ -258,97 +296,6 @@ def _xml_lines(path: Path) -> tuple[dict, dict]:
 
 def _unescape(text: str) -> str:
     return html.unescape(text)
-
-
-def _read_csv(
-    path: Path, required: tuple[str, ...], problems: list[Problem], ids: set | None = None
-) -> Iterator:
-    """Yield (line, row) pairs of a CSV file; structural problems go to ``problems``.
-
-    The ``id`` of a row skipped for a structural problem is added to ``ids`` (when given), so
-    relations to it are not also reported as relations to an unknown organisation.
-    """
-    name = str(path)
-    if not path.is_file():
-        problems.append(Problem(name, None, None, "file not found", "check the path"))
-        return
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        problems.append(
-            Problem(
-                name,
-                line,
-                None,
-                "the file is not UTF-8 text",
-                "save it as CSV UTF-8 (in Excel: 'CSV UTF-8')",
-            )
-        )
-        return
-    # Only \n, \r\n and \r end a line (not U+2028 and the like, as str.splitlines has it).
-    lines = io.StringIO(text, newline="").readlines()
-    reader = csv.DictReader(lines, restkey="__extra__")
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    if not header:
-        problems.append(
-            Problem(
-                name,
-                1,
-                None,
-                "the file is empty",
-                f"start with a header row: {','.join(required)},...",
-            )
-        )
-        return
-    reader.fieldnames = header
-    missing = [c for c in required if c not in header]
-    if missing:
-        problems.append(
-            Problem(
-                name,
-                1,
-                ",".join(missing),
-                "required column missing",
-                "save the file with commas between the columns (it seems to use ';')"
-                if len(header) == 1 and ";" in header[0]
-                else "add it to the header row",
-            )
-        )
-        return
-    previous_end = 1
-    for row in reader:
-        line = previous_end + 1
-        while line <= len(lines) and not lines[line - 1].strip("\r\n"):
-            line += 1  # DictReader skips blank lines without yielding them
-        previous_end = reader.line_num
-        if ids is not None and isinstance(row.get("id"), str) and row["id"].strip():
-            ids.add(row["id"].strip())
-        if "__extra__" in row:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    None,
-                    f"{len(header) + len(row['__extra__'])} fields, header has {len(header)}",
-                    "quote values that contain a comma",
-                )
-            )
-            continue
-        if any(value is None for value in row.values()):
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    None,
-                    "too few fields",
-                    f"give all {len(header)} columns (empty is allowed)",
-                )
-            )
-            continue
-        if not any(v.strip() for v in row.values()):
-            continue  # blank line
-        yield line, {k: v.strip() for k, v in row.items()}
 
 
 def _valid_since(value: str) -> bool:

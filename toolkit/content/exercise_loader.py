@@ -91,10 +91,10 @@ def _dataset_ids() -> set[str] | None:
     """The stakeholder dataset's organisation ids, or None when the dataset has problems of
     its own. Its loader reports those (``workshop check`` and ``serve`` run both loaders);
     raising them here too listed each problem twice and ended this file's checks early."""
-    from .dataset import load_default
+    from .dataset import shipped_dataset
 
     try:
-        return set(load_default().ids())
+        return set(shipped_dataset().ids())
     except ContentError:
         return None
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
 from pathlib import Path
 
 from ..paths import datasets_dir
+from .csvfile import file_stamp, read_rows
 from .problems import ContentError, Problem
 
-__all__ = ["FLOW_COLUMNS", "load_flows"]
+__all__ = ["FLOW_COLUMNS", "DEFAULT_FLOWS", "load_flows", "flows_for"]
 
 FLOW_COLUMNS = (
     "id",
@@ -24,11 +24,26 @@ FLOW_COLUMNS = (
     "description_en",
     "source_url",
 )
+DEFAULT_FLOWS = "flows/flows.csv"  # relative to datasets/
 
 
-@lru_cache(maxsize=8)
-def load_flows(relative: str = "flows/flows.csv") -> tuple[dict, ...]:
-    """Read and check the flows file (relative to ``datasets/``).
+def flows_for(question) -> tuple[dict, ...]:
+    """The flows a ``flow_check`` question asks about: those of the file it names.
+
+    The one way every screen gets a question's flows (the phones, the presenter view, the
+    dashboard, the report and the exports), so all of them show the same ones.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> flows_for(SimpleNamespace(flows_file=DEFAULT_FLOWS)) == load_flows()
+    True
+    """
+    return load_flows(getattr(question, "flows_file", None) or DEFAULT_FLOWS)
+
+
+def load_flows(relative: str = DEFAULT_FLOWS) -> tuple[dict, ...]:
+    """Read and check a flows file (relative to ``datasets/``), once per version of the file.
 
     Examples
     --------
@@ -37,59 +52,43 @@ def load_flows(relative: str = "flows/flows.csv") -> tuple[dict, ...]:
     True
     """
     path = Path(datasets_dir()) / relative
-    problems, rows, seen = [], [], set()
-    try:
-        reader = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
-        missing = [c for c in FLOW_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ContentError(
-                [
-                    Problem(
-                        str(path),
-                        1,
-                        ",".join(missing),
-                        "column missing",
-                        "add it to the header row",
-                    )
-                ]
+    return _load(str(path), file_stamp(path))
+
+
+@lru_cache(maxsize=8)
+def _load(name: str, stamp: tuple) -> tuple[dict, ...]:
+    path = Path(name)
+    problems: list[Problem] = []
+    rows, seen = [], set()
+    for line, row in read_rows(path, FLOW_COLUMNS, problems):
+        if row["id"] in seen:
+            problems.append(
+                Problem(
+                    name, line, "id", f"duplicate id '{row['id']}'", "give each flow its own id"
+                )
             )
-        for line, row in enumerate(reader, start=2):
-            if row["id"] in seen:
-                problems.append(
-                    Problem(
-                        str(path),
-                        line,
-                        "id",
-                        f"duplicate id '{row['id']}'",
-                        "give each flow its own id",
-                    )
+        seen.add(row["id"])
+        if row["processor_agreement"] not in ("yes", "no"):
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "processor_agreement",
+                    f"'{row['processor_agreement']}' is not yes or no",
+                    "write yes or no",
                 )
-            seen.add(row["id"])
-            if row["processor_agreement"] not in ("yes", "no"):
-                problems.append(
-                    Problem(
-                        str(path),
-                        line,
-                        "processor_agreement",
-                        f"'{row['processor_agreement']}' is not yes or no",
-                        "write yes or no",
-                    )
+            )
+        if not row["source_url"].startswith(("https://", "http://")):
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    "source_url",
+                    "missing source",
+                    "give the public page the flow is described on",
                 )
-            if not row["source_url"].startswith(("https://", "http://")):
-                problems.append(
-                    Problem(
-                        str(path),
-                        line,
-                        "source_url",
-                        "missing source",
-                        "give the public page the flow is described on",
-                    )
-                )
-            rows.append({k: (v or "").strip() for k, v in row.items() if k})
-    except OSError as exc:
-        raise ContentError(
-            [Problem(str(path), None, None, f"cannot be read ({exc})", "check the path")]
-        ) from None
+            )
+        rows.append(row)
     if problems:
         raise ContentError(problems)
     return tuple(rows)

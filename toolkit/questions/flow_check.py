@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Literal
 
+from ..content.flows import DEFAULT_FLOWS, flows_for
 from ..results import charts
 from .base import AnswerError, QuestionType, listing
 from .choice import n_line
@@ -19,7 +20,7 @@ class FlowCheckQuestion(QuestionBase):
     """For each data flow: does your school have it, and does an agreement cover it?"""
 
     type: Literal["flow_check"]
-    flows_file: str = "flows/flows.csv"  # relative to datasets/
+    flows_file: str = DEFAULT_FLOWS  # relative to datasets/
 
 
 def flow_risks(value: dict, flows) -> list[dict]:
@@ -133,7 +134,7 @@ class FlowCheck(QuestionType):
         return [(question.id, value)]
 
     def form_extra(self, exercise, question, group, ui):
-        return {"flows": ui.content.flows(question.flows_file)}
+        return {"flows": flows_for(question)}
 
     def aggregate(self, exercise, question, answers, view, content, lang="nl"):
         values = [a.value for a in answers if a.item == question.id]
@@ -151,7 +152,7 @@ class FlowCheck(QuestionType):
         }
 
     def group_html(self, exercise, question, group, ui):
-        flows = ui.content.flows(question.flows_file)
+        flows = flows_for(question)
         n = group["n"] or 1
         rows = []
         for flow in flows:
@@ -170,7 +171,7 @@ class FlowCheck(QuestionType):
         )
 
     def own_html(self, exercise, question, own, group, ui):
-        flows = ui.content.flows(question.flows_file)
+        flows = flows_for(question)
         risks = [
             {"title": _name(f, ui.lang), "detail": ui.t("p_risk_detail")}
             for f in flow_risks(own or {}, flows)
@@ -184,7 +185,7 @@ class FlowCheck(QuestionType):
         from ..i18n import t
 
         out = []
-        for flow in content.flows(question.flows_file):
+        for flow in flows_for(question):
             name = _name(flow, lang)
             out.append((f"{question.id}:{flow['id']}:has", f"{name} · {t('x_flow_has', lang)}"))
             if flow.get("processor_agreement") == "yes":
@@ -210,7 +211,7 @@ class FlowCheck(QuestionType):
     def headline(self, exercise, question, group, ui):
         if not group["n"]:
             return ui.t("h_none")
-        gaps = flow_gaps(group, ui.content.flows(question.flows_file))
+        gaps = flow_gaps(group, flows_for(question))
         if not gaps:
             return ui.t("h_flows_ok", n=group["n"])
         items = [ui.t("h_pct", label=_name(f, ui.lang), pct=pct) for f, pct in gaps]
@@ -219,7 +220,7 @@ class FlowCheck(QuestionType):
     def findings(self, exercise, question, group, ui):
         return [
             ui.t("f_flow", flow=_name(f, ui.lang), gap=pct)
-            for f, pct in flow_gaps(group, ui.content.flows(question.flows_file))
+            for f, pct in flow_gaps(group, flows_for(question))
         ]
 
     def demo(self, question, rng, content):
@@ -232,5 +233,5 @@ class FlowCheck(QuestionType):
                     else {}
                 ),
             }
-            for flow in content.flows(question.flows_file)
+            for flow in flows_for(question)
         }

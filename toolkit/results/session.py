@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+from ..map.session import shown_additions
 from ..questions import Content, View, question_type
-from ..questions.contribution import shown_contributions
 from .aggregate import group_results
 from .summary import answered
 
@@ -18,6 +18,7 @@ __all__ = [
     "Addition",
     "SessionResults",
     "report_view",
+    "report_additions",
     "session_results",
     "kept_results",
     "purge_people",
@@ -67,14 +68,6 @@ def _exercises(exercises=None):
     return list(default_exercises())
 
 
-def _contribution_question(exercises):
-    for exercise in exercises:
-        for question in exercise.questions:
-            if question.type == "contribution":
-                return exercise, question
-    return None, None
-
-
 def _live(store, session, exercises, view, content, lang) -> tuple[dict, list]:
     everything = store.contributions(session.id)
     results = {}
@@ -83,13 +76,27 @@ def _live(store, session, exercises, view, content, lang) -> tuple[dict, list]:
         results[exercise.id] = group_results(
             exercise, answers, view, content, lang, contributions=everything
         )
-    owner, question = _contribution_question(exercises)
-    shown = (
-        shown_contributions(owner.id, question, everything, view)
-        if question is not None
-        else [c for c in everything if not c.hidden]
-    )
-    return results, [Addition(c.kind, c.payload) for c in shown]
+    return results, _live_additions(exercises, everything, view)
+
+
+def _live_additions(exercises, contributions, view) -> list[Addition]:
+    return [Addition(c.kind, c.payload) for c in shown_additions(exercises, contributions, view)]
+
+
+def _kept_additions(kept: dict) -> list[Addition]:
+    meta = kept.get(SESSION_KEY, {})
+    return [Addition(a["kind"], a["payload"]) for a in meta.get("additions", [])]
+
+
+def report_additions(store, session, exercises=None) -> list[Addition]:
+    """The map additions of a session's report (as in ``session_results``): those
+    ``workshop purge`` kept, else the ones the facilitator's moderation lets through
+    (``report_view``), without who added them."""
+    kept = store.kept_results(session.id)
+    if kept:
+        return _kept_additions(kept)
+    contributions = store.contributions(session.id)
+    return _live_additions(_exercises(exercises), contributions, report_view(session))
 
 
 def kept_results(store, session, exercises=None, content=None) -> dict[str, dict]:
@@ -147,7 +154,7 @@ def session_results(store, session, lang: str = "nl", exercises=None, content=No
                 for q in exercise.questions
                 if q.id in stored
             }
-        additions = [Addition(a["kind"], a["payload"]) for a in meta.get("additions", [])]
+        additions = _kept_additions(kept)
         joined = int(meta.get("joined", 0))
         purged = meta.get("purged_at")
         purged_at = datetime.fromisoformat(purged) if purged else None

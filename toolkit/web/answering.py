@@ -12,7 +12,9 @@ import json
 
 import tornado.web
 
-from ..questions import Check, Form, QuestionType, Ui, question_type
+from ..content.flows import flows_for
+from ..map.session import shown_additions
+from ..questions import Check, Form, QuestionType, Ui, View, question_type
 from ..questions.contribution import OWN_CONTRIBUTIONS, organisation_names
 from ..questions.errors import AnswerError
 from ..results.aggregate import own_answers
@@ -131,7 +133,7 @@ class AnswerPage(ExercisePage):
         if question.type == "grid":
             check.grid_items = {i for i, _ in site.content.grid_items(question, self.lang)}
         elif question.type == "flow_check":
-            check.flow_ids = {f["id"] for f in site.content.flows(question.flows_file)}
+            check.flow_ids = {f["id"] for f in flows_for(question)}
         return check
 
     async def _contribute(self, exercise, question, form, own) -> None:
@@ -141,12 +143,9 @@ class AnswerPage(ExercisePage):
             raise Refused(409, self.t("w_closed_refused"))
         mine = await site.run(site.store.contributions, self.session.id, participant_id=person.id)
         everyone = await site.run(site.store.contributions, self.session.id)
-        from .mapframe import visible_additions
-
-        names = organisation_names(
-            site.content,
-            [*visible_additions(self.session, site.exercises_of(self.session), everyone), *mine],
-        )
+        view = View.of(self.session)
+        shown = shown_additions(site.exercises_of(self.session), everyone, view)
+        names = organisation_names(site.content, [*shown, *mine])
         check = Check(own={**own, OWN_CONTRIBUTIONS: mine})
         change = question_type(question).change(question, form, check, site.content, names)
         if change[0] == "remove":

@@ -6,14 +6,13 @@ from __future__ import annotations
 import tornado.web
 
 from ..i18n import t
-from ..map.additions import merge_contributions
-from ..questions import View
+from ..map.session import session_map
 from ..store.store import MAP, ROOM
 from .assets import asset_url
 from .base import SessionPage
 from .site import TTLCache
 
-__all__ = ["MapFrame", "MAP_CSP", "visible_additions", "session_map_data", "render_session_map"]
+__all__ = ["MapFrame", "MAP_CSP", "render_session_map"]
 
 # The map document runs its own inline script, in a sandbox without this origin's rights.
 MAP_CSP = (
@@ -24,37 +23,18 @@ MAP_CSP = (
 _documents = TTLCache(seconds=3600, size=64)
 
 
-def visible_additions(session, exercises, contributions) -> list:
-    """The map additions others may see now (the facilitator's settings and moderation)."""
-    view = View.of(session)
-    question = next(
-        ((e, q) for e in exercises for q in e.questions if q.type == "contribution"), None
-    )
-    if question is None:
-        return [c for c in contributions if not c.hidden]
-    exercise, q = question
-    return [c for c in contributions if view.text_shown(exercise.id, q, c)]
-
-
-def session_map_data(store, session, exercises, dataset=None):
-    """The stakeholder dataset with the session's additions that the room may see now: the
-    one source of a session's map for the phones, the projector, the dashboard and the
-    report."""
-    from ..questions import shipped_dataset
-
-    contributions = store.contributions(session.id)
-    return merge_contributions(
-        dataset if dataset is not None else shipped_dataset(),
-        visible_additions(session, exercises, contributions),
-    )
-
-
 def render_session_map(site, session, lang: str, vis_url: str, projector: bool = False) -> str:
     """The map document of a session (blocking: call from a worker thread)."""
     from ..map.render import render_map
     from ..network.graph import build_graph
 
-    data = session_map_data(site.store, session, site.exercises_of(session), site.content.data)
+    data = session_map(
+        site.store,
+        session,
+        audience="room",
+        exercises=site.exercises_of(session),
+        dataset=site.content.data,
+    )
     return render_map(
         build_graph(data),
         lang=lang,

@@ -619,12 +619,12 @@ class DashboardApp:
         """The stakeholder map with the additions the room may see (as the phones and the
         projector show it), a route to draw, and a switch to put it on the projector."""
         from ...map.render import map_iframe, render_map
+        from ...map.session import session_map
         from ...network.graph import build_graph, shortest_paths
-        from ...web.mapframe import session_map_data
         from ..explorer import vis_js_url_from_env
 
         lang = self.lang
-        data = session_map_data(self.store, self.session, self.exercises)
+        data = session_map(self.store, self.session, audience="room", exercises=self.exercises)
         orgs = sum(1 for o in data.organisations if o.get("contributed"))
         rels = sum(1 for r in data.relations if r.get("contributed"))
         graph = build_graph(data)
