@@ -17,6 +17,7 @@ import tornado.httpserver
 import tornado.iostream
 import tornado.netutil
 
+from ..settings import SettingsError, current
 from .app import make_app
 from .base import CSP
 from .feed import listen_for_changes
@@ -199,6 +200,10 @@ def main(argv: list[str] | None = None) -> int:
         "carrier's)",
     )
     args = parser.parse_args(argv)
+    try:
+        current()
+    except SettingsError as exc:
+        parser.exit(2, f"{parser.prog}: {exc}\n")
     logging.basicConfig(level=logging.INFO, format="[%(name)s] %(levelname)s %(message)s")
     private_logs()
     if args.workers > 1 and not args.fds and not args.reuse_port:
