@@ -118,7 +118,7 @@ VARIABLES = (
         "WORKSHOP_SESSION",
         "session",
         "the session code the dashboard and the presenter view show (set by workshop serve)",
-        "the newest session",
+        "the dashboard shows the newest session",
     ),
     Variable(
         "WORKSHOP_JOIN_URL",
