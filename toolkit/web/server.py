@@ -24,7 +24,7 @@ from .limits import Limits
 from .logs import private_logs
 from .site import Site
 
-__all__ = ["CappedHTTPServer", "run", "main", "FULL_PAGE"]
+__all__ = ["run", "main", "FULL_PAGE", "http_server"]
 
 log = logging.getLogger("workshop.web")
 
