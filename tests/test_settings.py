@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
+from contextlib import closing
 from dataclasses import fields
 from pathlib import Path
 
+import psutil
 import pytest
 
 from toolkit import paths
@@ -227,6 +230,52 @@ def test_a_child_process_reads_back_the_settings(tmp_path):
         k: [str(p) for p in v] if isinstance(v, tuple) else str(v)
         for k, v in ((f.name, getattr(wanted, f.name)) for f in fields(Settings))
     }
+
+
+_SUPERVISED = """
+import sys
+from pathlib import Path
+
+from toolkit.server.launch import ServerSpec
+from toolkit.server.supervisor import Supervisor
+from toolkit.settings import Settings
+
+folder, port = Path(sys.argv[1]), int(sys.argv[2])
+env = Settings(db=f"sqlite:///{folder / 'w.db'}", data=folder).environ()
+spec = ServerSpec(routes={}, port=port, env=env, role="participant", kind="web")
+supervisor = Supervisor([spec], folder / "logs")
+supervisor.start()
+print(supervisor.processes["participant"].pid, flush=True)
+sys.stdin.read()  # until the test kills this process
+"""
+
+
+def test_a_server_stops_with_the_supervisor_named_in_its_settings(tmp_path):
+    """Does a server the Supervisor starts get WORKSHOP_SUPERVISOR_PID (the supervisor's
+    process id) and, read back through the settings, stop once that process is killed?"""
+    with closing(socket.socket()) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    supervisor = subprocess.Popen(
+        [sys.executable, "-c", _SUPERVISED, str(tmp_path), str(port)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    server = None
+    try:
+        server = psutil.Process(int(supervisor.stdout.readline()))
+        environ = server.environ()
+        assert environ["WORKSHOP_SUPERVISOR_PID"] == str(supervisor.pid)
+        assert Settings.from_environ(environ).supervisor_pid == supervisor.pid
+        supervisor.kill()
+        supervisor.wait(10)
+        server.wait(30)  # raises psutil.TimeoutExpired if the server outlives its supervisor
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+        if server is not None and server.is_running():
+            server.kill()
 
 
 def test_the_readme_lists_every_variable():
