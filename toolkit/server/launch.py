@@ -9,7 +9,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 
 from ..paths import apps_dir
-from ..settings import Settings, SettingsError
+from ..settings import Settings, SettingsError, current
 
 __all__ = [
     "CSP",
@@ -153,8 +153,6 @@ def stop_with_supervisor() -> None:
     import signal
     import threading
     import time
-
-    from ..settings import current
 
     supervisor = current().supervisor_pid
     if supervisor is None:
