@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from .settings import current
 
 __all__ = ["content_root", "datasets_dir", "apps_dir", "notebooks_dir", "data_dir"]
 
@@ -21,9 +22,9 @@ def content_root() -> Path:
     >>> (content_root() / "datasets").is_dir()
     True
     """
-    override = os.environ.get("WORKSHOP_CONTENT")
-    if override:
-        return Path(override).resolve()
+    override = current().content
+    if override is not None:
+        return override
     bundled = _PACKAGE / "_content"
     if bundled.is_dir():
         return bundled
@@ -51,8 +52,9 @@ def data_dir() -> Path:
     ``WORKSHOP_DATA`` overrides the default: ``workshop-data/`` in a source checkout (next
     to ``pyproject.toml``, whatever the current folder), else in the current folder.
     """
-    if os.environ.get("WORKSHOP_DATA"):
-        return Path(os.environ["WORKSHOP_DATA"]).resolve()
+    chosen = current().data
+    if chosen is not None:
+        return chosen
     root = content_root()
     if (root / "pyproject.toml").is_file():
         return root / "workshop-data"

@@ -18,7 +18,7 @@ from toolkit.after.report_sections import Report
 from toolkit.apps.dashboard.app import DashboardApp
 from toolkit.content.check import check_content
 from toolkit.content.dataset import load_default, shipped_dataset
-from toolkit.content.exercise_library import EXERCISES_ENV, exercise_library
+from toolkit.content.exercise_library import exercise_library
 from toolkit.content.flows import FLOW_COLUMNS, flows_for, load_flows
 from toolkit.content.problems import ContentError
 from toolkit.i18n import t
@@ -184,7 +184,7 @@ def custom_exercise(tmp_path, monkeypatch):
     folder = tmp_path / "exercises"
     folder.mkdir()
     (folder / "eigen.yaml").write_text(yaml.safe_dump(shipped, allow_unicode=True), "utf-8")
-    monkeypatch.setenv(EXERCISES_ENV, str(folder))
+    monkeypatch.setenv("WORKSHOP_EXERCISES", str(folder))
     return exercise_library()["eigen-stromen"], folder
 
 
@@ -199,7 +199,7 @@ def test_custom_flows_are_the_same_on_the_phone_dashboard_report_and_export(
     shipped_name = load_flows()[0]["name_nl"]
     assert [f["name_nl"] for f in flows_for(question)] == list(CUSTOM)
 
-    env = {EXERCISES_ENV: str(folder)}
+    env = {"WORKSHOP_EXERCISES": str(folder)}
     with participant_server(tmp_path, "Eigen", [exercise.id], env=env) as (server, session, db):
         with Visitor(server.url) as phone:
             phone.join(session.code)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from ..paths import notebooks_dir
+from ..settings import Settings
 
 __all__ = ["REPORT_NOTEBOOK", "build_report"]
 
@@ -40,7 +41,8 @@ def build_report(
     """Execute the report notebook for session ``code`` and write it as HTML to ``output``.
 
     The notebook reads ``WORKSHOP_REPORT_SESSION``, ``WORKSHOP_REPORT_LANG`` and
-    ``WORKSHOP_DB``; a researcher can copy and adapt it and pass it as ``notebook``.
+    ``WORKSHOP_DB`` (see :mod:`toolkit.settings`); a researcher can copy and adapt it and
+    pass it as ``notebook``.
     """
     import nbformat
     from nbconvert import HTMLExporter
@@ -48,11 +50,10 @@ def build_report(
 
     source = Path(notebook) if notebook else notebooks_dir() / REPORT_NOTEBOOK
     nb = nbformat.read(source, as_version=4)
-    previous = {
-        k: os.environ.get(k)
-        for k in ("WORKSHOP_REPORT_SESSION", "WORKSHOP_REPORT_LANG", "WORKSHOP_DB")
-    }
-    os.environ.update(WORKSHOP_REPORT_SESSION=code, WORKSHOP_REPORT_LANG=lang, WORKSHOP_DB=db_url)
+    # The kernel nbconvert starts inherits this process's environment, for this run only.
+    report = Settings(report_session=code, report_lang=lang, db=db_url).environ()
+    previous = {k: os.environ.get(k) for k in report}
+    os.environ.update(report)
     try:
         ExecutePreprocessor(timeout=timeout, kernel_name="python3").preprocess(
             nb, {"metadata": {"path": str(source.parent)}}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 
 import ipywidgets as widgets
 
@@ -22,7 +21,9 @@ SIZE_METRICS = ("degree", "betweenness", "pagerank", "eigenvector", "core_number
 
 def vis_js_url_from_env() -> str | None:
     """The URL of the served vis-network script, set by ``workshop serve`` (else inline)."""
-    return os.environ.get("WORKSHOP_VIS_URL") or None
+    from ..settings import current
+
+    return current().vis_url or None
 
 
 def _wide(**extra) -> dict:

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ..content.problems import ContentError
+from ..settings import SettingsError, current
 from .common import CommandError
 
 __all__ = ["main", "build_parser"]
@@ -30,7 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        current()  # a WORKSHOP_* variable that cannot be used stops the command before it starts
         return int(args.handler(args) or 0)
+    except SettingsError as exc:
+        print(f"workshop {args.command}: {exc}", file=sys.stderr)
+        return 2
     except ContentError as exc:
         print(exc.report(), file=sys.stderr)
         return 2

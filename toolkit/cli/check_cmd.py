@@ -42,12 +42,12 @@ def _check(args) -> int:
     if args.programme:
         import os
 
-        from ..content.exercise_library import EXERCISES_ENV
         from ..content.programme import load_programme
+        from ..settings import Settings
 
         programme, folder = load_programme(args.programme)
         if folder is not None:
-            os.environ[EXERCISES_ENV] = str(folder)
+            os.environ.update(Settings(exercises=(folder.resolve(),)).environ())
         print(
             f"programme: '{programme.title}', {len(programme.steps)} steps, "
             f"{programme.minutes()} minutes planned"
@@ -127,6 +127,7 @@ def _offline_check() -> bool:
     from ..content.exercise_loader import default_exercises
     from ..server.launch import ServerSpec
     from ..server.supervisor import ServerFailed, Supervisor
+    from ..settings import Settings
     from ..store import Store
     from ..web.client import Participant
 
@@ -145,7 +146,7 @@ def _offline_check() -> bool:
             role="check",
             kind="web",
             session=code,
-            env={"WORKSHOP_DB": url, "WORKSHOP_DATA": tmp},
+            env=Settings(db=url, data=Path(tmp)).environ(),
         )
         supervisor = Supervisor([spec], Path(tmp) / "logs")
         try:

@@ -123,10 +123,13 @@ def _same_workshop(session, programme) -> bool:
 
 
 def _serve(args) -> int:
+    from dataclasses import replace
+
     from ..content.check import check_content
     from ..paths import data_dir
     from ..server.plan import plan_servers, port_problem
     from ..server.supervisor import ServerFailed, Supervisor, install_signal_handlers
+    from ..settings import Settings, current
     from ..store import database_url
 
     if not 1 <= args.expected <= 10_000:
@@ -141,12 +144,11 @@ def _serve(args) -> int:
         )
     programme = None
     if args.programme:
-        from ..content.exercise_library import EXERCISES_ENV
         from ..content.programme import load_programme
 
         programme, folder = load_programme(args.programme)
-        if folder is not None:
-            os.environ[EXERCISES_ENV] = str(folder)  # the servers (children) read it too
+        if folder is not None:  # the servers (children) read it too
+            os.environ.update(Settings(exercises=(folder.resolve(),)).environ())
     check_content()
     addresses = [("127.0.0.1", args.dashboard_port)]
     if args.workers:
@@ -159,9 +161,9 @@ def _serve(args) -> int:
     session, how = _choose_session(store, args, programme)
     store.close()
     folder = data_dir()
-    env = {"WORKSHOP_DB": database_url(), "WORKSHOP_DATA": str(folder), "PYTHONUNBUFFERED": "1"}
-    if os.environ.get("WORKSHOP_EXERCISES"):
-        env["WORKSHOP_EXERCISES"] = os.environ["WORKSHOP_EXERCISES"]
+    url = database_url()
+    # The servers get this process's settings, with the store and the data folder spelled out.
+    env = {**replace(current(), db=url, data=folder).environ(), "PYTHONUNBUFFERED": "1"}
     plan = plan_servers(
         code=session.code,
         host=args.host,
@@ -171,7 +173,7 @@ def _serve(args) -> int:
         workers=args.workers,
         public_url=public_url,
     )
-    if plan.participant is None and env["WORKSHOP_DB"].startswith("sqlite"):
+    if plan.participant is None and url.startswith("sqlite"):
         print(
             "Note: the store is a SQLite file on this machine; participant workers on other "
             "machines need the same database: set WORKSHOP_DB=postgresql://...",

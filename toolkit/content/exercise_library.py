@@ -3,24 +3,20 @@ ones a session runs, in its programme's order."""
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
 from ..paths import datasets_dir
+from ..settings import current
 from .exercise_loader import load_exercises
 from .problems import ContentError, Problem
 
-__all__ = ["exercise_library", "extra_folders", "session_exercises", "EXERCISES_ENV"]
-
-
-EXERCISES_ENV = "WORKSHOP_EXERCISES"  # more exercise folders (os.pathsep between them)
+__all__ = ["exercise_library", "extra_folders", "session_exercises"]
 
 
 def extra_folders() -> tuple[Path, ...]:
     """The facilitator's own exercise folders (``WORKSHOP_EXERCISES``)."""
-    raw = os.environ.get(EXERCISES_ENV, "")
-    return tuple(Path(p).resolve() for p in raw.split(os.pathsep) if p.strip())
+    return current().exercises
 
 
 def _stamp(folders) -> tuple:

@@ -204,9 +204,12 @@ def measure_participant_server(
     answer's cost that grows with the connected pages (their live update), the third the
     part that grows with the answers stored (the group result is computed from them).
     Every participant connects from its own loopback address."""
+    from pathlib import Path
+
     import psutil
 
     from ..content.exercise_loader import default_exercises
+    from ..settings import Settings
     from ..store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -222,7 +225,7 @@ def measure_participant_server(
             [sys.executable, "-m", "toolkit.web", "--port", str(port), "--db", url],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, "WORKSHOP_DATA": tmp},
+            env={**os.environ, **Settings(data=Path(tmp)).environ()},
         )
         try:
             deadline = time.monotonic() + 60

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import asdict, dataclass, field
 
 from ..paths import apps_dir
+from ..settings import Settings, SettingsError, current
 from ..web.limits import raise_open_file_limit
 
 __all__ = [
@@ -136,9 +138,6 @@ def build_config(spec: ServerSpec):
     return cfg
 
 
-SUPERVISOR_PID = "WORKSHOP_SUPERVISOR_PID"  # set by the Supervisor for its servers
-
-
 def stop_with_supervisor() -> None:
     """Stop this server (cleanly: SIGTERM, so Voila shuts its kernels down) once the
     supervisor that started it is gone, e.g. killed with SIGKILL.
@@ -153,10 +152,9 @@ def stop_with_supervisor() -> None:
     import threading
     import time
 
-    value = os.environ.get(SUPERVISOR_PID, "")
-    if not value.isdigit():
+    supervisor = current().supervisor_pid
+    if supervisor is None:
         return
-    supervisor = int(value)
 
     def supervisor_alive() -> bool:
         if os.name == "nt":  # Windows keeps the parent's id: ask whether it still runs
@@ -222,7 +220,7 @@ def run(spec: ServerSpec) -> None:
                 spec.session,
                 "--workers",
                 str(spec.workers),
-                *(["--db", spec.env["WORKSHOP_DB"]] if spec.env.get("WORKSHOP_DB") else []),
+                *(["--db", store] if (store := Settings.from_environ(spec.env).db) else []),
             ]
         )
         return
@@ -252,5 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m toolkit.server")
     parser.add_argument("--spec", required=True, help="ServerSpec as JSON")
     args = parser.parse_args(argv)
-    run(ServerSpec(**json.loads(args.spec)))
+    spec = ServerSpec(**json.loads(args.spec))
+    try:
+        Settings.from_environ({**os.environ, **spec.env})
+    except SettingsError as exc:
+        parser.exit(2, f"{parser.prog}: {exc}\n")
+    run(spec)
     return 0

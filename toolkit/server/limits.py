@@ -11,19 +11,23 @@ with a short "Het is vol / It is full" (503) and closed.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections import Counter
+import socket
+import sys
+import time
 from dataclasses import asdict, dataclass, fields
 
-import tornado.gen
 import tornado.httpserver
 import tornado.ioloop
 import tornado.iostream
 import tornado.web
 import tornado.websocket
 
-__all__ = ["Limits", "BoundedHTTPServer", "BoundedWrites", "FULL_TEXT", "full_page"]
+from ..web.limits import Connections, client_key
+
+__all__ = ["Limits", "CappedHTTPServer", "BoundedWrites", "FULL_TEXT", "full_page"]
 
 log = logging.getLogger("workshop.limits")
 
@@ -90,9 +94,11 @@ class Limits:
             "workshop_write_buffer_bytes": self.write_buffer_bytes,
         }
 
-    def server(self, app: tornado.web.Application) -> BoundedHTTPServer:
+    def server(self, app: tornado.web.Application) -> CappedHTTPServer:
         """The HTTP server for ``app`` that keeps these limits (call ``.listen`` on it)."""
-        return BoundedHTTPServer(app, limits=self, **self.server_kwargs())
+        return CappedHTTPServer(
+            app, per_client=self.per_client, total=self.total, **self.server_kwargs()
+        )
 
 
 def full_page() -> bytes:
@@ -109,58 +115,61 @@ def full_page() -> bytes:
     return head.encode() + body
 
 
-class BoundedHTTPServer(tornado.httpserver.HTTPServer):
-    """An ``HTTPServer`` that keeps at most ``limits.per_client`` connections from one
-    address and ``limits.total`` in all (websockets included: a connection counts until
-    its socket closes). Build it with :meth:`Limits.server`."""
+class CappedHTTPServer(tornado.httpserver.HTTPServer):
+    """An ``HTTPServer`` that keeps at most ``per_client`` connections from one address and
+    ``total`` in all (``0``: no cap). A connection counts until its socket closes, a
+    websocket's included; one over a cap gets ``refusal`` (a whole HTTP response, by default
+    :func:`full_page`) and is closed. Behind a reverse proxy (``xheaders``) every connection
+    is the proxy's, so only the total is capped here. Client addresses are counted by
+    :func:`toolkit.web.limits.client_key`, never kept. The participant server
+    (:mod:`toolkit.web.server`) and the Voila servers (:meth:`Limits.server`) both use it.
+    """
 
-    def initialize(self, *args, limits: Limits | None = None, **kwargs) -> None:
+    def initialize(
+        self, *args, per_client: int = 0, total: int = 0, refusal: bytes = b"", **kwargs
+    ) -> None:
         super().initialize(*args, **kwargs)
-        self.limits = limits or Limits()
-        self.open_per_client: Counter[str] = Counter()
-        self.open_total = 0
+        self.open = Connections(per_client or sys.maxsize, total or sys.maxsize)
+        self.refusal = refusal or full_page()
         self._turning_away = 0
+        self._full = False  # the last connection was turned away (log once per full spell)
 
     def handle_stream(self, stream: tornado.iostream.IOStream, address) -> None:
-        client = str(address[0]) if isinstance(address, tuple) and address else ""
-        limits = self.limits
-        if (limits.total and self.open_total >= limits.total) or (
-            limits.per_client and self.open_per_client[client] >= limits.per_client
-        ):
-            log.warning("turned a connection away: the server is full")
+        key = client_key(str(address[0]) if isinstance(address, tuple) and address else "")
+        if not self.open.claim(key, per_client=not self.xheaders):
+            if not self._full:
+                log.warning("turning connections away: the server is full")
+            self._full = True
             tornado.ioloop.IOLoop.current().spawn_callback(self._turn_away, stream)
             return
-        self.open_total += 1
-        self.open_per_client[client] += 1
+        self._full = False
         close_fd = stream.close_fd
 
         def release_then_close_fd() -> None:
             # close_fd runs exactly once, when the socket is closed for whatever reason.
-            self.open_total -= 1
-            self.open_per_client[client] -= 1
-            if self.open_per_client[client] <= 0:
-                del self.open_per_client[client]
+            self.open.release(key)
             close_fd()
 
         stream.close_fd = release_then_close_fd
         super().handle_stream(stream, address)
 
-    async def _turn_away(self, stream: tornado.iostream.IOStream) -> None:
-        """Read the request's headers (so closing sends no reset that would swallow the
-        answer), answer "vol" and close; without waiting long for a slow client."""
+    async def _turn_away(self, stream: tornado.iostream.IOStream, linger: float = 1.0) -> None:
+        """Send the refusal and close. The request it answers is read and dropped first,
+        for a second at most: closing with it unread would reset the connection, and the
+        client could lose the answer. Beyond a few at once, connections are just closed."""
         if self._turning_away >= _TURNING_AWAY:
             stream.close()
             return
         self._turning_away += 1
+        ends = time.monotonic() + linger
         try:
-            header = stream.read_until_regex(b"\r?\n\r?\n", max_bytes=self.limits.max_header_bytes)
-            await tornado.gen.with_timeout(
-                tornado.ioloop.IOLoop.current().time() + 5.0,
-                header,
-                quiet_exceptions=(tornado.iostream.StreamClosedError,),
-            )
-            await stream.write(full_page())
-        except Exception:  # noqa: BLE001, S110 - a client that went away or sent junk
+            await stream.write(self.refusal)
+            stream.socket.shutdown(socket.SHUT_WR)
+            while True:  # until the client closes or the second is over
+                await asyncio.wait_for(
+                    stream.read_bytes(65536, partial=True), ends - time.monotonic()
+                )
+        except (OSError, TimeoutError, tornado.iostream.StreamClosedError):
             pass
         finally:
             self._turning_away -= 1

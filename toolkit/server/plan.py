@@ -6,6 +6,7 @@ import errno
 import socket
 from dataclasses import dataclass
 
+from ..settings import Settings
 from .launch import ServerSpec
 
 __all__ = [
@@ -117,12 +118,7 @@ def plan_servers(
     else:
         public = lan_address() if host in ("0.0.0.0", "", "::") else host  # noqa: S104
         url = join_url(public, port, code)
-    shared = {
-        **env,
-        "WORKSHOP_SESSION": code,
-        "WORKSHOP_JOIN_URL": url,
-        "WORKSHOP_VIS_URL": VIS_URL,
-    }
+    shared = {**env, **Settings(session=code, join_url=url, vis_url=VIS_URL).environ()}
     participant = ServerSpec(
         routes={},
         ip=host or "0.0.0.0",  # noqa: S104

@@ -11,7 +11,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from .launch import SUPERVISOR_PID, ServerSpec, server_command
+from ..settings import Settings
+from .launch import ServerSpec, server_command
 
 __all__ = ["Supervisor", "ServerFailed", "kill_group", "own_process_group"]
 
@@ -69,7 +70,7 @@ class Supervisor:
                 spec = replace(spec, log_dir=str(self.log_dir))
             start_log = (self.log_dir / f"{spec.role}-start.log").open("wb")
             # The server stops by itself when this process goes (even by SIGKILL).
-            env = {**os.environ, **spec.env, SUPERVISOR_PID: str(os.getpid())}
+            env = {**os.environ, **spec.env, **Settings(supervisor_pid=os.getpid()).environ()}
             with start_log:
                 self.processes[spec.role] = subprocess.Popen(
                     server_command(spec),

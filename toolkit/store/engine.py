@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -11,12 +10,11 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from ..paths import data_dir
+from ..settings import BUSY_TIMEOUT_MS, current
 from .errors import SchemaError, StoreUnavailable
 from .schema import SCHEMA_VERSION, meta, metadata
 
 __all__ = ["database_url", "make_engine", "prepare_schema", "BUSY_TIMEOUT_MS", "busy_timeout_ms"]
-
-BUSY_TIMEOUT_MS = 15_000  # default; WORKSHOP_BUSY_TIMEOUT_MS overrides it (busy_timeout_ms)
 
 
 def busy_timeout_ms() -> int:
@@ -25,12 +23,11 @@ def busy_timeout_ms() -> int:
     ``WORKSHOP_BUSY_TIMEOUT_MS`` overrides the default of 15000 (15 s), read when an engine
     is created. Tests set it low (e.g. 500) to see a locked database fail fast; a workshop
     keeps the default, so a writer rides out another writer's lock instead of failing.
-    A value that is not a non-negative whole number is ignored (the default is used).
+    A value that is not a non-negative whole number raises
+    :class:`~toolkit.settings.SettingsError`.
     """
-    raw = os.environ.get("WORKSHOP_BUSY_TIMEOUT_MS", "").strip()
-    if raw.isdigit():
-        return int(raw)
-    return BUSY_TIMEOUT_MS
+    chosen = current().busy_timeout_ms
+    return BUSY_TIMEOUT_MS if chosen is None else chosen
 
 
 def database_url(url: str | None = None) -> str:
@@ -43,9 +40,7 @@ def database_url(url: str | None = None) -> str:
     """
     if url:
         return url
-    if os.environ.get("WORKSHOP_DB"):
-        return os.environ["WORKSHOP_DB"]
-    return f"sqlite:///{data_dir() / 'workshop.db'}"
+    return current().db or f"sqlite:///{data_dir() / 'workshop.db'}"
 
 
 def _create_engine(url, **kwargs) -> Engine:

@@ -5,12 +5,12 @@ shows only what participants may see: no moderation, no pseudonyms, no hidden te
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlsplit
 
 import tornado.web
 from markupsafe import Markup
 
+from ..settings import current
 from .assets import STATIC, vis_dir
 from .base import Base
 from .events import open_stream
@@ -32,7 +32,7 @@ def _shared_site() -> Site:
     if _site is None:
         from ..store import Store
 
-        _site = Site(Store.open(), session_code=os.environ.get("WORKSHOP_SESSION", ""))
+        _site = Site(Store.open(), session_code=current().session)
         _site.hub = Hub(_site)
         _site.hub.start()
     return _site
@@ -103,7 +103,7 @@ class PresenterPage(PresenterBase):
             n = result.n
         else:
             n = 0
-        join = os.environ.get("WORKSHOP_JOIN_URL", "")
+        join = current().join_url
         self.page(
             "presenter.html",
             session=session,

@@ -13,18 +13,18 @@ import threading
 import time
 from dataclasses import replace
 
-import tornado.httpserver
-import tornado.iostream
 import tornado.netutil
 
+from ..server.limits import CappedHTTPServer
+from ..settings import SettingsError, current
 from .app import make_app
 from .base import CSP
 from .feed import listen_for_changes
-from .limits import Connections, Limits, client_key, raise_open_file_limit
+from .limits import Limits, raise_open_file_limit
 from .logs import private_logs
 from .site import Site
 
-__all__ = ["CappedHTTPServer", "run", "main", "FULL_PAGE"]
+__all__ = ["run", "main", "FULL_PAGE", "http_server"]
 
 log = logging.getLogger("workshop.web")
 
@@ -40,69 +40,24 @@ FULL_PAGE = (
 )
 
 
-class CappedHTTPServer(tornado.httpserver.HTTPServer):
-    """An HTTPServer that takes at most so many connections per client and in all; one
-    over a cap gets a short 'vol' (full) page and is closed before anything is read.
-    Behind a reverse proxy every connection is the proxy's, so only the total is capped
-    here (the proxy caps its clients; live streams are still counted per client)."""
-
-    def initialize(
-        self, *args, limits: Limits | None = None, behind_proxy: bool = False, **kwargs
-    ) -> None:
-        self.limits = limits or Limits()
-        # Behind a reverse proxy every connection comes from the proxy: only the total cap
-        # applies here; the per-client caps are kept per request, by X-Real-IP (xheaders).
-        per_client = (
-            self.limits.max_connections if behind_proxy else self.limits.max_connections_per_client
-        )
-        self.open = Connections(per_client, self.limits.max_connections)
-        self._keys: dict = {}
-        super().initialize(*args, **kwargs)
-
-    def handle_stream(self, stream, address) -> None:
-        key = client_key(address[0] if isinstance(address, tuple) else str(address))
-        if not self.open.claim(key, per_client=not self.xheaders):
-            head = (
-                "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html; charset=utf-8\r\n"
-                f"Content-Security-Policy: {CSP}\r\nX-Content-Type-Options: nosniff\r\n"
-                "Cache-Control: no-store\r\n"
-                f"Retry-After: 5\r\nConnection: close\r\nContent-Length: {len(FULL_PAGE)}\r\n\r\n"
-            ).encode()
-            asyncio.ensure_future(_refuse(stream, head + FULL_PAGE))
-            return
-        self._keys[stream] = key
-        super().handle_stream(stream, address)
-
-    def on_close(self, server_conn) -> None:
-        key = self._keys.pop(getattr(server_conn, "stream", None), None)
-        if key is not None:
-            self.open.release(key)
-        super().on_close(server_conn)
-
-
-async def _refuse(stream, answer: bytes, linger: float = 1.0) -> None:
-    """Send ``answer`` and close. The request it answers is read and dropped first, for a
-    second at most: closing with it unread would reset the connection, and the browser
-    could lose the page."""
-    ends = time.monotonic() + linger
-    try:
-        await stream.write(answer)
-        stream.socket.shutdown(socket.SHUT_WR)
-        while True:  # until the client closes or the second is over
-            await asyncio.wait_for(stream.read_bytes(65536, partial=True), ends - time.monotonic())
-    except (OSError, TimeoutError, tornado.iostream.StreamClosedError):
-        pass
-    finally:
-        stream.close()
+# The answer to a connection over a cap: the 'vol' page with the pages' security headers.
+_REFUSAL = (
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/html; charset=utf-8\r\n"
+    f"Content-Security-Policy: {CSP}\r\nX-Content-Type-Options: nosniff\r\n"
+    "Cache-Control: no-store\r\n"
+    f"Retry-After: 5\r\nConnection: close\r\nContent-Length: {len(FULL_PAGE)}\r\n\r\n"
+).encode() + FULL_PAGE
 
 
 def http_server(app, limits: Limits, *, behind_proxy: bool = False) -> CappedHTTPServer:
-    """The HTTP server for ``app`` with the limits: request and header sizes are checked
-    before a body is read, and slow or idle clients are timed out."""
+    """The HTTP server for ``app`` with the limits: connections per client and in all
+    (behind a proxy only the total; the per-client caps are kept per request, by X-Real-IP),
+    request and header sizes checked before a body is read, slow or idle clients timed out."""
     return CappedHTTPServer(
         app,
-        limits=limits,
-        behind_proxy=behind_proxy,
+        per_client=limits.max_connections_per_client,
+        total=limits.max_connections,
+        refusal=_REFUSAL,
         xheaders=behind_proxy,
         max_body_size=limits.max_body_bytes,
         max_buffer_size=limits.max_body_bytes + limits.max_header_bytes,
@@ -198,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         "carrier's)",
     )
     args = parser.parse_args(argv)
+    try:
+        current()
+    except SettingsError as exc:
+        parser.exit(2, f"{parser.prog}: {exc}\n")
     logging.basicConfig(level=logging.INFO, format="[%(name)s] %(levelname)s %(message)s")
     private_logs()
     if args.workers > 1 and not args.fds and not args.reuse_port:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-import os
 from datetime import datetime
 
 import ipywidgets as widgets
@@ -15,6 +14,7 @@ from ...i18n import t
 from ...questions import shipped_dataset
 from ...results.aggregate import aggregate_exercise
 from ...results.views import exercise_result_html, results_css
+from ...settings import current
 from ...store import Store, StoreUnavailable
 from ..loop import running_loop
 
@@ -70,12 +70,12 @@ class DashboardApp:
         lang: str = "nl",
     ):
         self.store = store or Store.open()
-        code = code or os.environ.get("WORKSHOP_SESSION", "")
+        code = code or current().session
         self.session = self.store.get_session(code) if code else None
         if self.session is None:
             sessions = self.store.list_sessions()
             self.session = sessions[0] if sessions else None
-        self.join_url = join_url or os.environ.get("WORKSHOP_JOIN_URL", "")
+        self.join_url = join_url or current().join_url
         self.exercises = session_exercises(self.session, exercise_library())
         self.lang = lang
         self.selected = self.exercises[0].id if self.exercises else _MAP
