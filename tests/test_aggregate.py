@@ -8,7 +8,6 @@ from statistics import mean
 
 import pytest
 
-from toolkit.exercises.answers import AIM_CELLS, need_key
 from toolkit.exercises.loader import load_exercises
 from toolkit.exercises.spec import (
     AimQuestion,
@@ -27,7 +26,9 @@ from toolkit.exercises.spec import (
     SingleChoiceQuestion,
     Text,
 )
+from toolkit.exercises.texts import need_key
 from toolkit.flows import load_flows
+from toolkit.questions.aim import AIM_CELLS
 from toolkit.results.aggregate import aggregate_exercise, aggregate_question, flow_risks
 from toolkit.store import Answer
 

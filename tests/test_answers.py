@@ -9,20 +9,14 @@ from pathlib import Path
 import pytest
 
 from toolkit.data import StakeholderData
-from toolkit.exercises.answers import (
-    AIM_CELLS,
-    AnswerError,
-    clean_answer,
-    clean_text,
-    need_key,
-    raci_problems,
-)
+from toolkit.exercises.answers import clean_answer
 from toolkit.exercises.contributions import (
     NAME_LIMIT,
     clean_organisation,
     clean_relation,
     merge_contributions,
 )
+from toolkit.exercises.errors import AnswerError
 from toolkit.exercises.spec import (
     AimQuestion,
     Axis,
@@ -39,7 +33,10 @@ from toolkit.exercises.spec import (
     SingleChoiceQuestion,
     Text,
 )
+from toolkit.exercises.texts import clean_text, need_key
 from toolkit.i18n import LANGUAGES, STRINGS, t
+from toolkit.questions.aim import AIM_CELLS
+from toolkit.questions.raci import raci_problems
 from toolkit.store import Contribution
 from toolkit.vocabulary import default_vocabulary
 
