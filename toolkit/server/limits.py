@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 import tornado.gen
 import tornado.httpserver
@@ -64,9 +64,6 @@ class Limits:
         if unknown:
             raise ValueError(f"unknown limits: {', '.join(sorted(unknown))}")
         return cls(**(values or {}))
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
     def server_kwargs(self) -> dict:
         """Keyword arguments for ``tornado.httpserver.HTTPServer``."""

@@ -602,23 +602,6 @@ class Store:
         except (OperationalError, DBAPIError) as exc:
             raise StoreUnavailable.from_exception(exc) from None
 
-    def exercise_activity(self, session_id: int, exercise: str) -> tuple:
-        """A cheap fingerprint of one exercise's answers (and the session's additions)."""
-        hidden = func.coalesce(func.sum(case((answers.c.hidden, 1), else_=0)), 0)
-        statements = [
-            select(func.count(), func.max(answers.c.updated_at), hidden).where(
-                answers.c.session_id == session_id, answers.c.exercise == exercise
-            ),
-            select(
-                func.count(), func.coalesce(func.sum(case((contributions.c.hidden, 1), else_=0)), 0)
-            ).where(contributions.c.session_id == session_id),
-        ]
-        try:
-            with self.engine.connect() as conn:
-                return tuple(tuple(conn.execute(s).first() or ()) for s in statements)
-        except (OperationalError, DBAPIError) as exc:
-            raise StoreUnavailable.from_exception(exc) from None
-
     # --- answers ----------------------------------------------------------------------------
     def save_answer(self, person: Participant, exercise: str, item: str, value) -> None:
         """Store (or replace) the participant's answer to one item. Retrying is harmless."""
