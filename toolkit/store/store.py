@@ -14,6 +14,7 @@ from sqlalchemy import case, delete, func, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from ..i18n import LANGUAGES
 from .engine import busy_timeout_ms, database_url, make_engine, prepare_schema
 from .errors import ExerciseClosed, NotAllowed, StoreUnavailable
 from .gate import write_gate
@@ -342,7 +343,7 @@ class Store:
     ) -> SessionInfo:
         """Create a session with a fresh join code; ``exercises`` are open from the start;
         ``room`` is the room's first state (a programme's, see ``exercises.programme``)."""
-        if lang not in ("nl", "en"):
+        if lang not in LANGUAGES:
             raise NotAllowed(f"language must be 'nl' or 'en', not {lang!r}")
         for _ in range(20):
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -396,7 +397,7 @@ class Store:
         unknown = set(changes) - allowed
         if unknown:
             raise NotAllowed(f"cannot change {', '.join(sorted(unknown))}")
-        if "lang" in changes and changes["lang"] not in ("nl", "en"):
+        if "lang" in changes and changes["lang"] not in LANGUAGES:
             raise NotAllowed(f"language must be 'nl' or 'en', not {changes['lang']!r}")
         if "open_exercises" in changes:
             changes["open_exercises"] = json.dumps(list(changes["open_exercises"]))
