@@ -12,11 +12,17 @@ from toolkit.data import load_default
 from toolkit.exercises.loader import load_exercises
 from toolkit.exercises.spec import Text
 from toolkit.flows import load_flows
-from toolkit.mapview import _TEXT as MAP_TEXT
-from toolkit.metrics import METRICS
-from toolkit.profiles import _SENTENCES
 from toolkit.texts.dashboard import DASHBOARD
 from toolkit.texts.explorer import EXPLORER
+from toolkit.texts.map import MAP
+from toolkit.texts.network import (
+    METRIC_TEXTS,
+    NETWORK,
+    PROFILE_AMOUNTS,
+    PROFILE_BROKER,
+    PROFILE_LEVELS,
+    PROFILE_SENTENCES,
+)
 from toolkit.texts.participant import PARTICIPANT
 from toolkit.texts.report import REPORT
 
@@ -124,12 +130,16 @@ def dutch_texts(exercises, dataset) -> list[tuple[str, str]]:
         ("dashboard", DASHBOARD),
         ("explorer", EXPLORER),
         ("report", REPORT),
+        ("map", MAP),
+        ("network", NETWORK),
     ):
         found += [(f"texts.{table_name}.{key}", entry["nl"]) for key, entry in table.items()]
-    found += [(f"mapview.{key}", text) for key, text in MAP_TEXT["nl"].items()]
-    for metric, texts in METRICS.items():
+    for metric, texts in METRIC_TEXTS.items():
         found += [(f"metrics.{metric}", part) for part in texts["nl"]]
-    found += [(f"profiles.{key}", texts["nl"]) for key, texts in _SENTENCES.items()]
+    found += [(f"profiles.{key}", texts["nl"]) for key, texts in PROFILE_SENTENCES.items()]
+    for name, words in (("levels", PROFILE_LEVELS), ("amounts", PROFILE_AMOUNTS)):
+        found += [(f"profiles.{name}", word) for word in words["nl"]]
+    found += [("profiles.broker", phrase) for phrase in PROFILE_BROKER["nl"]]
     for exercise in exercises:
         found += [(f"exercise {exercise.id}", text.nl) for text in _texts(exercise)]
     for flow in load_flows():
