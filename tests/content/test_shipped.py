@@ -14,11 +14,17 @@ from toolkit.content.exercise_spec import Text
 from toolkit.content.flows import load_flows
 from toolkit.i18n.dashboard import DASHBOARD
 from toolkit.i18n.explorer import EXPLORER
+from toolkit.i18n.map import MAP
+from toolkit.i18n.network import (
+    METRIC_TEXTS,
+    NETWORK,
+    PROFILE_AMOUNTS,
+    PROFILE_BROKER,
+    PROFILE_LEVELS,
+    PROFILE_SENTENCES,
+)
 from toolkit.i18n.participant import PARTICIPANT
 from toolkit.i18n.report import REPORT
-from toolkit.map.render import _TEXT as MAP_TEXT
-from toolkit.network.measures import METRICS
-from toolkit.network.profiles import _SENTENCES
 
 ROOT = Path(__file__).resolve().parents[2]
 EXERCISES = ROOT / "datasets" / "exercises"
@@ -124,12 +130,16 @@ def dutch_texts(exercises, dataset) -> list[tuple[str, str]]:
         ("dashboard", DASHBOARD),
         ("explorer", EXPLORER),
         ("report", REPORT),
+        ("map", MAP),
+        ("network", NETWORK),
     ):
         found += [(f"texts.{table_name}.{key}", entry["nl"]) for key, entry in table.items()]
-    found += [(f"mapview.{key}", text) for key, text in MAP_TEXT["nl"].items()]
-    for metric, texts in METRICS.items():
+    for metric, texts in METRIC_TEXTS.items():
         found += [(f"metrics.{metric}", part) for part in texts["nl"]]
-    found += [(f"profiles.{key}", texts["nl"]) for key, texts in _SENTENCES.items()]
+    found += [(f"profiles.{key}", texts["nl"]) for key, texts in PROFILE_SENTENCES.items()]
+    for name, words in (("levels", PROFILE_LEVELS), ("amounts", PROFILE_AMOUNTS)):
+        found += [(f"profiles.{name}", word) for word in words["nl"]]
+    found += [("profiles.broker", phrase) for phrase in PROFILE_BROKER["nl"]]
     for exercise in exercises:
         found += [(f"exercise {exercise.id}", text.nl) for text in _texts(exercise)]
     for flow in load_flows():

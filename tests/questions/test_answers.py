@@ -33,14 +33,11 @@ from toolkit.map.additions import (
     clean_relation,
     merge_contributions,
 )
-from toolkit.questions.answers import (
-    AIM_CELLS,
-    AnswerError,
-    clean_answer,
-    clean_text,
-    need_key,
-    raci_problems,
-)
+from toolkit.questions.aim import AIM_CELLS
+from toolkit.questions.answers import clean_answer
+from toolkit.questions.errors import AnswerError
+from toolkit.questions.raci import raci_problems
+from toolkit.questions.typed_text import clean_text, need_key
 from toolkit.store import Contribution
 
 ROOT = Path(__file__).resolve().parents[2]

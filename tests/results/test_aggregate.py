@@ -27,7 +27,8 @@ from toolkit.content.exercise_spec import (
     Text,
 )
 from toolkit.content.flows import load_flows
-from toolkit.questions.answers import AIM_CELLS, need_key
+from toolkit.questions.aim import AIM_CELLS
+from toolkit.questions.typed_text import need_key
 from toolkit.results.aggregate import aggregate_exercise, aggregate_question, flow_risks
 from toolkit.store import Answer
 

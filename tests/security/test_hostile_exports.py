@@ -33,7 +33,7 @@ from tests.support.hostile import (
     ZERO_WIDTH,
 )
 from toolkit.cli import main as workshop
-from toolkit.questions.answers import need_key
+from toolkit.questions.typed_text import need_key
 from toolkit.store import Store
 
 FORMULAS = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from ..i18n import LANGUAGES
 from .common import CommandError, open_store, writable_target
 from .session_cmd import require_session
 
@@ -23,7 +24,7 @@ def register(commands) -> None:
     export.add_argument(
         "--lang",
         default=None,
-        choices=["nl", "en"],
+        choices=LANGUAGES,
         help="language of the labels (default: the session's)",
     )
     export.set_defaults(handler=_export)
@@ -32,7 +33,7 @@ def register(commands) -> None:
     report.add_argument("session", metavar="SESSION")
     report.add_argument("-o", "--output", required=True, metavar="FILE.html")
     report.add_argument(
-        "--lang", default=None, choices=["nl", "en"], help="language (default: the session's)"
+        "--lang", default=None, choices=LANGUAGES, help="language (default: the session's)"
     )
     report.add_argument(
         "--notebook", default=None, help="your own copy of notebooks/02_workshop_report.ipynb"

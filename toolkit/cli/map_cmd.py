@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..i18n import LANGUAGES
 from .common import CommandError, writable_target
 
 __all__ = ["register", "load_from_args"]
@@ -46,7 +47,7 @@ def register(commands) -> None:
     export.add_argument(
         "-o", "--output", required=True, metavar="PATH", help="output file (for csv: a folder)"
     )
-    export.add_argument("--lang", default="nl", choices=["nl", "en"], help="language of the map")
+    export.add_argument("--lang", default="nl", choices=LANGUAGES, help="language of the map")
     export.add_argument("--colour-by", default="type", choices=["type", "community"])
     export.add_argument("--size-by", default="degree")
     export.set_defaults(handler=_export)

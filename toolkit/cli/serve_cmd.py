@@ -6,6 +6,7 @@ import os
 import sys
 from datetime import UTC, datetime, timedelta
 
+from ..i18n import LANGUAGES
 from .common import CommandError, open_store
 
 __all__ = ["register", "write_qr"]
@@ -34,7 +35,7 @@ def register(commands) -> None:
         default="",
         help="who organises and is responsible for the data (join screen)",
     )
-    parser.add_argument("--lang", default="nl", choices=["nl", "en"])
+    parser.add_argument("--lang", default="nl", choices=LANGUAGES)
     parser.add_argument(
         "--host",
         default="0.0.0.0",  # noqa: S104 - the LAN is the point

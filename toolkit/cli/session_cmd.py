@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import LANGUAGES
 from .common import CommandError, open_store
 
 __all__ = ["register"]
@@ -17,7 +18,7 @@ def register(commands) -> None:
         default="",
         help="who organises (and is responsible for the data), shown to participants",
     )
-    new.add_argument("--lang", default="nl", choices=["nl", "en"])
+    new.add_argument("--lang", default="nl", choices=LANGUAGES)
     new.add_argument(
         "--closed",
         action="store_true",

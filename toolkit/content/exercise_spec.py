@@ -3,9 +3,9 @@ type's model lives with its type in ``toolkit.questions``."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Union
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from ..questions import TYPES
 from ..questions.aim import AIM_COLUMNS, AIM_ROWS, AimQuestion
@@ -58,7 +58,7 @@ QUESTION_TYPES = tuple(TYPES)
 
 
 class Exercise(_Model):
-    """One exercise: what it is for, its questions, and how its result is shown."""
+    """One exercise: what it is for, its questions and the questions for the discussion."""
 
     id: Slug
     order: int = Field(ge=0)
@@ -70,9 +70,18 @@ class Exercise(_Model):
         list[Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]], Field(min_length=1)
     ]
     questions: Annotated[list[Question], Field(min_length=1, max_length=30)]
-    result: Literal["radar", "gaps", "ranking", "grid", "risks", "choices"] = "choices"
     #: Questions for the discussion afterwards (the report lists them under the exercise).
     discussion: Annotated[list[Text], Field(max_length=5)] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ignore_result(cls, data):
+        """Accept and ignore ``result:`` of older files: it never changed what is shown
+        (the question types decide that), and a facilitator's own files may still have it.
+        """
+        if isinstance(data, dict) and "result" in data:
+            data = {key: value for key, value in data.items() if key != "result"}
+        return data
 
     def question(self, question_id: str):
         """Return the question with this id (KeyError when unknown)."""

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from ..i18n import LANGUAGES
 from ..questions.parts import Model, Slug
 from .problems import ContentError, Problem
 from .yamlfile import read_model
@@ -33,7 +34,7 @@ class Programme(Model):
 
     title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     organiser: Annotated[str, StringConstraints(max_length=200)] = ""
-    language: Literal["nl", "en"] = "nl"
+    language: Literal[LANGUAGES] = "nl"
     follow: bool = False  # phones follow the facilitator from the start
     open_answers_visible: bool = False  # participants see each other's open answers
     exercises_folder: str | None = None  # the facilitator's own exercises, beside this file

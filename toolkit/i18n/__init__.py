@@ -4,11 +4,29 @@ from __future__ import annotations
 
 from .dashboard import DASHBOARD
 from .explorer import EXPLORER
+from .map import MAP
+from .network import (
+    METRIC_TEXTS,
+    NETWORK,
+    PROFILE_AMOUNTS,
+    PROFILE_BROKER,
+    PROFILE_LEVELS,
+    PROFILE_SENTENCES,
+)
 from .participant import PARTICIPANT
 from .report import REPORT
 from .web import WEB
 
-__all__ = ["LANGUAGES", "STRINGS", "t"]
+__all__ = [
+    "LANGUAGES",
+    "STRINGS",
+    "t",
+    "METRIC_TEXTS",
+    "PROFILE_SENTENCES",
+    "PROFILE_LEVELS",
+    "PROFILE_AMOUNTS",
+    "PROFILE_BROKER",
+]
 
 LANGUAGES = ("nl", "en")
 
@@ -23,7 +41,9 @@ def _merge(*tables: dict) -> dict[str, dict[str, str]]:
     return merged
 
 
-STRINGS = _merge(EXPLORER, PARTICIPANT, DASHBOARD, WEB, REPORT)
+STRINGS = _merge(EXPLORER, PARTICIPANT, DASHBOARD, WEB, REPORT, MAP, NETWORK)
+# Tables of another shape (per metric, per language), kept as they are: METRIC_TEXTS (label
+# and explanation), PROFILE_SENTENCES (with placeholders) and the PROFILE_* words.
 
 
 def t(key: str, lang: str = "nl", **values) -> str:

@@ -10,6 +10,7 @@ import jinja2
 import networkx as nx
 
 from ..content.vocabulary import Vocabulary, default_vocabulary
+from ..i18n import LANGUAGES, STRINGS
 
 __all__ = [
     "LAYOUT_THRESHOLD",
@@ -36,37 +37,10 @@ COMMUNITY_COLOURS = (
     "#86bcb6",
     "#d37295",
 )
+# The map's texts (toolkit/texts/map.py, keys "map_..."), per language without the prefix.
 _TEXT = {
-    "nl": {
-        "search": "Zoek een organisatie",
-        "close": "Sluiten",
-        "website": "Website",
-        "source": "Bron van deze gegevens",
-        "no_match": "Geen organisatie gevonden",
-        "contributed": "Toegevoegd door deelnemers",
-        "group": "Groep",
-        "title": "Netwerk van organisaties",
-        "ego": "Alleen deze organisatie en haar directe relaties",
-        "everything": "Alles tonen",
-        "snapshot": "Afbeelding opslaan (PNG)",
-        "route": "Route",
-        "filter": "Tonen of verbergen",
-    },
-    "en": {
-        "search": "Find an organisation",
-        "close": "Close",
-        "website": "Website",
-        "source": "Source of this information",
-        "no_match": "No organisation found",
-        "contributed": "Added by participants",
-        "group": "Group",
-        "title": "Network of organisations",
-        "ego": "Only this organisation and its direct relations",
-        "everything": "Show everything",
-        "snapshot": "Save picture (PNG)",
-        "route": "Route",
-        "filter": "Show or hide",
-    },
+    lang: {key[4:]: entry[lang] for key, entry in STRINGS.items() if key.startswith("map_")}
+    for lang in LANGUAGES
 }
 
 

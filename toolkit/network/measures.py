@@ -7,6 +7,7 @@ import math
 import networkx as nx
 import numpy as np
 
+from ..i18n import METRIC_TEXTS
 from .graph import is_weighted, simple_view
 
 __all__ = [
@@ -29,105 +30,9 @@ EXACT_BETWEENNESS_LIMIT = 2000
 BETWEENNESS_WORK = 1_500_000  # sampled betweenness: pivots x (nodes + edges), ~3 s in Python
 BETWEENNESS_MIN_SAMPLES = 32
 
-# Label and one plain sentence per metric, shown by the apps next to the numbers.
-METRICS: dict[str, dict[str, tuple[str, str]]] = {
-    "degree": {
-        "nl": (
-            "Relaties",
-            "Het aantal relaties, inkomend en uitgaand: hoe druk bezet een "
-            "organisatie in het netwerk is.",
-        ),
-        "en": (
-            "Relations",
-            "The number of relations, incoming and outgoing: how busy an "
-            "organisation is in the network.",
-        ),
-    },
-    "betweenness": {
-        "nl": (
-            "Brugfunctie (betweenness)",
-            "Hoe vaak een organisatie op de kortste verbinding tussen twee "
-            "andere ligt: een hoge waarde betekent een brug of poortwachter.",
-        ),
-        "en": (
-            "Bridging role (betweenness)",
-            "How often an organisation lies on the shortest link between two "
-            "others: a high value means a bridge or gatekeeper.",
-        ),
-    },
-    "pagerank": {
-        "nl": (
-            "Gewicht (PageRank)",
-            "Belang door de relaties die naar een organisatie toe lopen, zwaarder "
-            "als die zelf van belangrijke organisaties komen.",
-        ),
-        "en": (
-            "Weight (PageRank)",
-            "Importance from the relations pointing to an organisation, weighing "
-            "more when they come from important organisations themselves.",
-        ),
-    },
-    "eigenvector": {
-        "nl": (
-            "Invloed via partners",
-            "Hoe goed de partners van een organisatie zelf verbonden "
-            "zijn: invloed via wie je kent.",
-        ),
-        "en": (
-            "Influence through partners",
-            "How well an organisation's partners are connected themselves: "
-            "influence through whom you know.",
-        ),
-    },
-    "core_number": {
-        "nl": (
-            "Kerngroep (k-kern)",
-            "De hechtste kerngroep waartoe een organisatie behoort: in een kerngroep met "
-            "getal k is elke organisatie met minstens k andere uit die groep verbonden.",
-        ),
-        "en": (
-            "Core group (k-core)",
-            "The tightest core group an organisation belongs to: in a core group with "
-            "number k each organisation is linked to at least k others of that group.",
-        ),
-    },
-    "constraint": {
-        "nl": (
-            "Onderling verbonden partners (Burt)",
-            "Hoe sterk de partners van een organisatie onderling verbonden "
-            "zijn: laag betekent ruimte om te makelen tussen groepen.",
-        ),
-        "en": (
-            "Interlinked partners (Burt's constraint)",
-            "How strongly an organisation's partners are linked to each "
-            "other: low means room to broker between groups.",
-        ),
-    },
-    "effective_size": {
-        "nl": (
-            "Niet-overlappende partners",
-            "Het aantal partners dat niet ook elkaars partner is: "
-            "niet-overlappende toegang tot het netwerk.",
-        ),
-        "en": (
-            "Non-overlapping partners",
-            "The number of partners that are not also each other's "
-            "partners: non-redundant access to the network.",
-        ),
-    },
-    "community": {
-        "nl": (
-            "Groep",
-            "De groep (Louvain-gemeenschap) van organisaties die onderling meer "
-            "relaties hebben dan met de rest.",
-        ),
-        "en": (
-            "Group",
-            "The group (Louvain community) of organisations with more relations "
-            "among themselves than with the rest.",
-        ),
-    },
-}
+# Label and one plain sentence per metric, shown by the apps next to the numbers
+# (toolkit/texts/network.py): metric -> language -> (label, explanation).
+METRICS = METRIC_TEXTS
 
 
 # The measures that weigh a relation by its ``weight`` where the file gives one (parallel

@@ -7,6 +7,13 @@ import math
 import networkx as nx
 
 from ..content.vocabulary import Vocabulary, default_vocabulary
+from ..i18n import (
+    PROFILE_AMOUNTS,
+    PROFILE_BROKER,
+    PROFILE_LEVELS,
+    PROFILE_SENTENCES,
+    STRINGS,
+)
 from .measures import METRICS
 
 __all__ = ["organisation_profiles", "metric_sentence", "isolate_direction"]
@@ -15,82 +22,10 @@ __all__ = ["organisation_profiles", "metric_sentence", "isolate_direction"]
 _DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _ISOLATES, _CLOSE_ISOLATE = "\u2066\u2067\u2068", "\u2069"
 
-_SENTENCES = {
-    "degree": {
-        "nl": "{name} heeft {degree} relaties ({in_degree} inkomend, {out_degree} uitgaand); "
-        "plaats {rank} van {n}.",
-        "en": "{name} has {degree} relations ({in_degree} incoming, {out_degree} outgoing); "
-        "rank {rank} of {n}.",
-    },
-    "degree_undirected": {
-        "nl": "{name} heeft {degree} relaties; plaats {rank} van {n}.",
-        "en": "{name} has {degree} relations; rank {rank} of {n}.",
-    },
-    "betweenness": {
-        "nl": "{name} ligt op veel kortste verbindingen tussen anderen (plaats {rank} van {n}) "
-        "en verbindt bijvoorbeeld {a} met {b}.",
-        "en": "{name} lies on many shortest links between others (rank {rank} of {n}) and "
-        "connects, for example, {a} with {b}.",
-    },
-    "betweenness_none": {
-        "nl": "{name} ligt niet tussen anderen in: zijn partners bereiken elkaar ook zonder "
-        "{name}.",
-        "en": "{name} does not sit between others: its partners reach each other without {name}.",
-    },
-    "pagerank": {
-        "nl": "{name} ontvangt {level} relaties van organisaties die zelf veel relaties "
-        "ontvangen (plaats {rank} van {n}).",
-        "en": "{name} receives {level} relations from organisations that receive many "
-        "themselves (rank {rank} of {n}).",
-    },
-    "pagerank_undirected": {
-        "nl": "{name} heeft {level} relaties met organisaties die zelf veel relaties hebben "
-        "(plaats {rank} van {n}).",
-        "en": "{name} has {level} relations with organisations that have many themselves "
-        "(rank {rank} of {n}).",
-    },
-    "eigenvector": {
-        "nl": "De partners van {name} zijn zelf {level} verbonden (plaats {rank} van {n}).",
-        "en": "The partners of {name} are {level} connected themselves (rank {rank} of {n}).",
-    },
-    "core_number": {
-        "nl": "{name} hoort bij een hechte kerngroep waarin elke organisatie met minstens "
-        "{value} andere uit die groep verbonden is.",
-        "en": "{name} belongs to a tight core group in which each organisation is linked to at "
-        "least {value} others of that group.",
-    },
-    "constraint": {
-        "nl": "De partners van {name} zijn {level} onderling verbonden: {meaning}.",
-        "en": "The partners of {name} are {level} linked to each other: {meaning}.",
-    },
-    "effective_size": {
-        "nl": "Van de {partners} partners van {name} geven er ongeveer {value:.0f} toegang tot "
-        "een deel van het netwerk dat de andere partners niet al bereiken.",
-        "en": "Of the {partners} partners of {name}, about {value:.0f} give access to a part of "
-        "the network the other partners do not already reach.",
-    },
-    "community": {
-        "nl": "{name} hoort bij groep {value}: organisaties die onderling veel relaties hebben, "
-        "onder meer {members}.",
-        "en": "{name} belongs to group {value}: organisations with many relations among "
-        "themselves, {members} among others.",
-    },
-}
-_LEVELS = {
-    "nl": ("sterk", "matig", "weinig"),
-    "en": ("strongly", "moderately", "weakly"),
-}
-_AMOUNTS = {"nl": ("veel", "enkele", "weinig"), "en": ("many", "some", "few")}
-_BROKER = {
-    "nl": (
-        "weinig ruimte om te makelen",
-        "enige ruimte om te makelen",
-        "veel ruimte om te makelen tussen groepen",
-    ),
-    "en": ("little room to broker", "some room to broker", "much room to broker between groups"),
-}
-_NONE = {"nl": "niemand", "en": "no one"}
-_AND = {"nl": "en", "en": "and"}
+# The sentences and words live in toolkit/texts/network.py.
+_SENTENCES = PROFILE_SENTENCES
+_LEVELS, _AMOUNTS, _BROKER = PROFILE_LEVELS, PROFILE_AMOUNTS, PROFILE_BROKER
+_NONE, _AND = STRINGS["profile_nobody"], STRINGS["profile_and"]
 
 
 def _level(rank: int, n: int, lang: str) -> str:

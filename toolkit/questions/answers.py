@@ -1,30 +1,15 @@
 """Check an answer against its question before it is stored; never trust the browser.
 
 Each question type checks its own answers (``toolkit.questions.<type>``); this module is
-the one call for all of them, and keeps the names earlier code imports from here.
+the one call for all of them.
 """
 
 from __future__ import annotations
 
-from .aim import AIM_CELLS
 from .base import Check
 from .errors import AnswerError
-from .flow_check import FLOW_CHOICES
-from .grid import GRID_RANGE
-from .raci import RACI_LETTERS, raci_problems
-from .typed_text import clean_text, need_key
 
-__all__ = [
-    "AnswerError",
-    "clean_answer",
-    "clean_text",
-    "need_key",
-    "raci_problems",
-    "AIM_CELLS",
-    "RACI_LETTERS",
-    "FLOW_CHOICES",
-    "GRID_RANGE",
-]
+__all__ = ["clean_answer"]
 
 
 def clean_answer(

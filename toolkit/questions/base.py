@@ -99,11 +99,10 @@ class Check:
 
 @dataclass
 class Ui:
-    """How a piece of HTML is drawn: language, projector size, read-only, the content."""
+    """How a piece of HTML is drawn: language, projector size, the content, own layer or not."""
 
     lang: str = "nl"
     large: bool = False
-    disabled: bool = False
     content: object = None
     own: bool = True  # False where nobody's own answer is laid over (projector, dashboard)
 

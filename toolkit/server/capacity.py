@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 __all__ = ["ParticipantCost", "measure_participant_server", "capacity", "wave_cpu"]
 
@@ -36,9 +36,6 @@ class ParticipantCost:
     cpu_ms_per_answer_alone: float = 0.0  # the part that does not grow with the pages
     cpu_ms_per_answer_per_page: float = 0.0  # what each connected page adds to an answer
     cpu_ms_per_answer_per_row: float = 0.0  # what each stored answer of the exercise adds
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
     def answer_ms(self, pages: float, rows: float = 0.0) -> float:
         """CPU milliseconds of one answer with ``pages`` pages connected to its exercise

@@ -22,7 +22,6 @@ __all__ = ["CheckedKernelConnection", "MalformedFrame", "parse_frame", "MAX_PART
 
 V1 = "v1.kernel.websocket.jupyter.org"
 MAX_PARTS = 1024  # buffers in one message: widgets send a handful
-CHANNELS = ("shell", "control", "iopub", "stdin", "hb")
 # Message types named in the log when refused; any other type is "of another type".
 KNOWN_TYPES = frozenset(
     f"{name}_request"

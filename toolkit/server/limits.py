@@ -17,7 +17,7 @@ import logging
 import socket
 import sys
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 
 import tornado.httpserver
 import tornado.ioloop
@@ -68,9 +68,6 @@ class Limits:
         if unknown:
             raise ValueError(f"unknown limits: {', '.join(sorted(unknown))}")
         return cls(**(values or {}))
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
     def server_kwargs(self) -> dict:
         """Keyword arguments for ``tornado.httpserver.HTTPServer``."""

@@ -16,7 +16,14 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from .kernel_socket import CheckedKernelConnection
 from .limits import BoundedWrites, Limits
 
-__all__ = ["WorkshopVoila", "JUPYTER_DATA", "VIS_ROUTE"]
+__all__ = ["WorkshopVoila", "JUPYTER_DATA", "VIS_ROUTE", "VOILA_TESTED", "require_voila_hooks"]
+
+# The Voila release the pacing and culling below were tested with (within the range that
+# pyproject.toml and environment.yml pin); they patch private parts of its kernel manager.
+VOILA_TESTED = "0.5.13"
+# The private parts they use: for preheated pools, and in addition for culling.
+POOL_HOOKS = ("_pools", "fill_if_needed", "kernel_pools_config", "fill_delay")
+CULL_HOOKS = ("cull_kernel_if_idle", "_kernel_connections")
 
 STAGGER_SECONDS = 0.5  # between two pool kernels starting (about a core-second each)
 JUPYTER_DATA = Path(__file__).resolve().parent.parent / "jupyter_data"
@@ -164,6 +171,11 @@ class WorkshopVoila(Voila):
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
+        require_voila_hooks(
+            self.kernel_manager,
+            pooled=self.voila_configuration.preheat_kernel,
+            culled=bool(getattr(self.kernel_manager, "cull_idle_timeout", 0)),
+        )
         self._allow_many_sockets()
         self._pace_pool()
         self._cull_when_disconnected()
@@ -250,8 +262,8 @@ class WorkshopVoila(Voila):
         """
         manager = self.kernel_manager
         timeout = getattr(manager, "cull_idle_timeout", 0)
-        if not timeout or not hasattr(manager, "_pools"):
-            return
+        if not timeout or not self.voila_configuration.preheat_kernel:
+            return  # without preheated pools (as before): Jupyter's own culling only
         original = manager.cull_kernel_if_idle
         alone_since: dict[str, float] = {}  # kernel id -> first seen without a page
 
@@ -304,8 +316,8 @@ class WorkshopVoila(Voila):
         second, and after a wave of arrivals no second wave of idle kernels is started.
         """
         manager = self.kernel_manager
-        if not hasattr(manager, "_pools"):
-            return
+        if not self.voila_configuration.preheat_kernel:
+            return  # no pools to fill
         original, cap = manager.fill_if_needed, self.max_kernels
 
         def fill_if_needed(delay=None, notebook_name=None, **kwargs):
@@ -345,6 +357,41 @@ class KernelSocket(BoundedWrites, VoilaKernelWebsocketHandler):
 
 
 _REPLACED = {TemplateStaticFileHandler: TemplateStatic, VoilaKernelWebsocketHandler: KernelSocket}
+
+
+def require_voila_hooks(manager, *, pooled: bool, culled: bool) -> None:
+    """Refuse to go on when ``manager`` lacks a private Voila hook that pacing the pools
+    (``pooled``) or culling disconnected kernels (``pooled`` and ``culled``) patches.
+
+    Without the check a Voila upgrade would silently turn pacing and culling off. The
+    ``SystemExit`` carries a message for the start log instead of a traceback.
+
+    >>> class Manager:
+    ...     fill_if_needed = kernel_pools_config = fill_delay = None
+    >>> require_voila_hooks(Manager(), pooled=False, culled=True)  # no pools: nothing needed
+    >>> require_voila_hooks(Manager(), pooled=True, culled=False)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    SystemExit: ... tested with Voila 0.5.13, ... lacks _pools ...
+    """
+    needed = (POOL_HOOKS + (CULL_HOOKS if culled else ())) if pooled else ()
+    missing = [name for name in needed if not hasattr(manager, name)]
+    if missing:
+        raise SystemExit(
+            f"workshop server: not starting. This toolkit was tested with Voila "
+            f"{VOILA_TESTED}, and the installed Voila {_installed('voila')} lacks "
+            f"{', '.join(missing)} in its kernel manager ({type(manager).__name__}), which "
+            f"the preheated pools' pacing and culling rely on. Install the tested version: "
+            f"pip install 'voila=={VOILA_TESTED}'"
+        )
+
+
+def _installed(distribution: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return "(version unknown)"
 
 
 def _pattern(handler) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import case, delete, func, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from ..i18n import LANGUAGES
 from .engine import busy_timeout_ms, database_url, make_engine, prepare_schema
 from .errors import ExerciseClosed, NotAllowed, StoreUnavailable
 from .gate import write_gate
@@ -342,7 +343,7 @@ class Store:
     ) -> SessionInfo:
         """Create a session with a fresh join code; ``exercises`` are open from the start;
         ``room`` is the room's first state (a programme's, see ``exercises.programme``)."""
-        if lang not in ("nl", "en"):
+        if lang not in LANGUAGES:
             raise NotAllowed(f"language must be 'nl' or 'en', not {lang!r}")
         for _ in range(20):
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -396,7 +397,7 @@ class Store:
         unknown = set(changes) - allowed
         if unknown:
             raise NotAllowed(f"cannot change {', '.join(sorted(unknown))}")
-        if "lang" in changes and changes["lang"] not in ("nl", "en"):
+        if "lang" in changes and changes["lang"] not in LANGUAGES:
             raise NotAllowed(f"language must be 'nl' or 'en', not {changes['lang']!r}")
         if "open_exercises" in changes:
             changes["open_exercises"] = json.dumps(list(changes["open_exercises"]))
@@ -595,23 +596,6 @@ class Store:
                 sessions.c.free_text_visible,
                 sessions.c.room,
             ).where(sessions.c.id == session_id),
-        ]
-        try:
-            with self.engine.connect() as conn:
-                return tuple(tuple(conn.execute(s).first() or ()) for s in statements)
-        except (OperationalError, DBAPIError) as exc:
-            raise StoreUnavailable.from_exception(exc) from None
-
-    def exercise_activity(self, session_id: int, exercise: str) -> tuple:
-        """A cheap fingerprint of one exercise's answers (and the session's additions)."""
-        hidden = func.coalesce(func.sum(case((answers.c.hidden, 1), else_=0)), 0)
-        statements = [
-            select(func.count(), func.max(answers.c.updated_at), hidden).where(
-                answers.c.session_id == session_id, answers.c.exercise == exercise
-            ),
-            select(
-                func.count(), func.coalesce(func.sum(case((contributions.c.hidden, 1), else_=0)), 0)
-            ).where(contributions.c.session_id == session_id),
         ]
         try:
             with self.engine.connect() as conn:

@@ -113,7 +113,6 @@ class Hub:
         self._wake = asyncio.Event()
         self._task = None
         self._last_beat = time.monotonic()
-        self.polls = 0
 
     # --- streams ------------------------------------------------------------------------
     def add(self, stream: Stream) -> None:
@@ -178,7 +177,6 @@ class Hub:
 
     async def poll(self) -> None:
         """One round: read the counters of every session with open streams, push changes."""
-        self.polls += 1
         ids = list(self.streams)
         if not ids:
             return

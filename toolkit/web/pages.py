@@ -228,7 +228,7 @@ class ExercisePage(JoinPage):
             self.session, self.fresh = session, True
             site.sessions.put(session.code, session)
         is_open = session.is_open(exercise.id)
-        ui = Ui(lang=self.lang, disabled=not is_open, content=site.content)
+        ui = Ui(lang=self.lang, content=site.content)
         forms = {
             q.id: question_form(
                 site.env, exercise, q, {**own, **(kept or {})}, blocks.groups.get(q.id, {}), ui

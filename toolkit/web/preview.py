@@ -45,7 +45,7 @@ def exercise_preview_html(
     """
     content = content or Content()
     env = environment()
-    ui = Ui(lang=lang, disabled=True, content=content)
+    ui = Ui(lang=lang, content=content)
     answers = [a for a in answers if a.exercise == exercise.id]
     blocks = compute_blocks(
         exercise, answers, View(free_text_visible=True), ui, contributions=contributions

@@ -1,0 +1,1 @@
+"""Every string, Dutch and English."""
