@@ -1,5 +1,4 @@
-"""Result charts as self-contained inline SVG (radar, grids, markers, legends): plain data
-in, escaped markup out (MarkupSafe), no JavaScript."""
+"""Result charts as self-contained inline SVG, escaped by MarkupSafe (plain data in, no JS)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Result tables and lists as HTML (bars, counts, RACI, AIM, risks), rendered from Jinja2
-macros with autoescape: every text is escaped once, without a call to remember."""
+"""Result tables and lists as HTML, from autoescaped Jinja2 macros (templates/tables.html)."""
 
 from __future__ import annotations
 
