@@ -8,16 +8,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from toolkit.results.charts import (
-    GROUP,
-    OWN,
-    TARGET,
+from toolkit.results.svg import GROUP, OWN, TARGET, grid_svg, radar_svg
+from toolkit.results.tables import (
     aim_table_html,
     bars_html,
     counts_html,
-    grid_svg,
     raci_table_html,
-    radar_svg,
     risk_list_html,
 )
 

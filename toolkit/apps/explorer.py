@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as widgets
+from markupsafe import escape
 
 from ..content.dataset import StakeholderData, load_default
 from ..i18n import t
@@ -132,8 +131,8 @@ class ExplorerApp:
         lang, vocab = self.lang, self.vocab
         self._building, was_building = True, self._building
         self.title.value = (
-            f"<h2 style='margin:4px 0'>{html.escape(t('explorer_title', lang))}"
-            f"</h2><p style='margin:0'>{html.escape(t('explorer_intro', lang))}</p>"
+            f"<h2 style='margin:4px 0'>{escape(t('explorer_title', lang))}"
+            f"</h2><p style='margin:0'>{escape(t('explorer_intro', lang))}</p>"
         )
 
         def choices(kind):
@@ -198,24 +197,24 @@ class ExplorerApp:
             return
         paths = shortest_paths(self.graph, source, target)
         if not paths:
-            self.path_box.value = f"<p>{html.escape(t('no_path', self.lang))}</p>"
+            self.path_box.value = f"<p>{escape(t('no_path', self.lang))}</p>"
             return
         items = "".join(f"<li>{self._path_text(steps)}</li>" for steps in paths)
         self.path_box.value = (
-            f"<p><b>{html.escape(t('path_heading', self.lang))}</b></p><ol>{items}</ol>"
+            f"<p><b>{escape(t('path_heading', self.lang))}</b></p><ol>{items}</ol>"
         )
 
     def _path_text(self, steps) -> str:
         parts = []
         for node, relations in steps:
-            parts.append(f"<b>{html.escape(self.graph.nodes[node].get('name', node))}</b>")
+            parts.append(f"<b>{escape(self.graph.nodes[node].get('name', node))}</b>")
             if relations:
                 labels = []
                 for rel in relations.split(";"):
                     back = rel.startswith("<-")
                     label = self.vocab.label("relation_types", rel.removeprefix("<-"), self.lang)
                     labels.append(("← " if back else "") + label)
-                parts.append(f" <i>({html.escape(', '.join(labels))})</i> → ")
+                parts.append(f" <i>({escape(', '.join(labels))})</i> → ")
         return "".join(parts)
 
     # --- drawing ------------------------------------------------------------------------
@@ -244,7 +243,7 @@ class ExplorerApp:
         graph = self.filtered()
         self.current_graph = graph
         if graph.number_of_nodes() == 0:
-            self.map.value = f"<p><b>{html.escape(t('empty_map', lang))}</b></p>"
+            self.map.value = f"<p><b>{escape(t('empty_map', lang))}</b></p>"
             self.status.value = ""
             self.metric_help.value = ""
             self._what_if()
@@ -263,9 +262,9 @@ class ExplorerApp:
         )
         self.map.value = map_iframe(document, self.height, t("explorer_title", lang))
         counts = t("counts", lang, orgs=len(graph), rels=graph.number_of_edges())
-        self.status.value = f"<small>{html.escape(counts)}</small>"
+        self.status.value = f"<small>{escape(counts)}</small>"
         label, sentence = explain(self.size_by.value, lang, graph)
-        self.metric_help.value = f"<p><b>{html.escape(label)}</b>: {html.escape(sentence)}</p>"
+        self.metric_help.value = f"<p><b>{escape(label)}</b>: {escape(sentence)}</p>"
         self._what_if()
 
     def _what_if(self) -> None:
@@ -294,19 +293,15 @@ class ExplorerApp:
         risers = result["changes"]
         risers = risers[risers["change"] > 1e-9].head(5)
         items = "".join(
-            f"<li>{html.escape(str(r['name']))}: {r['betweenness']:.3f} → "
+            f"<li>{escape(str(r['name']))}: {r['betweenness']:.3f} → "
             f"{r['betweenness_after']:.3f}</li>"
             for _, r in risers.iterrows()
         )
         name = self.graph.nodes[removed].get("name", removed)
         heading = t("whatif_heading", self.lang, name=name)
         self.what_if_box.value = (
-            f"<div class='workshop-whatif'><p><b>{html.escape(heading)}"
-            f"</b></p><p>{html.escape(summary)}</p>"
-            + (
-                f"<p>{html.escape(t('whatif_changes', self.lang))}</p><ul>{items}</ul>"
-                if items
-                else ""
-            )
+            f"<div class='workshop-whatif'><p><b>{escape(heading)}"
+            f"</b></p><p>{escape(summary)}</p>"
+            + (f"<p>{escape(t('whatif_changes', self.lang))}</p><ul>{items}</ul>" if items else "")
             + "</div>"
         )

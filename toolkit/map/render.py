@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 import networkx as nx
+from markupsafe import escape
 
 from ..content.vocabulary import Vocabulary, default_vocabulary
 from ..i18n import LANGUAGES, STRINGS
@@ -313,8 +313,8 @@ def map_iframe(document: str, height: str = "70vh", title: str = "map") -> str:
     """
     return (
         '<div class="workshop-map-wrap">'
-        f'<iframe class="workshop-map" title="{html.escape(title)}" '
+        f'<iframe class="workshop-map" title="{escape(title)}" '
         'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox allow-downloads" '
-        f'style="width:100%;height:{html.escape(height)};border:0" '
-        f'srcdoc="{html.escape(document, quote=True)}"></iframe></div>'
+        f'style="width:100%;height:{escape(height)};border:0" '
+        f'srcdoc="{escape(document)}"></iframe></div>'
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..results import charts
+from ..results import tables
 
 __all__ = ["count_choices", "counts_block", "n_line", "choice_headline"]
 
@@ -28,7 +28,7 @@ def counts_block(question, group: dict, ui) -> str:
     rows = [
         {"label": o.label(ui.lang), "count": group["counts"].get(o.id, 0)} for o in question.options
     ]
-    return charts.counts_html(rows, total=group["n"], large=ui.large) + n_line(group["n"], ui)
+    return tables.counts_html(rows, total=group["n"], large=ui.large) + n_line(group["n"], ui)
 
 
 def n_line(n: int, ui) -> str:

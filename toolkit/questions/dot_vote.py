@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..results import charts
+from ..results import tables
 from .base import AnswerError, QuestionType, View, listing, whole_number
 from .choice import n_line
 from .free_text import shown_texts
@@ -180,7 +180,7 @@ class DotVote(QuestionType):
             }
             for r in group["ranking"]
         ]
-        return charts.bars_html(rows, large=ui.large) + n_line(group["n"], ui)
+        return tables.bars_html(rows, large=ui.large) + n_line(group["n"], ui)
 
     def own_html(self, exercise, question, own, group, ui):
         if not own:

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from typing import Literal
 
 from ..content.flows import DEFAULT_FLOWS, flows_for
-from ..results import charts
+from ..results import tables
 from .base import AnswerError, QuestionType, listing
 from .choice import n_line
 from .parts import QuestionBase
@@ -166,7 +166,7 @@ class FlowCheck(QuestionType):
                     "note": ui.t("p_group_has", pct=round(100 * has / n), gap=round(100 * gap / n)),
                 }
             )
-        return charts.bars_html(rows, max_value=100, value_label="%", large=ui.large) + n_line(
+        return tables.bars_html(rows, max_value=100, value_label="%", large=ui.large) + n_line(
             group["n"], ui
         )
 
@@ -176,7 +176,7 @@ class FlowCheck(QuestionType):
             {"title": _name(f, ui.lang), "detail": ui.t("p_risk_detail")}
             for f in flow_risks(own or {}, flows)
         ]
-        return f"<h4>{ui.e(ui.t('p_risks_title'))}</h4>" + charts.risk_list_html(
+        return f"<h4>{ui.e(ui.t('p_risks_title'))}</h4>" + tables.risk_list_html(
             risks, empty_text=ui.t("p_no_risks"), large=ui.large
         )
 

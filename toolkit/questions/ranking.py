@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..results import charts
+from ..results import tables
 from .base import AnswerError, QuestionType, listing, number_text
 from .choice import n_line
 from .parts import Option, QuestionBase
@@ -128,7 +128,7 @@ class Ranking(QuestionType):
             for r in group["rows"]
             if r["mean"] is not None
         ]
-        return charts.bars_html(rows, max_value=top, large=ui.large) + n_line(group["n"], ui)
+        return tables.bars_html(rows, max_value=top, large=ui.large) + n_line(group["n"], ui)
 
     def own_html(self, exercise, question, own, group, ui):
         if not own:

@@ -77,7 +77,7 @@ class Scale(QuestionType):
 
     def group_html(self, exercise, question, group, ui):
         # Three or more scale questions are drawn together as the exercise's radar.
-        from ..results import charts
+        from ..results import tables
 
         rows = [
             {
@@ -86,7 +86,7 @@ class Scale(QuestionType):
             }
             for lv in question.levels
         ]
-        return charts.counts_html(rows, total=group["n"], large=ui.large) + n_line(group["n"], ui)
+        return tables.counts_html(rows, total=group["n"], large=ui.large) + n_line(group["n"], ui)
 
     def own_html(self, exercise, question, own, group, ui):
         level = next((lv for lv in question.levels if lv.value == own), None)

@@ -64,7 +64,9 @@ def cloud_svg(words: list[tuple[str, int]], *, title: str, large: bool = False) 
     >>> "&lt;tijd&gt;" in svg and "privacy" in svg
     True
     """
-    from ..results.charts import GROUP, _e, _svg
+    from markupsafe import Markup
+
+    from ..results.svg import GROUP, svg_element
 
     w, h = 640, 340
     words = words[:60]
@@ -90,14 +92,24 @@ def cloud_svg(words: list[tuple[str, int]], *, title: str, large: bool = False) 
             if inside and _box_free(box, placed):
                 placed.append(box)
                 parts.append(
-                    f'<text x="{cx:.1f}" y="{cy + size * 0.35:.1f}" text-anchor="middle" '
-                    f'font-size="{size:.1f}" font-weight="{700 if count == top else 600}" '
-                    f'fill="{palette[rank % len(palette)]}" unicode-bidi="isolate">'
-                    f"<title>{_e(word)}: {count}</title>{_e(word)}</text>"
+                    Markup(
+                        '<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="{:.1f}" '
+                        'font-weight="{}" fill="{}" unicode-bidi="isolate">'
+                        "<title>{}: {}</title>{}</text>"
+                    ).format(
+                        cx,
+                        cy + size * 0.35,
+                        size,
+                        700 if count == top else 600,
+                        palette[rank % len(palette)],
+                        word,
+                        count,
+                        word,
+                    )
                 )
                 break
     alt = title + ": " + ", ".join(f"{word} ({count})" for word, count in words)
-    return _svg(w, h, large, alt, "".join(parts))
+    return svg_element(w, h, large, alt, Markup("").join(parts))
 
 
 class WordCloud(QuestionType):

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..questions import Content, Ui, question_type
-from . import charts
+from . import svg
 
 __all__ = [
     "radar_html",
@@ -78,7 +78,7 @@ def radar_html(exercise, results: dict, ui: Ui, own: dict | None = None, layer="
     if ui.own:  # the legend explains the own layer only where one is laid over
         own_values = [(own or {}).get(q.id) for q in scales]
         series.insert(0, {"label": ui.t("p_you"), "values": own_values, "kind": "own"})
-    chart = charts.radar_svg(
+    chart = svg.radar_svg(
         axes,
         series,
         max_value=max(lv.value for lv in scales[0].levels),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from datetime import datetime
 
 import ipywidgets as widgets
+from markupsafe import escape
 
 from ...content.exercise_library import exercise_library, session_exercises
 from ...i18n import t
@@ -29,10 +29,6 @@ _TEXT_TYPES = ("free_text", "word_cloud", "room_questions")  # texts others may 
 def _joined_key(counts: dict) -> str:
     """The text key for the participant count: singular for exactly one participant."""
     return "d_joined_one" if counts.get("joined") == 1 else "d_joined"
-
-
-def _h(text) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def qr_svg(url: str, scale: int = 4) -> str:
@@ -211,22 +207,22 @@ class DashboardApp:
     def _render_header(self) -> None:
         lang, session = self.lang, self.session
         if session is None:
-            self.header.value = f"<h2>{_h(t('d_no_session', lang))}</h2>"
+            self.header.value = f"<h2>{escape(t('d_no_session', lang))}</h2>"
             return
         size = 9 if self.big_qr.value else 3
         qr = qr_svg(self.join_url, scale=size) if self.join_url else ""
-        link = _h(self.join_url)
+        link = escape(self.join_url)
         self.header.value = (
             "<div class='workshop-dash-head' style='display:flex;gap:18px;align-items:center;"
             "flex-wrap:wrap'>"
             f"<div class='workshop-qr'>{qr}</div><div>"
-            f"<h2 style='margin:0'>{_h(session.title or t('d_title', lang))}</h2>"
-            f"<p style='font-size:1.3em;margin:.2em 0'>{_h(t('d_join', lang))} "
+            f"<h2 style='margin:0'>{escape(session.title or t('d_title', lang))}</h2>"
+            f"<p style='font-size:1.3em;margin:.2em 0'>{escape(t('d_join', lang))} "
             f"<b class='workshop-join-url'>{link}</b></p>"
-            f"<p style='font-size:1.6em;margin:.2em 0'>{_h(t('d_code', lang))}: "
-            f"<b class='workshop-code' style='letter-spacing:.12em'>{_h(session.code)}</b></p>"
+            f"<p style='font-size:1.6em;margin:.2em 0'>{escape(t('d_code', lang))}: "
+            f"<b class='workshop-code' style='letter-spacing:.12em'>{escape(session.code)}</b></p>"
             f"<p><a class='workshop-presenter' href='presenter' target='_blank' rel='noopener'>"
-            f"{_h(t('d_presenter', lang))}</a></p>"
+            f"{escape(t('d_presenter', lang))}</a></p>"
             "</div></div>"
         )
 
@@ -355,7 +351,7 @@ class DashboardApp:
                 planned=steps[index].get("minutes") or "–",
                 elapsed=f"{elapsed // 60}:{elapsed % 60:02d}",
             )
-        self.step_line.value = f"<b style='font-size:1.15em'>{_h(text)}</b>"
+        self.step_line.value = f"<b style='font-size:1.15em'>{escape(text)}</b>"
         self.previous_step.disabled = index <= 0
         self.next_step.disabled = index >= len(ids) - 1
 
@@ -390,14 +386,14 @@ class DashboardApp:
             self._store_down()
             return
         now = datetime.now().strftime("%H:%M:%S")
-        self.updated.value = f"<small>{_h(t('d_updated', self.lang, time=now))}</small>"
+        self.updated.value = f"<small>{escape(t('d_updated', self.lang, time=now))}</small>"
 
     def _draw(self) -> None:
         lang, session = self.lang, self.session
         counts = self.store.participant_counts(session.id)
         self.counts.value = (
             f"<p class='workshop-counts' style='font-size:1.3em'><b>"
-            f"{_h(t(_joined_key(counts), lang, **counts))}</b></p>"
+            f"{escape(t(_joined_key(counts), lang, **counts))}</b></p>"
         )
         self._building = True
         self.results_visible.value = session.results_visible
@@ -412,9 +408,9 @@ class DashboardApp:
         current = next((e for e in self.exercises if e.id == session.current_exercise), None)
         ends = session.countdown_ends
         self.room_line.value = (
-            f"<small>{_h(t('d_room_at', lang, title=current.title(lang) if current else '—'))}"
+            f"<small>{escape(t('d_room_at', lang, title=current.title(lang) if current else '—'))}"
             + (
-                f" · {_h(t('d_countdown_until', lang, time=ends.astimezone().strftime('%H:%M')))}"
+                f" · {escape(t('d_countdown_until', lang, time=f'{ends.astimezone():%H:%M}'))}"
                 if ends
                 else ""
             )
@@ -434,7 +430,7 @@ class DashboardApp:
         key = "d_answers"
         if people == 1:
             key = "d_answers_one" if len(answers) == 1 else "d_answers_one_person"
-        self.summary.value = f"<p>{_h(t(key, lang, n=len(answers), people=people))}</p>"
+        self.summary.value = f"<p>{escape(t(key, lang, n=len(answers), people=people))}</p>"
         results = aggregate_exercise(
             exercise, answers, None, lang=lang, include_hidden=False, free_text_visible=True
         )
@@ -456,7 +452,7 @@ class DashboardApp:
         if not free and not additions:
             self.moderation.children = []
             return
-        rows = [widgets.HTML(f"<h3>{_h(t('d_moderation', lang))}</h3>")]
+        rows = [widgets.HTML(f"<h3>{escape(t('d_moderation', lang))}</h3>")]
         moderated = [
             q for q in exercise.questions if q.type in _TEXT_TYPES or q.type == "contribution"
         ]
@@ -530,7 +526,7 @@ class DashboardApp:
                 )
             )
         if len(rows) == 1:
-            rows.append(widgets.HTML(f"<p>{_h(t('d_nothing_to_moderate', lang))}</p>"))
+            rows.append(widgets.HTML(f"<p>{escape(t('d_nothing_to_moderate', lang))}</p>"))
         self.moderation.children = rows
 
     def _approval_toggle(self, exercise, question) -> widgets.Widget:
@@ -554,13 +550,13 @@ class DashboardApp:
 
         toggle.observe(changed, names="value")
         return widgets.VBox(
-            [widgets.HTML(f"<b>{_h(question.prompt(lang))}</b>"), toggle],
+            [widgets.HTML(f"<b>{escape(question.prompt(lang))}</b>"), toggle],
             layout=widgets.Layout(margin="0 0 8px 0"),
         )
 
     def _store_down(self) -> None:
         """Say on the dashboard that the store cannot be reached (nothing was changed)."""
-        self.updated.value = f"<p class='workshop-error'>{_h(t('d_store_down', self.lang))}</p>"
+        self.updated.value = f"<p class='workshop-error'>{escape(t('d_store_down', self.lang))}</p>"
 
     def _moderate(self, action) -> None:
         """Carry out a moderation ``action`` (a store write), then draw the dashboard again;
@@ -576,15 +572,15 @@ class DashboardApp:
         self, text, pseudonym, hidden, set_hidden, approve=None, answered=None
     ) -> widgets.Widget:
         lang = self.lang
-        state = f" <i>({_h(t('d_hidden', lang))})</i>" if hidden else ""
+        state = f" <i>({escape(t('d_hidden', lang))})</i>" if hidden else ""
         if approve is not None:
-            state += f" <i>({_h(t('d_waiting', lang))})</i>"
+            state += f" <i>({escape(t('d_waiting', lang))})</i>"
         style = "text-decoration:line-through;color:#777" if hidden else ""
         # <bdi>: a direction override a participant leaves open stays inside their text
         # (it would otherwise turn the pseudonym after it around).
         label = widgets.HTML(
-            f"<bdi style='{style}'>{_h(text)}</bdi> "
-            f"<small>— <bdi>{_h(pseudonym)}</bdi></small>{state}",
+            f"<bdi style='{style}'>{escape(text)}</bdi> "
+            f"<small>— <bdi>{escape(pseudonym)}</bdi></small>{state}",
             layout=widgets.Layout(flex="1 1 20em", min_width="0"),
         )
         toggle = widgets.Button(
@@ -652,13 +648,13 @@ class DashboardApp:
         self.map_box.children = [
             widgets.HTML(
                 f"<p style='font-size:1.2em'><b>"
-                f"{_h(t('d_additions', lang, orgs=orgs, rels=rels))}</b></p>"
+                f"{escape(t('d_additions', lang, orgs=orgs, rels=rels))}</b></p>"
             ),
             widgets.HBox(
                 [self.route_from, self.route_to, self.map_on_screen],
                 layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
             ),
-            widgets.HTML(f"<p>{_h(t('d_no_route', lang))}</p>" if no_route else ""),
+            widgets.HTML(f"<p>{escape(t('d_no_route', lang))}</p>" if no_route else ""),
             widgets.HTML(map_iframe(document, "75vh", t("d_map", lang))),
         ]
 
@@ -694,5 +690,5 @@ class DashboardApp:
             counts = self.store.participant_counts(self.session.id)
             self.counts.value = (
                 f"<p class='workshop-counts' style='font-size:1.3em'><b>"
-                f"{_h(t(_joined_key(counts), self.lang, **counts))}</b></p>"
+                f"{escape(t(_joined_key(counts), self.lang, **counts))}</b></p>"
             )

@@ -1,12 +1,13 @@
-"""Result charts as self-contained, escaped inline SVG/HTML strings (plain data in, no JS)."""
+"""Result charts as self-contained inline SVG, escaped by MarkupSafe (plain data in, no JS)."""
 
 from __future__ import annotations
 
-import html
 import math
 import re
 import textwrap
 from functools import lru_cache
+
+from markupsafe import Markup
 
 __all__ = [
     "OWN",
@@ -15,31 +16,39 @@ __all__ = [
     "radar_svg",
     "grid_svg",
     "numbered_grid_svg",
-    "bars_html",
-    "counts_html",
-    "raci_table_html",
-    "aim_table_html",
-    "risk_list_html",
+    "svg_element",
+    "format_number",
+    "shorten",
 ]
 
 OWN, GROUP, TARGET = "#d95f02", "#1b9e77", "#7570b3"
-_INK, _MUTED, _OWN_INK, _WARN_BG, _WARN_INK = "#222", "#555", "#a34700", "#fff4e5", "#8a3b00"
-_FONT = "system-ui,-apple-system,'Segoe UI',Roboto,sans-serif"
+_INK, _MUTED = "#222", "#555"
+_FONT = Markup("system-ui,-apple-system,'Segoe UI',Roboto,sans-serif")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_HALO = 'paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round"'
-_CELL = "border:1px solid #ccc;padding:.3em .45em;vertical-align:top;overflow-wrap:break-word;"
-_HEAD = _CELL + "background:#f3f3f3;text-align:left;"
-_SR_ONLY = (
-    "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap"
-)
+_NONE = Markup("")
+_HALO = Markup('paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round"')
 
 
-def _e(text) -> str:
-    """Escape a text for element content and attributes, dropping characters XML forbids."""
-    return html.escape(_NOT_XML.sub("", str(text)), quote=True)
+def xml_safe(markup: Markup) -> Markup:
+    """``markup`` without the characters XML forbids (control characters, lone surrogates),
+    which escaping leaves in place; applied once to a whole chart or table.
+
+    Examples
+    --------
+    >>> xml_safe(Markup("<b>ctrl\x01</b>"))
+    Markup('<b>ctrl</b>')
+    """
+    return Markup(_NOT_XML.sub("", markup))  # noqa: S704 - characters removed from markup
 
 
-def _short(text, n: int) -> str:
+def shorten(text, n: int) -> str:
+    """``text`` on one line, clipped to ``n`` characters with an ellipsis.
+
+    Examples
+    --------
+    >>> shorten("Informatie  beveiliging", 12)
+    'Informatie…'
+    """
     text = " ".join(str(text).split())
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
@@ -70,83 +79,88 @@ def _wrap(text, width: int, lines: int = 3) -> list[str]:
     return out
 
 
-def _num(value) -> str:
+def format_number(value) -> str:
+    """A value with at most one decimal, or a dash for none.
+
+    Examples
+    --------
+    >>> format_number(3.0), format_number(2.46), format_number(None)
+    ('3', '2.5', '–')
+    """
     return "–" if value is None else f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _label(text, n: int = 120) -> str:
-    """An HTML label: direction-isolated, clipped when very long (full text as tooltip)."""
-    short = _short(text, n)
-    tip = f' title="{_e(text)}"' if short != str(text) else ""
-    return f"<bdi{tip}>{_e(short)}</bdi>"
+def svg_element(w: float, h: float, large: bool, alt: str, body: Markup, decorative=False) -> str:
+    """The SVG element of a chart around ``body`` (markup; a plain string is escaped), with
+    ``alt`` as its text alternative; ``decorative`` for an overlay that the chart below it
+    describes (hidden from screen readers, lets clicks through).
 
-
-def _box(large: bool) -> str:
-    return (
-        f"font-family:{_FONT};color:{_INK};line-height:1.35;"
-        f"font-size:{'max(1.6em,24px)' if large else 'max(1em,15px)'};"
-    )
-
-
-def _svg(w: float, h: float, large: bool, alt: str, body: str, decorative=False) -> str:
-    """An SVG element of a chart; ``decorative`` for an overlay that the chart below it
-    describes (hidden from screen readers, lets clicks through)."""
+    Examples
+    --------
+    >>> svg_element(10, 10, False, "<A & B>", Markup("<circle r='1'/>"))  # doctest: +ELLIPSIS
+    '<svg ... role="img" aria-label="&lt;A &amp; B&gt;" ...><title>&lt;A &amp; B&gt;</title>...'
+    """
     fs, max_px = (15, 960) if large else (13, 520)
-    a = _e(alt)
     role = (
-        'aria-hidden="true" focusable="false" class="overlay"'
+        Markup('aria-hidden="true" focusable="false" class="overlay"')
         if decorative
-        else f'role="img" aria-label="{a}"'
+        else Markup('role="img" aria-label="{}"').format(alt)
     )
-    title = "" if decorative else f"<title>{a}</title>"
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0f} {h:.0f}" '
-        f'width="100%" style="max-width:{max_px}px;height:auto;display:block;margin:0 auto" '
-        f'{role} font-family="{_FONT}" font-size="{fs}" '
-        f'fill="{_INK}">{title}{body}</svg>'
+    title = Markup("") if decorative else Markup("<title>{}</title>").format(alt)
+    return str(
+        xml_safe(
+            Markup(
+                '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {:.0f} {:.0f}" '
+                'width="100%" style="max-width:{}px;height:auto;display:block;margin:0 auto" '
+                '{} font-family="{}" font-size="{}" fill="{}">{}{}</svg>'
+            ).format(w, h, max_px, role, _FONT, fs, _INK, title, body)
+        )
     )
 
 
-def _text(x, y, lines, anchor="start", tip="", attrs="", lh=0.0) -> str:
+def _text(x, y, lines, anchor="start", tip="", attrs=_NONE, lh=0.0) -> Markup:
+    """A ``<text>`` of one line or of ``lines`` (tspans), ``tip`` as its tooltip; ``attrs``
+    are further attributes (markup)."""
     lines = [lines] if isinstance(lines, str) else lines
     body = (
-        _e(lines[0])
+        Markup("{}").format(lines[0])
         if len(lines) == 1
-        else "".join(
-            f'<tspan x="{x:.1f}" dy="{0 if i == 0 else lh:.1f}">{_e(s)}</tspan>'
+        else Markup("").join(
+            Markup('<tspan x="{:.1f}" dy="{:.1f}">{}</tspan>').format(x, 0 if i == 0 else lh, s)
             for i, s in enumerate(lines)
         )
     )
-    tip = f"<title>{_e(tip)}</title>" if tip else ""
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" unicode-bidi="isolate" '
-        f"{attrs}>{tip}{body}</text>"
-    )
+    tip = Markup("<title>{}</title>").format(tip) if tip else Markup("")
+    return Markup(
+        '<text x="{:.1f}" y="{:.1f}" text-anchor="{}" unicode-bidi="isolate" {}>{}{}</text>'
+    ).format(x, y, anchor, attrs, tip, body)
 
 
-def _marker(kind: str, x: float, y: float, size: float) -> str:
+def _marker(kind: str, x: float, y: float, size: float) -> Markup:
     if kind == "own":
         pts = " ".join(
             f"{x + dx * size:.1f},{y + dy * size:.1f}"
             for dx, dy in ((0, -1), (1, 0), (0, 1), (-1, 0))
         )
-        return f'<polygon points="{pts}" fill="{OWN}" stroke="#fff" stroke-width="1.5"/>'
-    if kind == "target":
-        return (
-            f'<line x1="{x - size:.1f}" y1="{y:.1f}" x2="{x + size:.1f}" y2="{y:.1f}" '
-            f'stroke="{TARGET}" stroke-width="2.5" stroke-dasharray="5 3"/>'
+        return Markup('<polygon points="{}" fill="{}" stroke="#fff" stroke-width="1.5"/>').format(
+            pts, OWN
         )
-    return (
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size:.1f}" fill="{GROUP}" '
-        f'fill-opacity="0.6" stroke="{GROUP}" stroke-width="1.5"/>'
-    )
+    if kind == "target":
+        return Markup(
+            '<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" '
+            'stroke="{}" stroke-width="2.5" stroke-dasharray="5 3"/>'
+        ).format(x - size, y, x + size, y, TARGET)
+    return Markup(
+        '<circle cx="{:.1f}" cy="{:.1f}" r="{:.1f}" fill="{}" '
+        'fill-opacity="0.6" stroke="{}" stroke-width="1.5"/>'
+    ).format(x, y, size, GROUP, GROUP)
 
 
-def _legend(items, y: float, w: float, fs: float) -> tuple[str, float]:
+def _legend(items, y: float, w: float, fs: float) -> tuple[Markup, float]:
     """Legend rows of (kind, label) below ``y``: the SVG and its height."""
     out, x, row = [], 8.0, 0
     for kind, label in items:
-        text = _short(label, 24)
+        text = shorten(label, 24)
         width = 1.6 * fs + len(text) * fs * 0.58
         if x > 8 and x + width > w - 4:
             x, row = 8.0, row + 1
@@ -157,7 +171,7 @@ def _legend(items, y: float, w: float, fs: float) -> tuple[str, float]:
             _text(x + fs * 1.6, base, text, tip=label),
         ]
         x += width + fs
-    return "".join(out), ((row + 1) * fs * 1.6 + 4 if items else 0)
+    return Markup("").join(out), ((row + 1) * fs * 1.6 + 4 if items else 0)
 
 
 def _radar_labels(axes, r: float, w: float, fs: float, lh: float) -> tuple[tuple, ...]:
@@ -268,7 +282,7 @@ def _radar(axes, series, max_value, min_value, target, title, large, target_labe
             "{:.1f},{:.1f}".format(*xy(i, v)) for i, v in enumerate(values) if v is not None
         )
         tag = "polygon" if pts.count(" ") > 1 else "polyline"
-        return f'<{tag} points="{pts}" {attrs}/>' if " " in pts else ""
+        return Markup('<{} points="{}" {}/>').format(tag, pts, attrs) if " " in pts else ""
 
     levels = range(min_value, max_value + 1)
     if layer == "own":
@@ -282,16 +296,18 @@ def _radar(axes, series, max_value, min_value, target, title, large, target_labe
         lines = [
             path(
                 s["values"],
-                f'fill="none" stroke="{OWN}" stroke-width="2.5" stroke-linejoin="round"',
+                Markup('fill="none" stroke="{}" stroke-width="2.5" stroke-linejoin="round"').format(
+                    OWN
+                ),
             )
             for s in own
         ]
         items = [("own" if s.get("kind") == "own" else "group", s["label"]) for s in series]
         _, h = _legend(items + [("target", target_label)] * (target is not None), bottom, w, fs)
-        return _svg(w, bottom + h, large, "", "".join(lines + marks), decorative=True)
-    body = [path([lv] * n, 'fill="none" stroke="#c8c8c8"') for lv in levels]
+        return svg_element(w, bottom + h, large, "", Markup("").join(lines + marks), True)
+    body = [path([lv] * n, Markup('fill="none" stroke="#c8c8c8"')) for lv in levels]
     body += [
-        '<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#c8c8c8"/>'.format(
+        Markup('<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#c8c8c8"/>').format(
             cx, cy, *xy(i, max_value)
         )
         for i in range(n)
@@ -299,18 +315,25 @@ def _radar(axes, series, max_value, min_value, target, title, large, target_labe
     if target is not None:
         goal = [target] * n if isinstance(target, (int, float)) else list(target)
         body.append(
-            path(goal, f'fill="none" stroke="{TARGET}" stroke-width="2.5" stroke-dasharray="6 4"')
+            path(
+                goal,
+                Markup('fill="none" stroke="{}" stroke-width="2.5" stroke-dasharray="6 4"').format(
+                    TARGET
+                ),
+            )
         )
+    group_fill = Markup('fill="{}" fill-opacity="0.25"').format(GROUP)
     for s in sorted(series, key=lambda s: s.get("kind") == "own"):
         own = s.get("kind") == "own"
         if own and layer == "group":
             continue
-        fill = 'fill="none"' if own else f'fill="{GROUP}" fill-opacity="0.25"'
+        fill = Markup('fill="none"') if own else group_fill
         body.append(
             path(
                 s["values"],
-                f'{fill} stroke="{OWN if own else GROUP}" '
-                'stroke-width="2.5" stroke-linejoin="round"',
+                Markup('{} stroke="{}" stroke-width="2.5" stroke-linejoin="round"').format(
+                    fill, OWN if own else GROUP
+                ),
             )
         )
         body += [
@@ -323,7 +346,7 @@ def _radar(axes, series, max_value, min_value, target, title, large, target_labe
             xy(0, lv)[0] + 4,
             xy(0, lv)[1] + fs * 0.3,
             str(lv),
-            attrs=f'font-size="{fs * 0.75:.1f}" fill="{_MUTED}" {_HALO}',
+            attrs=Markup('font-size="{:.1f}" fill="{}" {}').format(fs * 0.75, _MUTED, _HALO),
         )
         for lv in levels
     ]
@@ -337,11 +360,11 @@ def _radar(axes, series, max_value, min_value, target, title, large, target_labe
         [title] * bool(title)
         + [
             f"{s['label']}: "
-            + ", ".join(f"{_short(a, 40)} {_num(v)}" for a, v in zip(axes, s["values"]))
+            + ", ".join(f"{shorten(a, 40)} {format_number(v)}" for a, v in zip(axes, s["values"]))
             for s in series
         ]
     )
-    return _svg(w, bottom + h, large, alt, "".join(body) + legend)
+    return svg_element(w, bottom + h, large, alt, Markup("").join(body) + legend)
 
 
 def grid_svg(
@@ -398,15 +421,23 @@ def grid_svg(
     alt = "; ".join(
         [title] * bool(title)
         + [f"{x_label} ({x_low} → {x_high}), {y_label} ({y_low} → {y_high})"]
-        + [f"{_short(p['label'], 40)}: {_num(p['x'])}, {_num(p['y'])}" for p in points]
+        + [
+            f"{shorten(p['label'], 40)}: {format_number(p['x'])}, {format_number(p['y'])}"
+            for p in points
+        ]
     )
-    return _svg(w, base + lane + 4 + h, large, alt, "".join(body) + legend)
+    return svg_element(w, base + lane + 4 + h, large, alt, Markup("").join(body) + legend)
+
+
+def _line(k: float) -> str:
+    return "#999" if k == 2.5 else "#e2e2e2"  # the middle lines darker
 
 
 def _grid_frame(x_label, y_label, x_low, x_high, y_low, y_high, quadrants, large):
     """The grid's board, quadrant names and axes: (SVG parts, xy(), dimensions)."""
     fs = 15 if large else 13
     lane, size, top, lh = fs * 1.3, 340, 8, fs * 1.15
+    muted = Markup('fill="{}"').format(_MUTED)
     left, cell, half = 2 * lane + 6, size / 5, int(size / 2 / (fs * 0.56)) - 1
     w, base = left + size + 8, top + size + fs * 1.15
 
@@ -414,11 +445,14 @@ def _grid_frame(x_label, y_label, x_low, x_high, y_low, y_high, quadrants, large
         return (left + (min(max(x, 1), 5) - 0.5) * cell, top + (5.5 - min(max(y, 1), 5)) * cell)
 
     body = [
-        f'<rect x="{left}" y="{top}" width="{size}" height="{size}" fill="#fafafa" stroke="#999"/>'
+        Markup('<rect x="{}" y="{}" width="{}" height="{}" fill="#fafafa" stroke="#999"/>').format(
+            left, top, size, size
+        )
     ]
     body += [
-        f'<path d="M{left + k * cell:.1f} {top}v{size}M{left} {top + k * cell:.1f}'
-        f'h{size}" stroke="{"#999" if k == 2.5 else "#e2e2e2"}"/>'
+        Markup('<path d="M{:.1f} {}v{}M{} {:.1f}h{}" stroke="{}"/>').format(
+            left + k * cell, top, size, left, top + k * cell, size, _line(k)
+        )
         for k in (1, 2, 3, 4, 2.5)
     ]
     for i, text in enumerate(quadrants[:4]):  # between the two outer rows: away from points
@@ -431,30 +465,37 @@ def _grid_frame(x_label, y_label, x_low, x_high, y_low, y_high, quadrants, large
                 lines,
                 "middle",
                 text,
-                f'fill="#6f6f6f" font-style="italic" {_HALO}',
+                Markup('fill="#6f6f6f" font-style="italic" {}').format(_HALO),
                 lh,
             )
         )
     body += [
-        _text(left, base, _short(x_low, half), tip=x_low, attrs=f'fill="{_MUTED}"'),
-        _text(left + size, base, _short(x_high, half), "end", x_high, f'fill="{_MUTED}"'),
+        _text(left, base, shorten(x_low, half), tip=x_low, attrs=muted),
+        _text(left + size, base, shorten(x_high, half), "end", x_high, muted),
         _text(
             left + size / 2,
             base + lane,
-            _short(x_label, 2 * half) + " →",
+            shorten(x_label, 2 * half) + " →",
             "middle",
             x_label,
-            'font-weight="600"',
+            Markup('font-weight="600"'),
         ),
     ]
     for bx, txt, anchor, at, more in (
-        (left - 6, y_low, "start", top + size, f'fill="{_MUTED}"'),
-        (left - 6, y_high, "end", top, f'fill="{_MUTED}"'),
-        (left - 6 - lane, y_label, "middle", top + size / 2, 'font-weight="600"'),
+        (left - 6, y_low, "start", top + size, muted),
+        (left - 6, y_high, "end", top, muted),
+        (left - 6 - lane, y_label, "middle", top + size / 2, Markup('font-weight="600"')),
     ):
-        shown = _short(txt, 2 * half) + " →" if anchor == "middle" else _short(txt, half)
+        shown = shorten(txt, 2 * half) + " →" if anchor == "middle" else shorten(txt, half)
         body.append(
-            _text(bx, at, shown, anchor, txt, f'transform="rotate(-90 {bx:.1f} {at:.1f})" {more}')
+            _text(
+                bx,
+                at,
+                shown,
+                anchor,
+                txt,
+                Markup('transform="rotate(-90 {:.1f} {:.1f})" {}').format(bx, at, more),
+            )
         )
     return body, xy, (w, base, lane, fs, lh, cell)
 
@@ -515,20 +556,26 @@ def numbered_grid_svg(
                 str(p["number"]),
                 "middle",
                 p["label"],
-                f'font-size="{fs * 0.8:.1f}" font-weight="700" fill="{"#fff" if own else _INK}"',
+                Markup('font-size="{:.1f}" font-weight="700" fill="{}"').format(
+                    fs * 0.8, "#fff" if own else _INK
+                ),
             )
         )
     if layer == "own":
-        return _svg(w, height, large, "", "".join(marks), decorative=True)
+        return svg_element(w, height, large, "", Markup("").join(marks), decorative=True)
     alt = "; ".join(
         [title] * bool(title)
         + [f"{x_label} ({x_low} → {x_high}), {y_label} ({y_low} → {y_high})"]
-        + [f"{p['number']} {_short(p['label'], 40)}: {_num(p['x'])}, {_num(p['y'])}" for p in drawn]
+        + [
+            f"{p['number']} {shorten(p['label'], 40)}: "
+            f"{format_number(p['x'])}, {format_number(p['y'])}"
+            for p in drawn
+        ]
     )
-    return _svg(w, height, large, alt, "".join(frame + marks) + legend)
+    return svg_element(w, height, large, alt, Markup("").join(frame + marks) + legend)
 
 
-def _grid_points(points, xy, fs, lh, w, cell) -> list[str]:
+def _grid_points(points, xy, fs, lh, w, cell) -> list[Markup]:
     seen, marks, labels = {}, [], []
     for p in points:
         key = (round(p["x"], 1), round(p["y"], 1))
@@ -536,7 +583,7 @@ def _grid_points(points, xy, fs, lh, w, cell) -> list[str]:
         (px, py), own = xy(p["x"], p["y"]), p.get("kind") == "own"
         size = 7 if own else min(4 + 3 * math.sqrt(max(p.get("n") or 1, 1)), cell * 0.4)
         marks.append((own, _marker("own" if own else "group", px + 3 * k, py, size)))
-        text = _short(p["label"], 18)
+        text = shorten(p["label"], 18)
         right = px + size + 4 + len(text) * fs * 0.58 <= w - 2
         lx = px + 3 * k + (size + 4 if right else -size - 4)
         ly = py + fs * 0.35 + k * lh * (1 if p["y"] >= 3 else -1)
@@ -580,278 +627,3 @@ def _spread(centres, radii, bounds, rounds: int = 60) -> list[tuple[float, float
         if not moved:
             break
     return [tuple(p) for p in points]
-
-
-def bars_html(
-    rows, *, max_value=None, value_label="", own_marker="●", ranked=True, large=False
-) -> str:
-    """Horizontal bars as a list in the order given (e.g. the dot-vote ranking).
-
-    Parameters
-    ----------
-    rows : list of dict
-        ``{"label", "value", "note", "own": bool, "value_text"}`` (only label and value
-        required); own rows are bold with ``own_marker`` and an orange bar.
-    max_value : float, optional
-        Value of a full bar (default: the largest).
-    value_label, own_marker : str
-        Unit after the values; mark of the own rows.
-    ranked, large : bool
-        Show the position (1., 2., ...); bigger text for a projector.
-
-    Examples
-    --------
-    >>> out = bars_html([{"label": "Privacy", "value": 7, "own": True},
-    ...                  {"label": "Kosten", "value": 3}], value_label="stippen")
-    >>> out.index("Privacy") < out.index("Kosten") and "7 stippen" in out
-    True
-    """
-    top = max_value or max([r["value"] for r in rows] + [0]) or 1
-    items = "".join(_bar(i, r, top, value_label, own_marker, ranked) for i, r in enumerate(rows, 1))
-    return f'<ol role="list" style="{_box(large)}list-style:none;margin:0;padding:0">{items}</ol>'
-
-
-def _bar(pos, row, top, unit, marker, ranked) -> str:
-    own, span = bool(row.get("own")), "2/-1" if ranked else "1/-1"
-    pct = max(0.0, min(100.0, 100 * row["value"] / top))
-    value = row.get("value_text") or (_num(row["value"]) + (f" {unit}" if unit else ""))
-    mark = f' <span style="color:{OWN}">{_e(marker)}</span>' if own else ""
-    note = (
-        f'<span style="grid-column:{span};font-size:.85em;color:{_MUTED};'
-        f'overflow-wrap:anywhere">{_label(row["note"])}</span>'
-        if row.get("note")
-        else ""
-    )
-    return (
-        f'<li style="display:grid;grid-template-columns:'
-        f"{'1.8em ' if ranked else ''}minmax(0,1fr) auto;column-gap:.5em;"
-        f'align-items:baseline;margin:0 0 .6em">'
-        + (f'<span style="color:{_MUTED}">{pos}.</span>' if ranked else "")
-        + f'<span style="overflow-wrap:anywhere;font-weight:{700 if own else 400}">'
-        f'{_label(row["label"])}{mark}</span><span style="white-space:nowrap;'
-        f'font-variant-numeric:tabular-nums">{_e(value)}</span><span aria-hidden="true" '
-        f'style="grid-column:{span};display:block;height:.6em;background:#e8e8e8;'
-        f'border-radius:.3em;overflow:hidden"><span style="display:block;height:100%;'
-        f'width:{pct:.1f}%;background:{OWN if own else GROUP}"></span></span>{note}</li>'
-    )
-
-
-def counts_html(rows, *, total=None, own_marker="●", large=False) -> str:
-    """Labelled counts of a single or multiple choice question (bars in the order given).
-
-    Parameters
-    ----------
-    rows : list of dict
-        ``{"label", "count", "own": bool}``.
-    total : int, optional
-        Number of participants: bars are relative to it and a percentage is shown.
-    own_marker : str
-        Mark of the own choices.
-    large : bool
-        Bigger text, for a projector.
-
-    Examples
-    --------
-    >>> "3 (75%)" in counts_html([{"label": "Ja", "count": 3, "own": True}], total=4)
-    True
-    """
-    bars = [
-        {
-            "label": r["label"],
-            "value": r["count"],
-            "own": r.get("own", False),
-            "value_text": f"{r['count']} ({round(100 * r['count'] / total)}%)"
-            if total
-            else str(r["count"]),
-        }
-        for r in rows
-    ]
-    return bars_html(
-        bars, max_value=total or None, own_marker=own_marker, ranked=False, large=large
-    )
-
-
-def _scroll(table: str, large: bool) -> str:
-    """A table in its own horizontal scroller, so the page never scrolls sideways (width 0
-    and min-width 100%: the table's width does not widen a flex parent such as a widget)."""
-    return (
-        f'<div tabindex="0" style="{_box(large)}overflow-x:auto;width:0;min-width:100%;'
-        f'-webkit-overflow-scrolling:touch">{table}</div>'
-    )
-
-
-def raci_table_html(
-    tasks,
-    roles,
-    consensus,
-    *,
-    gaps=None,
-    own=None,
-    gap_labels=None,
-    own_label="jij",
-    gap_header="⚠",
-    large=False,
-) -> str:
-    """RACI table: the group's letter per task and role, gaps in a last warning column.
-
-    Parameters
-    ----------
-    tasks, roles : list of (id, label)
-        Rows and columns.
-    consensus, own : dict
-        ``{task_id: {role_id: letter}}``: the group's letters; the participant's, shown
-        small (tooltip ``own_label``) where they differ.
-    gaps, gap_labels : dict, optional
-        ``{task_id: code}`` and ``{code: text}``; with gaps a last column (``gap_header``).
-    large : bool
-        Bigger text, for a projector.
-
-    Examples
-    --------
-    >>> out = raci_table_html([("t1", "Rooster")], [("a", "ICT"), ("b", "Directie")],
-    ...                       {"t1": {"a": "R"}}, gaps={"t1": "no_a"},
-    ...                       gap_labels={"no_a": "Niemand is eindverantwoordelijk"})
-    >>> "overflow-x:auto" in out and "Niemand is eindverantwoordelijk" in out
-    True
-    """
-    own, gap_labels, sticky = own or {}, gap_labels or {}, "position:sticky;left:0;z-index:1;"
-    head = "".join(
-        f'<th scope="col" style="{_HEAD}min-width:2.5em">{_label(lab, 40)}</th>' for _, lab in roles
-    )
-    head += f'<th scope="col" style="{_HEAD}">{_e(gap_header)}</th>' if gaps is not None else ""
-    rows = []
-    for tid, tlabel in tasks:
-        cells = []
-        for rid, _ in roles:
-            group, mine = consensus.get(tid, {}).get(rid, ""), own.get(tid, {}).get(rid, "")
-            extra = (
-                f' <small style="color:{_OWN_INK}" title="{_e(own_label)}">'
-                f"({_label(mine, 8)})</small>"
-                if mine and mine != group
-                else ""
-            )
-            cells.append(
-                f'<td style="{_CELL}text-align:center;font-weight:700;'
-                f'white-space:nowrap">{_label(group, 8)}{extra}</td>'
-            )
-        code = (gaps or {}).get(tid)
-        if gaps is not None and code:
-            cells.append(
-                f'<td style="{_CELL}background:{_WARN_BG};color:{_WARN_INK};'
-                f'border-left:4px solid {OWN};font-weight:600;min-width:9em">'
-                f'<span aria-hidden="true">⚠ </span>'
-                f"{_label(gap_labels.get(code, code))}</td>"
-            )
-        elif gaps is not None:
-            cells.append(f'<td style="{_CELL}"></td>')
-        rows.append(
-            f'<tr><th scope="row" style="{_HEAD}{sticky}min-width:9.5em;width:14em;'
-            'overflow-wrap:anywhere;hyphens:auto;font-weight:600">'
-            f"{_label(tlabel)}</th>{''.join(cells)}</tr>"
-        )
-    return _scroll(
-        f'<table style="border-collapse:collapse"><thead><tr><td style="{sticky}'
-        f'background:#fff"></td>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
-        "</table>",
-        large,
-    )
-
-
-def aim_table_html(
-    row_labels,
-    column_labels,
-    cells,
-    *,
-    empty=(),
-    own=None,
-    empty_label="leeg",
-    own_label="jij",
-    large=False,
-) -> str:
-    """The 3x3 Amsterdam Information Model with the items the group placed per cell.
-
-    Parameters
-    ----------
-    row_labels, column_labels : list of (id, label)
-        strategy/structure/operations and business/information/technology.
-    cells : dict
-        ``{"row:col": {item_label: count}}``; items listed most placed first.
-    empty : list of str
-        ``"row:col"`` cells to mark as gaps: dashed border and ``empty_label``.
-    own : set of str, optional
-        Cells the participant used: an orange top stripe, ``own_label`` as text alternative.
-    large : bool
-        Bigger text, for a projector.
-
-    Examples
-    --------
-    >>> out = aim_table_html([("strategy", "Richten")], [("business", "Bedrijf")],
-    ...                      {}, empty=["strategy:business"], empty_label="leeg")
-    >>> "dashed" in out and "leeg" in out
-    True
-    """
-    own, empty, tight = set(own or ()), set(empty), "padding:.3em;font-size:.9em;"
-    head = "".join(
-        f'<th scope="col" style="{_HEAD}{tight}">{_label(lab, 40)}</th>' for _, lab in column_labels
-    )
-    rows = []
-    for rid, rlabel in row_labels:
-        tds = []
-        for cid, _ in column_labels:
-            key, style = f"{rid}:{cid}", _CELL + "overflow-wrap:anywhere;padding:.3em;"
-            items = sorted((cells.get(key) or {}).items(), key=lambda kv: (-kv[1], str(kv[0])))
-            body = "".join(
-                f'<li>{_label(item, 60)} <span style="color:{_MUTED};'
-                f'white-space:nowrap">×{_num(n)}</span></li>'
-                for item, n in items
-            )
-            body = f'<ul style="list-style:none;margin:0;padding:0">{body}</ul>' if body else ""
-            if key in empty:
-                style += f"border:2px dashed {_OWN_INK};background:{_WARN_BG};"
-                body += f'<em style="color:{_WARN_INK}">{_e(empty_label)}</em>'
-            if key in own:
-                style += f"box-shadow:inset 0 4px 0 {OWN};padding-top:.5em;"
-                body = f'<span style="{_SR_ONLY}">{_e(own_label)}: </span>{body}'
-            tip = f' title="{_e(own_label)}"' if key in own else ""
-            tds.append(f'<td style="{style}"{tip}>{body}</td>')
-        rows.append(
-            f'<tr><th scope="row" style="{_HEAD}{tight}overflow-wrap:anywhere">'
-            f"{_label(rlabel, 40)}</th>{''.join(tds)}</tr>"
-        )
-    return _scroll(
-        f'<table style="border-collapse:collapse;table-layout:fixed;width:100%;'
-        f'min-width:20em;font-size:.9em"><thead><tr><td style="width:6.2em"></td>'
-        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
-        large,
-    )
-
-
-def risk_list_html(risks, *, empty_text, large=False) -> str:
-    """Risks as a warning-styled list, or ``empty_text`` when there are none.
-
-    Parameters
-    ----------
-    risks : list of dict
-        ``{"title", "detail"}``.
-    empty_text : str
-        Shown when there are no risks.
-    large : bool
-        Bigger text, for a projector.
-
-    Examples
-    --------
-    >>> risk_list_html([], empty_text="Geen risico's")  # doctest: +ELLIPSIS
-    '<p style="...">Geen risico&#x27;s</p>'
-    """
-    if not risks:
-        return f'<p style="{_box(large)}margin:0">{_e(empty_text)}</p>'
-    items = "".join(
-        f'<li style="border-left:4px solid {OWN};background:{_WARN_BG};padding:.45em .7em;'
-        f'margin:0 0 .5em;border-radius:0 .3em .3em 0;overflow-wrap:anywhere">'
-        f'<strong style="color:{_WARN_INK}"><span aria-hidden="true">⚠ </span>'
-        f"{_label(r['title'])}</strong>"
-        + (f"<br><bdi>{_e(r['detail'])}</bdi>" if r.get("detail") else "")
-        + "</li>"
-        for r in risks
-    )
-    return f'<ul role="list" style="{_box(large)}list-style:none;margin:0;padding:0">{items}</ul>'
