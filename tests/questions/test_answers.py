@@ -27,14 +27,10 @@ from toolkit.content.exercise_spec import (
 )
 from toolkit.content.vocabulary import default_vocabulary
 from toolkit.i18n import LANGUAGES, STRINGS, t
-from toolkit.map.additions import (
-    NAME_LIMIT,
-    clean_organisation,
-    clean_relation,
-    merge_contributions,
-)
+from toolkit.map.additions import merge_contributions
 from toolkit.questions.aim import AIM_CELLS
 from toolkit.questions.answers import clean_answer
+from toolkit.questions.contribution import NAME_LIMIT, clean_organisation, clean_relation
 from toolkit.questions.errors import AnswerError
 from toolkit.questions.raci import raci_problems
 from toolkit.questions.typed_text import clean_text, need_key
@@ -272,7 +268,7 @@ def _keys_in_source(*patterns: str) -> set[str]:
 
 def test_every_error_key_has_dutch_and_english_text():
     """Does every message key the answer checks can raise exist in STRINGS in nl and en?"""
-    used = _keys_in_source("toolkit/content/*.py", "toolkit/questions/*.py", "toolkit/map/*.py")
+    used = _keys_in_source("toolkit/content/*.py", "toolkit/questions/*.py")
     tested = {case[4] for case in INVALID} | {"error_same_org"}
     assert tested <= used  # the scan sees the keys the cases raise
     assert len(used) >= 7

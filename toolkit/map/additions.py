@@ -1,56 +1,11 @@
-"""Check organisations and relations that participants add to the stakeholder map."""
+"""The organisations and relations participants added, merged into the stakeholder map data."""
 
 from __future__ import annotations
 
 from ..content.dataset import StakeholderData
-from ..questions.errors import AnswerError
-from ..questions.typed_text import clean_text, need_key
+from ..questions.typed_text import need_key
 
-__all__ = ["clean_organisation", "clean_relation", "merge_contributions", "NAME_LIMIT"]
-
-NAME_LIMIT = 80
-
-
-def clean_organisation(payload: dict, vocabulary) -> dict:
-    """Return a checked organisation contribution ``{id, name, type, sectors}``.
-
-    Examples
-    --------
-    >>> from toolkit.content.vocabulary import default_vocabulary
-    >>> clean_organisation({"id": "c-1", "name": " Coöperatie X ", "type": "cooperative",
-    ...                     "sectors": ["po"]}, default_vocabulary())["name"]
-    'Coöperatie X'
-    """
-    name = clean_text(payload.get("name"), NAME_LIMIT)
-    org_type = payload.get("type") or "other"
-    if org_type not in vocabulary.ids("organisation_types"):
-        raise AnswerError("error_choice")
-    sectors = payload.get("sectors") or []
-    if (
-        not isinstance(sectors, list)
-        or not all(isinstance(s, str) for s in sectors)
-        or not set(sectors) <= set(vocabulary.ids("sectors"))
-    ):
-        raise AnswerError("error_choice")
-    org_id = str(payload.get("id", ""))
-    if not org_id.startswith("c-") or len(org_id) > 40:
-        raise AnswerError("error_type")
-    return {"id": org_id, "name": name, "type": org_type, "sectors": sorted(set(sectors))}
-
-
-def clean_relation(payload: dict, known_ids: set[str], vocabulary) -> dict:
-    """Return a checked relation contribution ``{source, target, relation}``."""
-    source, target = payload.get("source"), payload.get("target")
-    if not isinstance(source, str) or not isinstance(target, str):
-        raise AnswerError("error_choice")
-    if source not in known_ids or target not in known_ids:
-        raise AnswerError("error_choice")
-    if source == target:
-        raise AnswerError("error_same_org")
-    relation = payload.get("relation") or "related_to"
-    if relation not in vocabulary.ids("relation_types"):
-        raise AnswerError("error_choice")
-    return {"source": source, "target": target, "relation": relation}
+__all__ = ["merge_contributions"]
 
 
 def merge_contributions(

@@ -4,34 +4,16 @@ from __future__ import annotations
 
 from ..content.dataset import StakeholderData, shipped_dataset
 from ..questions import View
-from ..questions.contribution import shown_contributions
+from ..questions.contribution import shown_additions
 from .additions import merge_contributions
 
-__all__ = ["AUDIENCES", "shown_additions", "map_additions", "session_map"]
+__all__ = ["AUDIENCES", "map_additions", "session_map"]
 
 #: Who looks at a session's map. ``room``: the participants' phones, the presenter view and
 #: the facilitator's dashboard, which show what the room may see now; ``report``: the report
 #: and what ``workshop purge`` keeps, where the facilitator's moderation applies whatever the
 #: room was shown, and nobody's pseudonym.
 AUDIENCES = ("room", "report")
-
-
-def shown_additions(exercises, contributions, view: View) -> list:
-    """The map additions ``view`` lets through: moderated as the texts of the (first)
-    contribution question of ``exercises``, or, when there is none, all but the hidden ones.
-
-    Examples
-    --------
-    >>> from types import SimpleNamespace as N
-    >>> added = [N(hidden=False, approved=True), N(hidden=True, approved=True)]
-    >>> len(shown_additions([], added, View()))
-    1
-    """
-    for exercise in exercises:
-        for question in exercise.questions:
-            if question.type == "contribution":
-                return shown_contributions(exercise.id, question, contributions, view)
-    return [c for c in contributions if not c.hidden]
 
 
 def map_additions(store, session, *, audience: str, exercises=None) -> list:

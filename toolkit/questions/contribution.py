@@ -9,14 +9,69 @@ from typing import Annotated, Literal
 from markupsafe import Markup
 from pydantic import Field
 
-from ..map.additions import clean_organisation, clean_relation
 from .base import AnswerError, QuestionType
 from .parts import QuestionBase
+from .typed_text import clean_text
 
-__all__ = ["ContributionQuestion", "Contribution", "OWN_CONTRIBUTIONS", "shown_contributions"]
+__all__ = [
+    "clean_organisation",
+    "clean_relation",
+    "NAME_LIMIT",
+    "shown_additions",
+    "ContributionQuestion",
+    "Contribution",
+    "OWN_CONTRIBUTIONS",
+    "shown_contributions",
+]
 
 OWN_CONTRIBUTIONS = "~contributions"  # where a page puts the participant's own additions
 _UID = re.compile(r"^[0-9a-f]{32}$")
+
+
+#: The longest name of an organisation a participant adds.
+NAME_LIMIT = 80
+
+
+def clean_organisation(payload: dict, vocabulary) -> dict:
+    """Return a checked organisation contribution ``{id, name, type, sectors}``.
+
+    Examples
+    --------
+    >>> from toolkit.content.vocabulary import default_vocabulary
+    >>> clean_organisation({"id": "c-1", "name": " Coöperatie X ", "type": "cooperative",
+    ...                     "sectors": ["po"]}, default_vocabulary())["name"]
+    'Coöperatie X'
+    """
+    name = clean_text(payload.get("name"), NAME_LIMIT)
+    org_type = payload.get("type") or "other"
+    if org_type not in vocabulary.ids("organisation_types"):
+        raise AnswerError("error_choice")
+    sectors = payload.get("sectors") or []
+    if (
+        not isinstance(sectors, list)
+        or not all(isinstance(s, str) for s in sectors)
+        or not set(sectors) <= set(vocabulary.ids("sectors"))
+    ):
+        raise AnswerError("error_choice")
+    org_id = str(payload.get("id", ""))
+    if not org_id.startswith("c-") or len(org_id) > 40:
+        raise AnswerError("error_type")
+    return {"id": org_id, "name": name, "type": org_type, "sectors": sorted(set(sectors))}
+
+
+def clean_relation(payload: dict, known_ids: set[str], vocabulary) -> dict:
+    """Return a checked relation contribution ``{source, target, relation}``."""
+    source, target = payload.get("source"), payload.get("target")
+    if not isinstance(source, str) or not isinstance(target, str):
+        raise AnswerError("error_choice")
+    if source not in known_ids or target not in known_ids:
+        raise AnswerError("error_choice")
+    if source == target:
+        raise AnswerError("error_same_org")
+    relation = payload.get("relation") or "related_to"
+    if relation not in vocabulary.ids("relation_types"):
+        raise AnswerError("error_choice")
+    return {"source": source, "target": target, "relation": relation}
 
 
 class ContributionQuestion(QuestionBase):
@@ -259,3 +314,22 @@ class Contribution(QuestionType):
                 )
             items.append(f"<li>{text}</li>")
         return f"<h4>{ui.e(ui.t('p_group_additions'))}</h4><ul class='texts'>{''.join(items)}</ul>"
+
+
+def shown_additions(exercises, contributions, view) -> list:
+    """The map additions ``view`` lets through: moderated as the texts of the (first)
+    contribution question of ``exercises``, or, when there is none, all but the hidden ones.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as N
+    >>> from toolkit.questions import View
+    >>> added = [N(hidden=False, approved=True), N(hidden=True, approved=True)]
+    >>> len(shown_additions([], added, View()))
+    1
+    """
+    for exercise in exercises:
+        for question in exercise.questions:
+            if question.type == "contribution":
+                return shown_contributions(exercise.id, question, contributions, view)
+    return [c for c in contributions if not c.hidden]

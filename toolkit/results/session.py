@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from ..map.session import shown_additions
 from ..questions import Content, View, question_type
+from ..questions.contribution import shown_additions
 from .aggregate import group_results
 from .summary import answered
 

@@ -13,9 +13,8 @@ import json
 import tornado.web
 
 from ..content.flows import flows_for
-from ..map.session import shown_additions
 from ..questions import Check, Form, QuestionType, Ui, View, question_type
-from ..questions.contribution import OWN_CONTRIBUTIONS, organisation_names
+from ..questions.contribution import OWN_CONTRIBUTIONS, organisation_names, shown_additions
 from ..questions.errors import AnswerError
 from ..results.aggregate import own_answers
 from ..store import ExerciseClosed
