@@ -15,10 +15,10 @@ from dataclasses import replace
 
 import tornado.netutil
 
-from ..server.limits import CappedHTTPServer
 from ..settings import SettingsError, current
 from .app import make_app
 from .base import CSP
+from .capped_server import CappedHTTPServer
 from .feed import listen_for_changes
 from .limits import Limits, raise_open_file_limit
 from .logs import private_logs
