@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..results import tables
+from ..charts import tables
 
 __all__ = ["count_choices", "counts_block", "n_line", "choice_headline"]
 

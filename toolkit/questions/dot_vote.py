@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..results import tables
+from ..charts import tables
 from .base import AnswerError, QuestionType, View, listing, whole_number
 from .choice import n_line
 from .free_text import shown_texts

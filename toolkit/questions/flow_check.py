@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Literal
 
+from ..charts import tables
 from ..content.flows import DEFAULT_FLOWS, flows_for
-from ..results import tables
 from .base import AnswerError, QuestionType, listing
 from .choice import n_line
 from .parts import QuestionBase

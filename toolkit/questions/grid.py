@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from ..results import svg
+from ..charts import svg
 from .base import AnswerError, QuestionType, listing, whole_number
 from .choice import n_line
 from .parts import Axis, Option, QuestionBase, Slug, Text

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..results import tables
+from ..charts import tables
 from .base import AnswerError, QuestionType, listing, number_text
 from .choice import n_line
 from .parts import Option, QuestionBase

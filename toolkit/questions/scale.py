@@ -77,7 +77,7 @@ class Scale(QuestionType):
 
     def group_html(self, exercise, question, group, ui):
         # Three or more scale questions are drawn together as the exercise's radar.
-        from ..results import tables
+        from ..charts import tables
 
         rows = [
             {

@@ -66,7 +66,7 @@ def cloud_svg(words: list[tuple[str, int]], *, title: str, large: bool = False) 
     """
     from markupsafe import Markup
 
-    from ..results.svg import GROUP, svg_element
+    from ..charts.svg import GROUP, svg_element
 
     w, h = 640, 340
     words = words[:60]

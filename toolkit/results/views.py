@@ -7,8 +7,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from ..charts import svg
 from ..questions import Content, Ui, question_type
-from . import svg
 
 __all__ = [
     "radar_html",

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from toolkit.results.svg import GROUP, OWN, TARGET, grid_svg, radar_svg
-from toolkit.results.tables import (
+from toolkit.charts.svg import GROUP, OWN, TARGET, grid_svg, radar_svg
+from toolkit.charts.tables import (
     aim_table_html,
     bars_html,
     counts_html,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
+from toolkit.charts import svg, tables
 from toolkit.questions.word_cloud import cloud_svg
-from toolkit.results import svg, tables
 
 TOOLKIT = Path(__file__).resolve().parents[2] / "toolkit"
 HOSTILE = ["<script>alert(1)</script>", '" onmouseover="x', "&amp;", "a & b"]
@@ -48,7 +48,7 @@ def _radar(label, layer):
     )
 
 
-# Every chart and table of toolkit.results with the label in each of its texts.
+# Every chart and table of toolkit.charts with the label in each of its texts.
 RENDERERS = {
     "radar_svg": lambda lab: _radar(lab, "all"),
     "radar_svg/group": lambda lab: _radar(lab, "group"),
@@ -115,7 +115,7 @@ class _Parsed(HTMLParser):
 
 
 def test_every_chart_and_table_is_checked():
-    """Does this test cover every chart and table function that toolkit.results offers?"""
+    """Does this test cover every chart and table function that toolkit.charts offers?"""
     offered = {
         name
         for module in (svg, tables)
