@@ -63,3 +63,24 @@ def test_there_are_notebooks():
     """Are the researcher notebooks and the apps there at all?"""
     names = {p.name for p in NOTEBOOKS}
     assert "explorer.ipynb" in names
+
+
+def test_the_package_has_layers_and_no_import_circles():
+    """Does tools/layers find no module importing another that imports it back, and no two
+    folders importing each other (besides the one exception it names)?"""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "layers")], capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "circle" not in run.stdout
+    floors = dict(
+        (line.split()[2].rstrip("/").removesuffix(".py"), int(line.split()[1]))
+        for line in run.stdout.splitlines()
+        if line.startswith("floor")
+    )
+    # the flow: content below questions below results below the apps and servers
+    assert floors["content"] < floors["questions"] < floors["results"] < floors["web"]
+    assert floors["i18n"] == floors["settings"] == 1
