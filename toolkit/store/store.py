@@ -850,6 +850,12 @@ class Store:
             return counts
 
         counts = self._run_write(work)
+        self._compact()
+        return counts
+
+    def _compact(self) -> None:
+        """On SQLite, give deleted pages back (VACUUM) and empty the write-ahead log, so that
+        nothing of what was deleted stays in the database file."""
         if self.engine.dialect.name == "sqlite":
             raw = self.engine.raw_connection()
             try:
@@ -857,7 +863,6 @@ class Store:
                 raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 raw.close()
-        return counts
 
     # --- dialect helpers --------------------------------------------------------------------
     def _insert(self, table):
@@ -934,11 +939,5 @@ class Store:
             return counts
 
         counts = self._run_write(work)
-        if self.engine.dialect.name == "sqlite":
-            raw = self.engine.raw_connection()
-            try:
-                raw.execute("VACUUM")
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                raw.close()
+        self._compact()
         return counts
