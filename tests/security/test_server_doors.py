@@ -4,10 +4,8 @@ HTTP server in a thread of this process, on a loopback port."""
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 import socket
-import threading
 import time
 
 import pytest
@@ -17,6 +15,7 @@ import tornado.web
 import tornado.websocket
 import websocket
 
+from tests.support.threaded import serve_in_thread
 from toolkit.server.doors import REFUSED_TEXT, guard, is_loopback_host, same_origin
 from toolkit.server.limits import FULL_TEXT, BoundedWrites, Limits
 
@@ -114,31 +113,17 @@ def app_server():
     """A plain Tornado app (XSRF on) behind the doors and the limits (4 connections per
     client, 6 in all, 1 MiB unsent per websocket), with a route added after guard()."""
     limits = Limits(per_client=4, total=6, write_buffer_bytes=1024 * 1024)
-    started, holder = threading.Event(), {}
 
-    def serve():
-        asyncio.set_event_loop(asyncio.new_event_loop())
+    def make_server():
         app = tornado.web.Application(
             [("/change", Change), ("/echo", Echo)], xsrf_cookies=True, **limits.settings()
         )
         guard(app)
         app.add_handlers(r".*", [("/later", Later)])  # as extra handlers are, afterwards
-        server = limits.server(app)
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(128)
-        sock.setblocking(False)
-        server.add_socket(sock)
-        holder.update(port=sock.getsockname()[1], loop=tornado.ioloop.IOLoop.current())
-        started.set()
-        holder["loop"].start()
+        return limits.server(app)
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    started.wait(30)
-    yield holder["port"]
-    holder["loop"].add_callback(holder["loop"].stop)
-    thread.join(10)
+    with serve_in_thread(make_server) as port:
+        yield port
 
 
 def _request(port, method, path, headers=None, body=None):

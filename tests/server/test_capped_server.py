@@ -3,9 +3,7 @@ participant server and the Voila servers share."""
 
 from __future__ import annotations
 
-import asyncio
 import socket
-import threading
 import time
 from contextlib import closing, contextmanager
 
@@ -14,6 +12,7 @@ import tornado.web
 import tornado.websocket
 import websocket
 
+from tests.support.threaded import serve_in_thread
 from toolkit.server.limits import FULL_TEXT, CappedHTTPServer, Limits
 from toolkit.web.limits import Limits as WebLimits
 from toolkit.web.server import http_server
@@ -36,29 +35,12 @@ class Echo(tornado.websocket.WebSocketHandler):
 def serving(**caps):
     """A plain Tornado app (``/`` and the websocket ``/echo``) behind a CappedHTTPServer
     with ``caps``, on its own loop in a thread; yields its port."""
-    started, holder = threading.Event(), {}
 
-    def serve():
-        asyncio.set_event_loop(asyncio.new_event_loop())
-        app = tornado.web.Application([("/", Hello), ("/echo", Echo)])
-        server = CappedHTTPServer(app, **caps)
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(128)
-        sock.setblocking(False)
-        server.add_socket(sock)
-        holder.update(port=sock.getsockname()[1], loop=tornado.ioloop.IOLoop.current())
-        started.set()
-        holder["loop"].start()
+    def make_server():
+        return CappedHTTPServer(tornado.web.Application([("/", Hello), ("/echo", Echo)]), **caps)
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert started.wait(30)
-    try:
-        yield holder["port"]
-    finally:
-        holder["loop"].add_callback(holder["loop"].stop)
-        thread.join(10)
+    with serve_in_thread(make_server) as port:
+        yield port
 
 
 def _get(port: int, sock: socket.socket | None = None) -> bytes:
