@@ -40,7 +40,7 @@ def timed(function, repeat: int = 30) -> float:
 
 
 def _room(tmp: Path, people: int):
-    from toolkit.content.exercise_loader import default_exercises
+    from toolkit.exercises.loader import default_exercises
     from toolkit.store import Store
 
     db = tmp / f"parts-{people}.db"

@@ -128,7 +128,7 @@ def _slope(points) -> float:
 
 def run(quick: bool) -> dict:
     from tests.support.servers import WebServer
-    from toolkit.content.exercise_loader import default_exercises
+    from toolkit.exercises.loader import default_exercises
     from toolkit.store import Store
 
     minutes = float(os.environ.get("WORKSHOP_SOAK_MINUTES", "30"))

@@ -283,7 +283,7 @@ def _floor_server(tmp: Path, code: str, db: str):
 def wave(n: int, spread: float, *, answers: int = 10, seed: int = 1, floor=False) -> dict:
     """One wave at the participant web app (or, with ``floor``, at the floor server)."""
     from tests.support.servers import WebServer
-    from toolkit.content.exercise_loader import default_exercises
+    from toolkit.exercises.loader import default_exercises
     from toolkit.store import Store
 
     exercise = next(e for e in default_exercises() if e.id == EXERCISE)

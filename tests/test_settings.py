@@ -18,7 +18,7 @@ import pytest
 
 from toolkit import paths
 from toolkit.cli import main
-from toolkit.content.exercise_library import extra_folders
+from toolkit.exercises.library import extra_folders
 from toolkit.server.launch import ServerSpec
 from toolkit.settings import BUSY_TIMEOUT_MS, VARIABLES, Settings, SettingsError, current
 from toolkit.store import Store

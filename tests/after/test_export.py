@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from toolkit.after.demo import fill_demo_session
 from toolkit.after.export import session_tables
 from toolkit.cli import main as workshop
-from toolkit.content.exercise_loader import default_exercises
+from toolkit.exercises.loader import default_exercises
 from toolkit.questions import Content, question_type
 from toolkit.questions.typed_text import need_key
 from toolkit.results.session import purge_people

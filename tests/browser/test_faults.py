@@ -34,7 +34,7 @@ from tests.support.pages import (
     unsent,
 )
 from tests.support.servers import WebServer, WorkshopServe, participant_server
-from toolkit.content.exercise_loader import default_exercises
+from toolkit.exercises.loader import default_exercises
 from toolkit.web.client import Participant
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]

@@ -28,7 +28,7 @@ from tests.support.pages import (
     submitted,
 )
 from tests.support.servers import VoilaServer, participant_server
-from toolkit.content.exercise_loader import default_exercises
+from toolkit.exercises.loader import default_exercises
 from toolkit.questions.typed_text import need_key
 from toolkit.store import Store
 

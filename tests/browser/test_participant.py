@@ -29,7 +29,7 @@ from tests.support.pages import (
 )
 from tests.support.pages import contributions as stored_contributions
 from tests.support.servers import participant_server
-from toolkit.content.exercise_loader import default_exercises
+from toolkit.exercises.loader import default_exercises
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

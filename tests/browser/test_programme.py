@@ -30,7 +30,7 @@ from tests.support.pages import (
     saved,
 )
 from tests.support.servers import ROOT, VoilaServer, WorkshopServe, participant_server
-from toolkit.content.exercise_loader import default_exercises
+from toolkit.exercises.loader import default_exercises
 from toolkit.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]

@@ -14,7 +14,7 @@ import pytest
 from tests.browser.conftest import ARTIFACTS
 from toolkit.after.demo import fill_demo_session
 from toolkit.cli import main as workshop
-from toolkit.content.exercise_loader import default_exercises
+from toolkit.exercises.loader import default_exercises
 from toolkit.i18n import t
 from toolkit.i18n.report import REPORT
 from toolkit.questions.typed_text import need_key

@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from toolkit.content.dataset import load_default
-from toolkit.content.exercise_loader import load_exercises
-from toolkit.content.exercise_spec import Text
 from toolkit.content.flows import load_flows
+from toolkit.exercises.loader import load_exercises
+from toolkit.exercises.spec import Text
 from toolkit.i18n.dashboard import DASHBOARD
 from toolkit.i18n.explorer import EXPLORER
 from toolkit.i18n.map import MAP

@@ -16,11 +16,11 @@ from tests.support.servers import participant_server
 from tests.support.web import Visitor
 from toolkit.after.report_sections import Report
 from toolkit.apps.dashboard.app import DashboardApp
-from toolkit.content.check import check_content
 from toolkit.content.dataset import load_default, shipped_dataset
-from toolkit.content.exercise_library import exercise_library
 from toolkit.content.flows import FLOW_COLUMNS, flows_for, load_flows
 from toolkit.content.problems import ContentError
+from toolkit.exercises.check import check_content
+from toolkit.exercises.library import exercise_library
 from toolkit.i18n import t
 from toolkit.map.session import session_map
 from toolkit.paths import datasets_dir

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from toolkit.content.dataset import StakeholderData
-from toolkit.content.exercise_spec import (
+from toolkit.content.vocabulary import default_vocabulary
+from toolkit.exercises.spec import (
     AimQuestion,
     Axis,
     ContributionQuestion,
@@ -25,7 +26,6 @@ from toolkit.content.exercise_spec import (
     SingleChoiceQuestion,
     Text,
 )
-from toolkit.content.vocabulary import default_vocabulary
 from toolkit.i18n import LANGUAGES, STRINGS, t
 from toolkit.map.additions import merge_contributions
 from toolkit.questions.aim import AIM_CELLS

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from toolkit.content.exercise_library import exercise_library
+from toolkit.exercises.library import exercise_library
 from toolkit.questions import TYPES, Check, Content, Form, Ui, View, question_type
 from toolkit.questions.base import AnswerError
 from toolkit.questions.ranking import move

@@ -8,8 +8,9 @@ from statistics import mean
 
 import pytest
 
-from toolkit.content.exercise_loader import load_exercises
-from toolkit.content.exercise_spec import (
+from toolkit.content.flows import load_flows
+from toolkit.exercises.loader import load_exercises
+from toolkit.exercises.spec import (
     AimQuestion,
     Axis,
     ContributionQuestion,
@@ -26,7 +27,6 @@ from toolkit.content.exercise_spec import (
     SingleChoiceQuestion,
     Text,
 )
-from toolkit.content.flows import load_flows
 from toolkit.questions.aim import AIM_CELLS
 from toolkit.questions.typed_text import need_key
 from toolkit.results.aggregate import aggregate_exercise, aggregate_question, flow_risks

@@ -27,7 +27,7 @@ import tornado.netutil
 
 from tests.support.servers import participant_server
 from tests.support.web import Live, Visitor, read_response, stored
-from toolkit.content.exercise_loader import default_exercises
+from toolkit.exercises.loader import default_exercises
 from toolkit.i18n import t
 from toolkit.store import Store
 from toolkit.web.app import make_app

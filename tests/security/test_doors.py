@@ -26,7 +26,7 @@ import pytest
 
 from tests.support.servers import WorkshopServe, participant_server
 from tests.support.web import Visitor, read_response, stored
-from toolkit.content.exercise_loader import default_exercises
+from toolkit.exercises.loader import default_exercises
 from toolkit.i18n import t
 from toolkit.store import Store
 from toolkit.web.base import CSP

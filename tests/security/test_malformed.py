@@ -30,7 +30,7 @@ import pytest
 
 from tests.support.servers import ROOT, free_port, participant_server
 from tests.support.web import Visitor, read_response, stored
-from toolkit.content.exercise_loader import default_exercises
+from toolkit.exercises.loader import default_exercises
 from toolkit.i18n import t
 from toolkit.store import NotAllowed, Store
 from toolkit.store.store import MAX_VALUE_BYTES

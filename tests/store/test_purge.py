@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
 from toolkit.cli import main as workshop
-from toolkit.content.exercise_loader import default_exercises
+from toolkit.exercises.loader import default_exercises
 from toolkit.questions import Content, Ui
 from toolkit.questions.typed_text import need_key
 from toolkit.results.session import purge_people, session_results

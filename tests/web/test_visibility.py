@@ -22,7 +22,7 @@ import pytest
 
 from tests.support.servers import VoilaServer, participant_server
 from tests.support.web import Live, Visitor, stored
-from toolkit.content.exercise_loader import default_exercises
+from toolkit.exercises.loader import default_exercises
 from toolkit.i18n import t
 from toolkit.questions.typed_text import need_key
 from toolkit.store import Store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import uuid
 
-from ..content.exercise_loader import default_exercises
+from ..exercises.loader import default_exercises
 from ..questions.answers import clean_answer
 from ..store import Store
 

@@ -18,7 +18,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-from ..content.exercise_loader import default_exercises
+from ..exercises.loader import default_exercises
 from ..i18n import t
 from ..questions import Content, Ui, question_type
 from ..questions.typed_text import need_key

@@ -36,13 +36,13 @@ def outside_references(html: str) -> list[str]:
 
 
 def _check(args) -> int:
-    from ..content.check import check_content
+    from ..exercises.check import check_content
     from ..server.capacity import capacity, measure_participant_server
 
     if args.programme:
         import os
 
-        from ..content.programme import load_programme
+        from ..exercises.programme import load_programme
         from ..settings import Settings
 
         programme, folder = load_programme(args.programme)
@@ -124,7 +124,7 @@ def _offline_check() -> bool:
     import tempfile
     from pathlib import Path
 
-    from ..content.exercise_loader import default_exercises
+    from ..exercises.loader import default_exercises
     from ..server.launch import ServerSpec
     from ..server.supervisor import ServerFailed, Supervisor
     from ..settings import Settings

@@ -19,7 +19,7 @@ def register(commands) -> None:
 
 
 def _new(args) -> int:
-    from ..content.programme import PROGRAMME_TEMPLATE
+    from ..exercises.programme import PROGRAMME_TEMPLATE
 
     target = Path(args.output)
     if target.exists() and not args.force:

@@ -83,8 +83,8 @@ def write_qr(url: str, folder, code: str) -> list:
 
 
 def _choose_session(store, args, programme=None):
-    from ..content.exercise_library import exercise_library
-    from ..content.programme import programme_room
+    from ..exercises.library import exercise_library
+    from ..exercises.programme import programme_room
 
     if args.session:
         from .session_cmd import require_session
@@ -126,7 +126,7 @@ def _same_workshop(session, programme) -> bool:
 def _serve(args) -> int:
     from dataclasses import replace
 
-    from ..content.check import check_content
+    from ..exercises.check import check_content
     from ..paths import data_dir
     from ..server.plan import plan_servers, port_problem
     from ..server.supervisor import ServerFailed, Supervisor, install_signal_handlers
@@ -145,7 +145,7 @@ def _serve(args) -> int:
         )
     programme = None
     if args.programme:
-        from ..content.programme import load_programme
+        from ..exercises.programme import load_programme
 
         programme, folder = load_programme(args.programme)
         if folder is not None:  # the servers (children) read it too

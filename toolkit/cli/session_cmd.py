@@ -30,7 +30,7 @@ def register(commands) -> None:
 
 
 def _new(args) -> int:
-    from ..content.exercise_loader import default_exercises
+    from ..exercises.loader import default_exercises
 
     exercises = [] if args.closed else [e.id for e in default_exercises()]
     store = open_store()

@@ -26,7 +26,7 @@ def map_additions(store, session, *, audience: str, exercises=None) -> list:
     """
     if audience == "room":
         if exercises is None:
-            from ..content.exercise_library import exercise_library, session_exercises
+            from ..exercises.library import exercise_library, session_exercises
 
             exercises = session_exercises(session, exercise_library())
         return shown_additions(exercises, store.contributions(session.id), View.of(session))

@@ -27,7 +27,7 @@ def clean_answer(
 
     Examples
     --------
-    >>> from toolkit.content.exercise_spec import DotVoteQuestion, Option, Text
+    >>> from toolkit.exercises.spec import DotVoteQuestion, Option, Text
     >>> t = Text(nl="x", en="x")
     >>> q = DotVoteQuestion(id="v", type="dot_vote", prompt=t, budget=3,
     ...                     options=[Option(id="a", label=t), Option(id="b", label=t)])

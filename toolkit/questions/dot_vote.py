@@ -36,7 +36,7 @@ def dot_options(exercise, question, answers, view, lang: str = "nl") -> list[tup
 
     Examples
     --------
-    >>> from toolkit.content.exercise_loader import default_exercises
+    >>> from toolkit.exercises.loader import default_exercises
     >>> from toolkit.questions import View
     >>> ex = {e.id: e for e in default_exercises()}["behoeften"]
     >>> len(dot_options(ex, ex.question("votes"), [], View())) >= 3
@@ -157,7 +157,7 @@ class DotVote(QuestionType):
         """The options' keys, where others' texts are options (they come and go as the
         facilitator shows, hides or approves them).
 
-        >>> from toolkit.content.exercise_loader import default_exercises
+        >>> from toolkit.exercises.loader import default_exercises
         >>> q = {e.id: e for e in default_exercises()}["behoeften"].question("votes")
         >>> kind = DotVote()
         >>> kind.form_key(q, {"options": [("a", "A"), ("b", "B")]})

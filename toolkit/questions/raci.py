@@ -30,7 +30,7 @@ def raci_problems(question, value: dict) -> dict[str, str]:
 
     Examples
     --------
-    >>> from toolkit.content.exercise_spec import RaciQuestion, Option, Text
+    >>> from toolkit.exercises.spec import RaciQuestion, Option, Text
     >>> t = Text(nl="x", en="x")
     >>> q = RaciQuestion(id="r", type="raci", prompt=t, tasks=[Option(id="t1", label=t)],
     ...                  roles=[Option(id="a", label=t), Option(id="b", label=t)])

@@ -35,7 +35,7 @@ def group_results(
 
     Examples
     --------
-    >>> from toolkit.content.exercise_loader import default_exercises
+    >>> from toolkit.exercises.loader import default_exercises
     >>> ex = {e.id: e for e in default_exercises()}["behoeften"]
     >>> group_results(ex, [], View())["votes"]["n"]
     0

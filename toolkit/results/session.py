@@ -63,7 +63,7 @@ def report_view(session) -> View:
 def _exercises(exercises=None):
     if exercises is not None:
         return list(exercises)
-    from ..content.exercise_loader import default_exercises
+    from ..exercises.loader import default_exercises
 
     return list(default_exercises())
 

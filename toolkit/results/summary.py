@@ -19,7 +19,7 @@ def answered(exercise, results: dict) -> int:
 
     Examples
     --------
-    >>> from toolkit.content.exercise_loader import default_exercises
+    >>> from toolkit.exercises.loader import default_exercises
     >>> ex = {e.id: e for e in default_exercises()}["behoeften"]
     >>> answered(ex, {"needs": {"n": 3}, "votes": {"n": 5}})
     5
@@ -62,7 +62,7 @@ def exercise_headlines(exercise, results: dict, ui: Ui) -> list[str]:
 
     Examples
     --------
-    >>> from toolkit.content.exercise_loader import default_exercises
+    >>> from toolkit.exercises.loader import default_exercises
     >>> from toolkit.questions import Content
     >>> ex = {e.id: e for e in default_exercises()}["bestuurstafel"]
     >>> results = {q.id: {"n": 2, "mean": 2.5, "counts": {}} for q in ex.questions}

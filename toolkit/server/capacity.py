@@ -205,7 +205,7 @@ def measure_participant_server(
 
     import psutil
 
-    from ..content.exercise_loader import default_exercises
+    from ..exercises.loader import default_exercises
     from ..settings import Settings
     from ..store import Store
 

@@ -38,7 +38,7 @@ def exercise_preview_html(
 
     Examples
     --------
-    >>> from toolkit.content.exercise_loader import default_exercises
+    >>> from toolkit.exercises.loader import default_exercises
     >>> html = exercise_preview_html(default_exercises()[0])
     >>> "<form" in html and "disabled" in html
     True

@@ -7,7 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from ..content.exercise_library import exercise_library, session_exercises
+from ..exercises.library import exercise_library, session_exercises
 from ..questions import Content
 from .limits import Connections, Limits, WrongCodes
 from .render import Results, environment

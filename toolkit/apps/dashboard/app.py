@@ -9,7 +9,7 @@ from datetime import datetime
 import ipywidgets as widgets
 from markupsafe import escape
 
-from ...content.exercise_library import exercise_library, session_exercises
+from ...exercises.library import exercise_library, session_exercises
 from ...i18n import t
 from ...questions import shipped_dataset
 from ...results.aggregate import aggregate_exercise

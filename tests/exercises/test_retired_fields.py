@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.content.exercise_loader import load_exercise
-from toolkit.content.exercise_spec import Exercise
 from toolkit.content.problems import ContentError
+from toolkit.exercises.loader import load_exercise
+from toolkit.exercises.spec import Exercise
 
 SHIPPED = Path(__file__).resolve().parents[2] / "datasets" / "exercises"
 OLD_FILE = """\

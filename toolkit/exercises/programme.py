@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from ..content.problems import ContentError, Problem
 from ..i18n import LANGUAGES
 from ..questions.parts import Model, Slug
-from .problems import ContentError, Problem
 from .yamlfile import read_model
 
 __all__ = ["Programme", "Step", "load_programme", "programme_room", "PROGRAMME_TEMPLATE"]
@@ -52,7 +52,7 @@ def load_programme(path, library_loader=None) -> tuple[Programme, Path | None]:
     in ``exercises_folder``), the same exercise twice, and approval for a question that has
     no open answers.
     """
-    from .exercise_library import exercise_library
+    from .library import exercise_library
 
     path = Path(path)
     programme, root, line_of = read_model(Programme, path)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from ..content.problems import ContentError, Problem
 from ..paths import datasets_dir
 from ..settings import current
-from .exercise_loader import load_exercises
-from .problems import ContentError, Problem
+from .loader import load_exercises
 
 __all__ = ["exercise_library", "extra_folders", "session_exercises"]
 

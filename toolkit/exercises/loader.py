@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from ..content.problems import ContentError, Problem
 from ..paths import datasets_dir
-from .exercise_spec import Exercise
-from .problems import ContentError, Problem
+from .spec import Exercise
 from .yamlfile import node_line as _node_line
 from .yamlfile import read_model
 
@@ -91,7 +91,7 @@ def _dataset_ids() -> set[str] | None:
     """The stakeholder dataset's organisation ids, or None when the dataset has problems of
     its own. Its loader reports those (``workshop check`` and ``serve`` run both loaders);
     raising them here too listed each problem twice and ended this file's checks early."""
-    from .dataset import shipped_dataset
+    from ..content.dataset import shipped_dataset
 
     try:
         return set(shipped_dataset().ids())

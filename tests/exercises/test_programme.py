@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.content.exercise_library import exercise_library, session_exercises
 from toolkit.content.problems import ContentError
-from toolkit.content.programme import PROGRAMME_TEMPLATE, load_programme, programme_room
+from toolkit.exercises.library import exercise_library, session_exercises
+from toolkit.exercises.programme import PROGRAMME_TEMPLATE, load_programme, programme_room
 from toolkit.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,10 +10,10 @@ import pytest
 from pydantic import BaseModel
 
 from toolkit.content.dataset import load_default
-from toolkit.content.exercise_loader import load_exercise, load_exercises
-from toolkit.content.exercise_spec import Exercise, Text
 from toolkit.content.flows import load_flows
 from toolkit.content.problems import ContentError, Problem
+from toolkit.exercises.loader import load_exercise, load_exercises
+from toolkit.exercises.spec import Exercise, Text
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "datasets" / "exercises"

@@ -9,10 +9,10 @@ def check_content() -> None:
     """Load every content file; raise ContentError (all problems) before anything starts.
 
     The flows files are the shipped one and every one a ``flow_check`` question names."""
-    from .dataset import shipped_dataset
-    from .exercise_library import exercise_library
-    from .flows import DEFAULT_FLOWS, load_flows
-    from .problems import ContentError
+    from ..content.dataset import shipped_dataset
+    from ..content.flows import DEFAULT_FLOWS, load_flows
+    from ..content.problems import ContentError
+    from .library import exercise_library
 
     problems = []
     library: dict = {}

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .problems import ContentError, Problem
+from ..content.problems import ContentError, Problem
 
 __all__ = ["read_model", "node_line"]
 

@@ -1,0 +1,1 @@
+"""Exercises and programmes: formats, loader, library."""
