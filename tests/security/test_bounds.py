@@ -32,7 +32,7 @@ from toolkit.i18n import t
 from toolkit.store import Store
 from toolkit.web.app import make_app
 from toolkit.web.base import CSP
-from toolkit.web.limits import Limits
+from toolkit.web.limits import ParticipantLimits
 from toolkit.web.live import Stream
 from toolkit.web.server import http_server
 from toolkit.web.site import Site
@@ -47,7 +47,7 @@ class InThread:
     """The participant server in a thread of this process, on its own event loop, with
     ``limits``, on a new SQLite store holding one session (every exercise open)."""
 
-    def __init__(self, tmp: Path, limits: Limits, *, behind_proxy: bool = False):
+    def __init__(self, tmp: Path, limits: ParticipantLimits, *, behind_proxy: bool = False):
         self.db = tmp / "bounds.db"
         self.limits, self.behind_proxy = limits, behind_proxy
         self.ready = threading.Event()
@@ -139,7 +139,7 @@ def test_connections_over_a_cap_get_the_full_page(tmp_path):
     address get the short 'vol' page (503, Retry-After, the security headers) and is it
     closed, while another address is still served; does the 7th in all get it too; is the
     server unharmed, and is a place free again once a connection closes?"""
-    limits = Limits(max_connections=6, max_connections_per_client=4)
+    limits = ParticipantLimits(max_connections=6, max_connections_per_client=4)
     with InThread(tmp_path, limits) as server, ExitStack() as held:
         crowd = [held.enter_context(closing(_kept_open(server, "127.0.0.11"))) for _ in range(4)]
         _full(server, "127.0.0.11")
@@ -163,14 +163,16 @@ def test_behind_a_proxy_the_per_client_cap_is_the_proxys(tmp_path):
     per-client connection cap then left to the proxy (more than 4 connections from it are
     served, up to the total), while live streams are still counted per client by the
     address the proxy passes on (``X-Real-IP``)?"""
-    limits = Limits(
+    limits = ParticipantLimits(
         max_connections=6, max_connections_per_client=2, max_streams=10, max_streams_per_client=2
     )
     with InThread(tmp_path, limits, behind_proxy=True) as server, ExitStack() as held:
         for _ in range(6):
             held.enter_context(closing(_kept_open(server, "127.0.0.1")))
         _full(server, "127.0.0.1")
-    limits = Limits(max_connections=20, max_connections_per_client=4, max_streams_per_client=2)
+    limits = ParticipantLimits(
+        max_connections=20, max_connections_per_client=4, max_streams_per_client=2
+    )
     with InThread(_fresh(tmp_path, "streams"), limits, behind_proxy=True) as server:
         visitor = Visitor(server.url)
         visitor.join(server.session.code)
@@ -200,7 +202,7 @@ def test_live_streams_over_a_cap_get_503(tmp_path):
     address, and the 4th in all, get 503 with the 'full' message (the page, or JSON for
     the script) instead of a stream, while the open streams go on; and is a place free
     again once a stream closes?"""
-    limits = Limits(max_streams=3, max_streams_per_client=2)
+    limits = ParticipantLimits(max_streams=3, max_streams_per_client=2)
     with InThread(tmp_path, limits) as server:
         code = server.session.code
         path = f"/s/{code}/live?screen=e/bestuurstafel"
@@ -239,7 +241,7 @@ def test_headers_over_the_limit_are_not_kept(tmp_path):
     """Is a request whose headers go on past the limit (16 KB) cut off there: the
     connection closed while the client is still sending its 10 MB of headers, nothing
     answered, and the server serving others as before?"""
-    with InThread(tmp_path, Limits()) as server:
+    with InThread(tmp_path, ParticipantLimits()) as server:
         sent = 0
         with closing(_connect(server, "127.0.0.11")) as sock:
             sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: ")
@@ -259,7 +261,7 @@ def test_a_slowloris_is_closed(tmp_path):
     """Is a connection that sends its headers one byte per second closed once the header
     time-out (the idle time-out, here 2 s; 30 s by default) is over, long before its
     request is complete, and does the server serve others meanwhile?"""
-    limits = Limits(idle_timeout=2.0)
+    limits = ParticipantLimits(idle_timeout=2.0)
     request = b"GET /s/ABCDEF/ HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: traag\r\n\r\n"
     with InThread(tmp_path, limits) as server:
         with closing(_connect(server, "127.0.0.11")) as sock:
@@ -280,7 +282,7 @@ def test_a_slowloris_is_closed(tmp_path):
                     assert other.get("/healthz").text == "ok"
             assert closed, "the slow client was never closed"
             assert sent < len(request), "the whole request got through"
-    assert Limits().idle_timeout <= 30 and Limits().body_timeout <= 30
+    assert ParticipantLimits().idle_timeout <= 30 and ParticipantLimits().body_timeout <= 30
 
 
 class _NeverFlushed:

@@ -17,7 +17,7 @@ import websocket
 
 from tests.support.threaded import serve_in_thread
 from toolkit.server.doors import REFUSED_TEXT, guard, is_loopback_host, same_origin
-from toolkit.server.limits import FULL_TEXT, BoundedWrites, Limits
+from toolkit.server.limits import FULL_TEXT, BoundedWrites, VoilaLimits
 
 LOOPBACK = [
     "localhost",
@@ -112,7 +112,7 @@ class Later(tornado.web.RequestHandler):
 def app_server():
     """A plain Tornado app (XSRF on) behind the doors and the limits (4 connections per
     client, 6 in all, 1 MiB unsent per websocket), with a route added after guard()."""
-    limits = Limits(per_client=4, total=6, write_buffer_bytes=1024 * 1024)
+    limits = VoilaLimits(per_client=4, total=6, write_buffer_bytes=1024 * 1024)
 
     def make_server():
         app = tornado.web.Application(
@@ -261,11 +261,11 @@ def test_connections_over_the_caps_get_the_full_page(app_server):
 def test_limits_refuse_unknown_fields():
     """Is a misspelt limit an error rather than silently the default?"""
     with pytest.raises(ValueError, match="per_clinet"):
-        Limits.from_dict({"per_clinet": 3})
+        VoilaLimits.from_dict({"per_clinet": 3})
 
 
 def test_bounded_server_is_an_http_server():
     """Is the bounded server a Tornado HTTPServer (usable wherever one is)?"""
     assert issubclass(
-        type(Limits().server(tornado.web.Application())), tornado.httpserver.HTTPServer
+        type(VoilaLimits().server(tornado.web.Application())), tornado.httpserver.HTTPServer
     )

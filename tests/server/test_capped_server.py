@@ -13,8 +13,8 @@ import tornado.websocket
 import websocket
 
 from tests.support.threaded import serve_in_thread
-from toolkit.server.limits import FULL_TEXT, CappedHTTPServer, Limits
-from toolkit.web.limits import Limits as WebLimits
+from toolkit.server.limits import FULL_TEXT, CappedHTTPServer, VoilaLimits
+from toolkit.web.limits import ParticipantLimits
 from toolkit.web.server import http_server
 
 
@@ -62,11 +62,13 @@ def _get(port: int, sock: socket.socket | None = None) -> bytes:
 
 
 def test_both_servers_use_the_one_class():
-    """Do the Voila servers (Limits.server) and the participant server (http_server) get
+    """Do the Voila servers (VoilaLimits.server) and the participant server (http_server) get
     the same CappedHTTPServer, with their own caps and their own refusal?"""
     app = tornado.web.Application()
-    voila = Limits(per_client=4, total=6).server(app)
-    participant = http_server(app, WebLimits(max_connections=60, max_connections_per_client=8))
+    voila = VoilaLimits(per_client=4, total=6).server(app)
+    participant = http_server(
+        app, ParticipantLimits(max_connections=60, max_connections_per_client=8)
+    )
     assert type(voila) is type(participant) is CappedHTTPServer
     assert (voila.open.per_client, voila.open.total) == (4, 6)
     assert (participant.open.per_client, participant.open.total) == (8, 60)

@@ -55,7 +55,7 @@ class ServerSpec:
     presenter: bool = False  # voila: also serve the presenter view (/presenter)
     workers: int = 1  # web: participant processes sharing the port
     loopback_only: bool = False  # voila: only loopback Host names, own Origin, XSRF (dashboard)
-    limits: dict = field(default_factory=dict)  # voila: toolkit.server.limits.Limits fields
+    limits: dict = field(default_factory=dict)  # voila: toolkit.server.limits.VoilaLimits fields
     log_dir: str = ""  # the server logs to <log_dir>/<role>.log (capped); "": to stderr
 
     def to_json(self) -> str:

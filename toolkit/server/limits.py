@@ -3,8 +3,8 @@
 Tornado's defaults let one client hold a server: a 100 MB body or message is read into
 memory, a request's headers may take an hour to arrive, any number of connections is kept,
 and what a websocket client does not read piles up in the server without end. A
-:class:`Limits` holds the bounds; :meth:`Limits.server` makes the HTTP server that keeps
-them, :meth:`Limits.settings` the application settings, and :class:`BoundedWrites` keeps a
+:class:`VoilaLimits` holds the bounds; :meth:`VoilaLimits.server` makes the HTTP server that keeps
+them, :meth:`VoilaLimits.settings` the application settings, and :class:`BoundedWrites` keeps a
 websocket's unsent data under ``write_buffer_bytes``. A connection over a cap is answered
 with a short "Het is vol / It is full" (503) and closed.
 """
@@ -23,7 +23,7 @@ import tornado.websocket
 
 from ..web.capped_server import FULL_TEXT, CappedHTTPServer
 
-__all__ = ["Limits", "BoundedWrites", "FULL_TEXT", "CappedHTTPServer"]
+__all__ = ["VoilaLimits", "BoundedWrites", "FULL_TEXT", "CappedHTTPServer"]
 
 log = logging.getLogger("workshop.limits")
 
@@ -31,14 +31,14 @@ KiB, MiB = 1024, 1024 * 1024
 
 
 @dataclass(frozen=True)
-class Limits:
+class VoilaLimits:
     """Bounds of one server. ``0`` for ``per_client``/``total`` means no cap.
 
     Examples
     --------
-    >>> Limits.from_dict({"per_client": 4}).per_client
+    >>> VoilaLimits.from_dict({"per_client": 4}).per_client
     4
-    >>> Limits().server_kwargs()["max_body_size"] == Limits().max_body_bytes
+    >>> VoilaLimits().server_kwargs()["max_body_size"] == VoilaLimits().max_body_bytes
     True
     """
 
@@ -52,8 +52,8 @@ class Limits:
     write_buffer_bytes: int = 8 * MiB  # unsent data for one websocket before it is closed
 
     @classmethod
-    def from_dict(cls, values: dict | None) -> Limits:
-        """Limits from a (JSON) dict; unknown keys are an error, missing keys the default."""
+    def from_dict(cls, values: dict | None) -> VoilaLimits:
+        """VoilaLimits from a (JSON) dict; unknown keys are an error, missing keys the default."""
         known = {f.name for f in fields(cls)}
         unknown = set(values or {}) - known
         if unknown:
@@ -103,7 +103,7 @@ class BoundedWrites:
 
     def write_message(self, message, binary: bool = False):
         size = len(json.dumps(message)) if isinstance(message, dict) else len(message)
-        cap = self.settings.get("workshop_write_buffer_bytes", Limits.write_buffer_bytes)
+        cap = self.settings.get("workshop_write_buffer_bytes", VoilaLimits.write_buffer_bytes)
         if self._closing_for_slowness:
             raise tornado.websocket.WebSocketClosedError()
         if cap and self._unsent and self._unsent + size > cap:

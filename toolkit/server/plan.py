@@ -23,7 +23,7 @@ __all__ = [
 
 VIS_URL = "/workshop/static/vis-network.min.js?v=9.1.2"
 DASHBOARD_KERNELS = 8  # the facilitator's tabs (dashboard, map), reloads included
-# toolkit.server.limits.Limits fields: the dashboard keeps the defaults (1 MiB bodies and
+# toolkit.server.limits.VoilaLimits fields: the dashboard keeps the defaults (1 MiB bodies and
 # messages, 32 connections per client and 256 in all, 30-second timeouts).
 DASHBOARD_LIMITS: dict = {}
 

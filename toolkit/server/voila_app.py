@@ -14,7 +14,7 @@ from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
 from .kernel_socket import CheckedKernelConnection
-from .limits import BoundedWrites, Limits
+from .limits import BoundedWrites, VoilaLimits
 
 __all__ = ["WorkshopVoila", "JUPYTER_DATA", "VIS_ROUTE", "VOILA_TESTED", "require_voila_hooks"]
 
@@ -158,7 +158,9 @@ class WorkshopVoila(Voila):
         config=True,
         help="Answer only to loopback Host names, turn XSRF checks on (the dashboard)",
     )
-    limits = Dict(config=True, help="toolkit.server.limits.Limits fields (sizes, caps, timeouts)")
+    limits = Dict(
+        config=True, help="toolkit.server.limits.VoilaLimits fields (sizes, caps, timeouts)"
+    )
 
     def initialize(self, argv=None):
         # The template lives in the package: put it first on the Jupyter data path.
@@ -191,8 +193,8 @@ class WorkshopVoila(Voila):
         settings["workshop_loopback_only"] = self.loopback_only
         return settings
 
-    def _limits(self) -> Limits:
-        return Limits.from_dict(self.limits)
+    def _limits(self) -> VoilaLimits:
+        return VoilaLimits.from_dict(self.limits)
 
     def listen(self) -> None:
         """Listen with the doors in front of every route (on a loopback-only server) and an

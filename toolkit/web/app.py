@@ -46,7 +46,7 @@ class TooLarge(Base):
     JSON), sent as soon as its headers are in, before any of the body is read.
 
     Nothing of the body is kept: what a client that is already sending goes on to send is
-    read and dropped as it comes, for at most ``Limits.drop_seconds``, so that the answer
+    read and dropped as it comes, for at most ``ParticipantLimits.drop_seconds``, so that the answer
     reaches it (closing at once, with its data unread, would reset the connection and a
     browser could lose the answer). A client that waits for ``100 Continue`` sends nothing,
     and its connection is closed straight after the answer.

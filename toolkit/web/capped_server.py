@@ -1,7 +1,8 @@
 """A Tornado HTTP server that caps open connections per client and in all.
 
 A connection over a cap is answered with a short "Het is vol / It is full" (503) and closed;
-the participant web app and the Voila servers both use it (through their ``Limits``).
+the participant web app and the Voila servers both use it (through ``ParticipantLimits``
+and ``VoilaLimits``).
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ class CappedHTTPServer(tornado.httpserver.HTTPServer):
     :func:`full_page`) and is closed. Behind a reverse proxy (``xheaders``) every connection
     is the proxy's, so only the total is capped here. Client addresses are counted by
     :func:`toolkit.web.limits.client_key`, never kept. The participant server
-    (:mod:`toolkit.web.server`) and the Voila servers (:meth:`Limits.server`) both use it.
+    (:mod:`toolkit.web.server`) and the Voila servers
+    (:meth:`toolkit.server.limits.VoilaLimits.server`) both use it.
     """
 
     def initialize(

@@ -13,7 +13,7 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-__all__ = ["Limits", "WrongCodes", "Connections", "client_key", "raise_open_file_limit"]
+__all__ = ["ParticipantLimits", "WrongCodes", "Connections", "client_key", "raise_open_file_limit"]
 
 _SALT = secrets.token_bytes(16)
 
@@ -106,7 +106,7 @@ class Connections:
 
 
 @dataclass
-class Limits:
+class ParticipantLimits:
     """Every bound of one participant server (defaults sized for a 1,000-person room)."""
 
     max_body_bytes: int = 64 * 1024  # one question's form, with room to spare

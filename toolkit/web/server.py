@@ -20,7 +20,7 @@ from .app import make_app
 from .base import CSP
 from .capped_server import CappedHTTPServer
 from .feed import listen_for_changes
-from .limits import Limits, raise_open_file_limit
+from .limits import ParticipantLimits, raise_open_file_limit
 from .logs import private_logs
 from .site import Site
 
@@ -49,7 +49,7 @@ _REFUSAL = (
 ).encode() + FULL_PAGE
 
 
-def http_server(app, limits: Limits, *, behind_proxy: bool = False) -> CappedHTTPServer:
+def http_server(app, limits: ParticipantLimits, *, behind_proxy: bool = False) -> CappedHTTPServer:
     """The HTTP server for ``app`` with the limits: connections per client and in all
     (behind a proxy only the total; the per-client caps are kept per request, by X-Real-IP),
     request and header sizes checked before a body is read, slow or idle clients timed out."""
@@ -74,7 +74,7 @@ async def serve(args) -> None:
     raise_open_file_limit()  # a live page holds a connection: 1024 would cap a worker
     store = Store.open(args.db)
     loop = asyncio.get_running_loop()
-    limits = Limits()
+    limits = ParticipantLimits()
     if args.streams_per_address:
         each = args.streams_per_address
         limits = replace(
@@ -148,9 +148,9 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=0,
         metavar="N",
-        help=f"live pages one client address may hold (default {Limits().max_streams_per_client}"
-        "); raise it when many participants share one address (a venue's NAT, a mobile "
-        "carrier's)",
+        help="live pages one client address may hold "
+        f"(default {ParticipantLimits().max_streams_per_client}); raise it when many "
+        "participants share one address (a venue's NAT, a mobile carrier's)",
     )
     args = parser.parse_args(argv)
     try:

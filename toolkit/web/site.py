@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..exercises.library import exercise_library, session_exercises
 from ..questions import Content
-from .limits import Connections, Limits, WrongCodes
+from .limits import Connections, ParticipantLimits, WrongCodes
 from .render import Results, environment
 
 __all__ = ["Site", "TTLCache"]
@@ -54,7 +54,7 @@ class Site:
     store: object
     library: dict = field(default_factory=exercise_library)  # every exercise by id
     content: Content = field(default_factory=Content)
-    limits: Limits = field(default_factory=Limits)
+    limits: ParticipantLimits = field(default_factory=ParticipantLimits)
     session_code: str = ""  # the session `workshop serve` runs (the bare address's default)
     pool: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(8, thread_name_prefix="workshop-store")
