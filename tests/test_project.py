@@ -84,3 +84,12 @@ def test_the_package_has_layers_and_no_import_circles():
     # the flow: content below questions below results below the apps and servers
     assert floors["content"] < floors["questions"] < floors["results"] < floors["web"]
     assert floors["i18n"] == floors["settings"] == 1
+
+
+def test_every_public_name_of_the_package_resolves():
+    """Does every name ``toolkit`` offers (``from toolkit import ...``) load, from the
+    module the package's table names?"""
+    import toolkit
+
+    for name in toolkit.__all__:
+        assert getattr(toolkit, name) is not None, name
