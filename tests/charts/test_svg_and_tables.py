@@ -8,7 +8,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from toolkit.charts.svg import GROUP, OWN, TARGET, grid_svg, radar_svg
+from toolkit.charts.grid import grid_svg
+from toolkit.charts.radar import radar_svg
+from toolkit.charts.svg import GROUP, OWN, TARGET
 from toolkit.charts.tables import (
     aim_table_html,
     bars_html,

@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from ..charts import svg
+from ..charts.grid import numbered_grid_svg
+from ..charts.svg import format_number
 from .base import AnswerError, QuestionType, listing, whole_number
 from .choice import n_line
 from .parts import Axis, Option, QuestionBase, Slug, Text
@@ -133,7 +134,7 @@ class Grid(QuestionType):
 
     def _chart(self, question, points, ui, layer):
         q, lang = question, ui.lang
-        return svg.numbered_grid_svg(
+        return numbered_grid_svg(
             x_label=q.x_axis.label(lang),
             y_label=q.y_axis.label(lang),
             x_low=q.x_axis.low(lang),
@@ -167,8 +168,8 @@ class Grid(QuestionType):
             f"<li{'' if i in group['items'] else ' class=unplaced'}><b class='num'>{number}</b> "
             f"<bdi>{ui.e(label)}</bdi>"
             + (
-                f" <small>({svg.format_number(group['items'][i]['mean'][0])}, "
-                f"{svg.format_number(group['items'][i]['mean'][1])}; n = {group['items'][i]['n']})"
+                f" <small>({format_number(group['items'][i]['mean'][0])}, "
+                f"{format_number(group['items'][i]['mean'][1])}; n = {group['items'][i]['n']})"
                 "</small>"
                 if i in group["items"]
                 else ""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ..charts import svg
+from ..charts.radar import radar_svg
 from ..questions import Content, Ui, question_type
 
 __all__ = [
@@ -78,7 +78,7 @@ def radar_html(exercise, results: dict, ui: Ui, own: dict | None = None, layer="
     if ui.own:  # the legend explains the own layer only where one is laid over
         own_values = [(own or {}).get(q.id) for q in scales]
         series.insert(0, {"label": ui.t("p_you"), "values": own_values, "kind": "own"})
-    chart = svg.radar_svg(
+    chart = radar_svg(
         axes,
         series,
         max_value=max(lv.value for lv in scales[0].levels),
