@@ -93,3 +93,19 @@ def test_every_public_name_of_the_package_resolves():
 
     for name in toolkit.__all__:
         assert getattr(toolkit, name) is not None, name
+
+
+def test_the_test_catalogue_names_only_tests_that_exist():
+    """Does every test that tests/README.md names (``tests/x.py::name`` and the ``::name``
+    after it) exist, so that the catalogue cannot claim a test that was moved or retired?"""
+    missing = []
+    for line in (ROOT / "tests" / "README.md").read_text().splitlines():
+        current = None
+        for m in re.finditer(r"`(tests/[\w/]+\.py)(?:::(\w+))?`|`::(\w+)`", line):
+            path, name = m.group(1) or current, m.group(2) or m.group(3)
+            current = path
+            if not (ROOT / path).exists():
+                missing.append(path)
+            elif name and not re.search(rf"def {name}\b", (ROOT / path).read_text()):
+                missing.append(f"{path}::{name}")
+    assert not missing
