@@ -15,24 +15,10 @@ from ..questions import Ui
 from ..store.store import MAP, ROOM
 from .render import form_keys, question_form
 
-__all__ = [
-    "Hub",
-    "Stream",
-    "Outbox",
-    "room_state",
-    "POLL_SECONDS",
-    "HEARTBEAT_SECONDS",
-    "LARGE_ROOM",
-    "MAX_WINDOW",
-]
+__all__ = ["Hub", "Stream", "Outbox", "room_state", "POLL_SECONDS", "HEARTBEAT_SECONDS"]
 
 log = logging.getLogger("workshop.live")
 POLL_SECONDS = 0.25  # also the window in which changes are coalesced into one update
-# Each round writes to every page of a changed exercise: from LARGE_ROOM pages on, the
-# window grows with the pages held open, up to MAX_WINDOW seconds (at 400 pages and more),
-# so a large room gets fewer, larger rounds and a change still waits at most half a second.
-LARGE_ROOM = 200
-MAX_WINDOW = 0.5
 HEARTBEAT_SECONDS = 20.0
 _COUNT = "#n"  # the digest of the participant count a presenter stream shows (no block id)
 _FORM = "form:"  # before a question id: the digest of what its form shows of the group
@@ -86,45 +72,22 @@ class Stream:
             return self.screen[2:]
         return ""
 
-    def send(self, message: bytes, chunk: bytes | None = None) -> bool:
-        """Write ``message`` unless the previous one is still being flushed. ``chunk`` is
-        the same message framed as an HTTP/1.1 chunk, when the caller has it (one framing
-        for all the streams of a round)."""
+    def send(self, message: bytes) -> bool:
+        """Write ``message`` unless the previous one is still being flushed."""
         if self.closed:
             return False
         if self.busy:
             self.stale = True
             return False
+        self.busy = True
         try:
-            future = self._write(message, chunk)
+            self.handler.write(message)
+            future = self.handler.flush()
         except Exception:  # the connection is gone
             self.closed = True
             return False
-        if future.done():  # on its way already (a socket's buffer takes it at once)
-            if future.exception() is not None:
-                self.closed = True
-                return False
-            return True
-        self.busy = True
         future.add_done_callback(self._flushed)
         return True
-
-    def _write(self, message: bytes, chunk: bytes | None):
-        """Hand ``message`` to the connection's socket; a future for when it is sent.
-
-        The headers went out when the stream opened (``open_stream``), so each message
-        goes straight to the connection's stream, framed as Tornado's own ``write`` and
-        ``flush`` would frame it, without their per-call work; a handler without such a
-        connection is written to through ``write`` and ``flush``."""
-        connection = getattr(getattr(self.handler, "request", None), "connection", None)
-        iostream = getattr(connection, "stream", None)
-        frame = getattr(connection, "_format_chunk", None)
-        if iostream is None or frame is None:
-            self.handler.write(message)
-            return self.handler.flush()
-        if chunk is None or not getattr(connection, "_chunking_output", False):
-            chunk = frame(message)
-        return iostream.write(chunk)
 
     def _flushed(self, future) -> None:
         self.busy = False
@@ -170,25 +133,6 @@ class Hub:
     def count(self) -> int:
         return sum(len(group) for group in self.streams.values())
 
-    def window(self) -> float:
-        """Seconds between two rounds: ``poll_seconds`` for up to ``LARGE_ROOM`` open
-        pages, more for more pages, at most ``MAX_WINDOW`` (or ``poll_seconds`` if longer).
-
-        Examples
-        --------
-        >>> hub = Hub(site=None)
-        >>> hub.streams = {1: set(range(150))}
-        >>> hub.window()
-        0.25
-        >>> hub.streams = {1: set(range(300)), 2: set(range(700))}
-        >>> hub.window()
-        0.5
-        """
-        pages = self.count()
-        if pages <= LARGE_ROOM:
-            return self.poll_seconds
-        return max(self.poll_seconds, min(MAX_WINDOW, self.poll_seconds * pages / LARGE_ROOM))
-
     # --- the loop -----------------------------------------------------------------------
     def start(self) -> None:
         if self._task is None:
@@ -211,8 +155,8 @@ class Hub:
             except TimeoutError:
                 pass
             # A poke polls early when the hub was idle, never more often than once per
-            # window: a room answering at full speed is pushed a few updates a second.
-            wait = self.window() - (time.monotonic() - last)
+            # interval: a room answering at full speed is pushed a few updates a second.
+            wait = self.poll_seconds - (time.monotonic() - last)
             if wait > 0:
                 await asyncio.sleep(wait)
             self._wake.clear()
@@ -369,14 +313,8 @@ class Outbox:
             self.sent.setdefault(stream, {}).update(digests)
 
     def send(self) -> None:
-        framed: dict[tuple, tuple[bytes, bytes]] = {}  # the same parts: one framing
         for stream, parts in self.parts.items():
-            key = tuple(map(id, parts))  # the parts are shared objects for the round
-            pair = framed.get(key)
-            if pair is None:
-                message = parts[0] if len(parts) == 1 else b"".join(parts)
-                pair = framed[key] = (message, b"%x\r\n%b\r\n" % (len(message), message))
-            if stream.send(*pair):
+            if stream.send(b"".join(parts)):
                 stream.sent.update(self.sent.get(stream, {}))
             elif stream.stale:
                 stream.sent.clear()  # it missed these: the snapshot after its flush sends all
