@@ -14,6 +14,7 @@ from .svg import (
     OWN,
     TARGET,
     _legend,
+    _legend_height,
     _marker,
     _text,
     _wrap,
@@ -154,7 +155,7 @@ def _radar(axes, series, max_value, min_value, target, title, large, target_labe
             for s in own
         ]
         items = [("own" if s.get("kind") == "own" else "group", s["label"]) for s in series]
-        _, h = _legend(items + [("target", target_label)] * (target is not None), bottom, w, fs)
+        h = _legend_height(items + [("target", target_label)] * (target is not None), w, fs)
         return svg_element(w, bottom + h, large, "", Markup("").join(lines + marks), True)
     body = [path([lv] * n, Markup('fill="none" stroke="#c8c8c8"')) for lv in levels]
     body += [

@@ -155,17 +155,32 @@ def _marker(kind: str, x: float, y: float, size: float) -> Markup:
 
 def _legend(items, y: float, w: float, fs: float) -> tuple[Markup, float]:
     """Legend rows of (kind, label) below ``y``: the SVG and its height."""
-    out, x, row = [], 8.0, 0
-    for kind, label in items:
-        text = shorten(label, 24)
-        width = 1.6 * fs + len(text) * fs * 0.58
-        if x > 8 and x + width > w - 4:
-            x, row = 8.0, row + 1
+    out = []
+    for kind, label, text, x, row in _legend_layout(items, w, fs):
         base = y + fs + row * fs * 1.6
         size = fs * (0.7 if kind == "target" else 0.5)
         out += [
             _marker(kind, x + fs * 0.6, base - fs * 0.35, size),
             _text(x + fs * 1.6, base, text, tip=label),
         ]
+    return Markup("").join(out), _legend_height(items, w, fs)
+
+
+def _legend_layout(items, w: float, fs: float) -> list[tuple]:
+    """Per legend entry (kind, label, shortened text, x, row)."""
+    out, x, row = [], 8.0, 0
+    for kind, label in items:
+        text = shorten(label, 24)
+        width = 1.6 * fs + len(text) * fs * 0.58
+        if x > 8 and x + width > w - 4:
+            x, row = 8.0, row + 1
+        out.append((kind, label, text, x, row))
         x += width + fs
-    return Markup("").join(out), ((row + 1) * fs * 1.6 + 4 if items else 0)
+    return out
+
+
+def _legend_height(items, w: float, fs: float) -> float:
+    """The height of :func:`_legend`'s rows, without drawing them (the own layer needs
+    only the room the legend takes)."""
+    layout = _legend_layout(items, w, fs)
+    return (layout[-1][4] + 1) * fs * 1.6 + 4 if layout else 0
