@@ -140,7 +140,12 @@ def _add_organisations(page, names, *, check_long=False) -> None:
 
 
 def _choose(select, text: str) -> None:
-    """Pick the option whose text is exactly ``text`` (whatever characters it holds)."""
+    """Pick the option whose text is exactly ``text`` (whatever characters it holds), once
+    it is there (the form that a save's answer brings is drawn again)."""
+    select.page.wait_for_function(
+        "([s, text]) => [...s.options].some(o => o.textContent === text)",
+        arg=[select.element_handle(), text],
+    )
     index = select.evaluate(
         "(s, text) => [...s.options].findIndex(o => o.textContent === text)", text
     )

@@ -206,3 +206,38 @@ def test_ranking_moves_and_means():
     first = group["rows"][0]
     assert first["key"] == ids[0] and first["mean"] == 1 and first["spread"] == 0
     assert group["rows"][1]["mean"] == 2.5 and group["rows"][1]["spread"] == 0.5
+
+
+def test_an_organisation_just_added_can_be_related_at_once():
+    """Does the map form offer one's own new organisation in the relation's lists, and name
+    it in one's own list, before the group's next round has seen it?"""
+    from toolkit.questions.contribution import OWN_CONTRIBUTIONS
+    from toolkit.store import Contribution
+
+    exercise, question = next((e, q) for e, q in QUESTIONS if q.type == "contribution")
+    group = group_results(exercise, [], View(), CONTENT)[question.id]  # the round before
+    added = Contribution(
+        1,
+        "u1",
+        1,
+        "P1",
+        "organisation",
+        {"id": "c-new", "name": "Onze <b>kring</b>"},
+        False,
+        datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    related = Contribution(
+        2,
+        "u2",
+        1,
+        "P1",
+        "relation",
+        {"source": "c-new", "target": group["names"][0][0], "type": "collaborates"},
+        False,
+        datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    own = {OWN_CONTRIBUTIONS: [added, related]}
+    html = str(question_form(environment(), exercise, question, own, group, Ui(content=CONTENT)))
+    assert html.count('<option value="c-new"') == 2  # "Van" and "Naar"
+    assert "Onze &lt;b&gt;kring&lt;/b&gt;" in html
+    assert "?" not in html.split("own-texts", 1)[-1].split("</ul>", 1)[0]

@@ -112,7 +112,7 @@ class Aim(QuestionType):
     def from_form(self, question, form, check):
         return [(question.id, {item: form.get("m." + item) or "" for item in form.names("m.")})]
 
-    def form_extra(self, exercise, question, group, ui):
+    def form_extra(self, exercise, question, group, ui, own=None):
         rows, columns = aim_axis_labels(ui.lang)
         return {"rows": rows, "columns": columns}
 

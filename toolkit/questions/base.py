@@ -242,9 +242,9 @@ class QuestionType:
         questions): the keys an answer may use now, from the group result."""
         return None
 
-    def form_extra(self, exercise, question, group: dict, ui) -> dict:
+    def form_extra(self, exercise, question, group: dict, ui, own=None) -> dict:
         """What the form needs besides the question and the own answer (e.g. the options a
-        dot vote has now), from the group result."""
+        dot vote has now), from the group result; ``own`` is :meth:`own`'s answer."""
         return {}
 
     def form_key(self, question, group: dict) -> str | None:

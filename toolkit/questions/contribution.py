@@ -166,9 +166,14 @@ class Contribution(QuestionType):
     def answered(self, question, own):
         return bool(own.get(OWN_CONTRIBUTIONS))
 
-    def form_extra(self, exercise, question, group, ui):
+    def form_extra(self, exercise, question, group, ui, own=None):
         vocab = ui.content.vocabulary
+        # The group's organisations as the last round computed them, and one's own additions
+        # at once: an organisation just added can be related before the next round.
         names = dict(group["names"])
+        names.update(
+            {c.payload["id"]: c.payload["name"] for c in own or () if c.kind == "organisation"}
+        )
         return {
             "uid": secrets.token_hex(16),
             "types": [

@@ -150,7 +150,7 @@ class DotVote(QuestionType):
     def allowed(self, question, group):
         return {key for key, _ in group["options"]}
 
-    def form_extra(self, exercise, question, group, ui):
+    def form_extra(self, exercise, question, group, ui, own=None):
         return {"options": group["options"]}
 
     def form_key(self, question, group):

@@ -133,7 +133,7 @@ class FlowCheck(QuestionType):
                 value.setdefault(flow, {})[part] = answer
         return [(question.id, value)]
 
-    def form_extra(self, exercise, question, group, ui):
+    def form_extra(self, exercise, question, group, ui, own=None):
         return {"flows": flows_for(question)}
 
     def aggregate(self, exercise, question, answers, view, content, lang="nl"):

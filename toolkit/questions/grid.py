@@ -117,7 +117,7 @@ class Grid(QuestionType):
             value[item] = [whole_number(x), whole_number(y)]
         return [(question.id, value)]
 
-    def form_extra(self, exercise, question, group, ui):
+    def form_extra(self, exercise, question, group, ui, own=None):
         return {"placeable": ui.content.grid_items(question, ui.lang)}
 
     def aggregate(self, exercise, question, answers, view, content, lang="nl"):

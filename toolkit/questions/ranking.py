@@ -84,7 +84,7 @@ class Ranking(QuestionType):
             order = move(order, key, int(delta))
         return [(question.id, order)]
 
-    def form_extra(self, exercise, question, group, ui):
+    def form_extra(self, exercise, question, group, ui, own=None):
         return {
             "labels": {o.id: o.label(ui.lang) for o in question.options},
             "start": [o.id for o in question.options],

@@ -123,7 +123,7 @@ class RoomQuestions(QuestionType):
                 raise AnswerError("error_duplicate")
         return [(item, {"text": text})]
 
-    def form_extra(self, exercise, question, group, ui):
+    def form_extra(self, exercise, question, group, ui, own=None):
         return {"others": group["rows"], "new": new_item(question)}
 
     def aggregate(self, exercise, question, answers, view, content, lang="nl"):

@@ -68,8 +68,9 @@ def question_form(env, exercise, question, own, group: dict, ui: Ui) -> Markup:
     """The inputs of one question, filled with the participant's own answer."""
     kind = question_type(question)
     macro = env.get_template(f"q/{question.type}.html").module.form
-    extra = kind.form_extra(exercise, question, group, ui)
-    return macro(question, kind.own(question, own), ui, extra)
+    mine = kind.own(question, own)
+    extra = kind.form_extra(exercise, question, group, ui, own=mine)
+    return macro(question, mine, ui, extra)
 
 
 def form_keys(exercise, groups: dict) -> dict[str, str]:
