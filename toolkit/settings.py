@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["Settings", "SettingsError", "Variable", "VARIABLES", "BUSY_TIMEOUT_MS", "current"]
@@ -241,9 +242,22 @@ class Settings:
 def current() -> Settings:
     """The settings of this process's environment, read now (see the module's docstring).
 
+    The variables are looked up on every call; they are parsed again only when one of them
+    (or the working folder a relative folder is resolved against) has changed, so that a
+    caller on a hot path (``datasets_dir()`` for every look at the dataset) pays a few
+    dictionary look-ups, not the parsing and ``Path.resolve``.
+
     Examples
     --------
     >>> isinstance(current(), Settings)
     True
+    >>> current() is current()
+    True
     """
-    return Settings.from_environ()
+    raw = tuple(os.environ.get(variable.name, "") for variable in VARIABLES)
+    return _parsed(raw, os.getcwd())
+
+
+@lru_cache(maxsize=16)
+def _parsed(raw: tuple[str, ...], cwd: str) -> Settings:
+    return Settings.from_environ({v.name: value for v, value in zip(VARIABLES, raw, strict=True)})
