@@ -155,15 +155,16 @@ def _marker(kind: str, x: float, y: float, size: float) -> Markup:
 
 def _legend(items, y: float, w: float, fs: float) -> tuple[Markup, float]:
     """Legend rows of (kind, label) below ``y``: the SVG and its height."""
+    layout = _legend_layout(items, w, fs)
     out = []
-    for kind, label, text, x, row in _legend_layout(items, w, fs):
+    for kind, label, text, x, row in layout:
         base = y + fs + row * fs * 1.6
         size = fs * (0.7 if kind == "target" else 0.5)
         out += [
             _marker(kind, x + fs * 0.6, base - fs * 0.35, size),
             _text(x + fs * 1.6, base, text, tip=label),
         ]
-    return Markup("").join(out), _legend_height(items, w, fs)
+    return Markup("").join(out), _rows_height(layout, fs)
 
 
 def _legend_layout(items, w: float, fs: float) -> list[tuple]:
@@ -179,8 +180,11 @@ def _legend_layout(items, w: float, fs: float) -> list[tuple]:
     return out
 
 
+def _rows_height(layout: list[tuple], fs: float) -> float:
+    return (layout[-1][4] + 1) * fs * 1.6 + 4 if layout else 0
+
+
 def _legend_height(items, w: float, fs: float) -> float:
     """The height of :func:`_legend`'s rows, without drawing them (the own layer needs
     only the room the legend takes)."""
-    layout = _legend_layout(items, w, fs)
-    return (layout[-1][4] + 1) * fs * 1.6 + 4 if layout else 0
+    return _rows_height(_legend_layout(items, w, fs), fs)
