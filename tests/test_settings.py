@@ -33,7 +33,6 @@ EVERYTHING = Settings(
     content=Path("/srv/workshop/content"),
     exercises=(Path("/srv/own/exercises"), Path("/srv/more/exercises")),
     busy_timeout_ms=500,
-    event_loop="asyncio",
     session="K7Q2",
     join_url="http://10.0.0.5:8866/s/K7Q2/",
     vis_url="/workshop/static/vis-network.min.js?v=1",
@@ -143,17 +142,6 @@ def test_a_bad_value_names_the_variable_and_the_fix(name, value):
     assert "set it to a whole number such as" in message and "or unset it" in message
 
 
-@pytest.mark.parametrize("value", ["libuv", "trio", "uv loop"])
-def test_an_unknown_event_loop_names_the_choices(value):
-    """Does WORKSHOP_EVENT_LOOP refuse a loop the server cannot run on, naming both it can
-    (a choice in any case is taken)?"""
-    with pytest.raises(SettingsError) as bad:
-        Settings.from_environ({"WORKSHOP_EVENT_LOOP": value})
-    assert str(bad.value).startswith(f"WORKSHOP_EVENT_LOOP={value!r} is not an event loop")
-    assert "set it to uvloop or asyncio, or unset it" in str(bad.value)
-    assert Settings.from_environ({"WORKSHOP_EVENT_LOOP": " AsyncIO "}).event_loop == "asyncio"
-
-
 def test_a_bad_value_stops_a_command_with_a_message(clean, capsys):
     """Does ``workshop`` stop with the message and exit code 2 (no traceback) when a
     variable cannot be used, before the command does anything?"""
@@ -212,7 +200,6 @@ def test_a_child_process_reads_back_the_settings(tmp_path):
         content=EVERYTHING.content,
         exercises=(tmp_path / "one", tmp_path / "two"),
         busy_timeout_ms=500,
-        event_loop="uvloop",
         session="K7Q2",
         join_url=EVERYTHING.join_url,
         vis_url=EVERYTHING.vis_url,

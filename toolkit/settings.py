@@ -24,18 +24,9 @@ from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = [
-    "Settings",
-    "SettingsError",
-    "Variable",
-    "VARIABLES",
-    "BUSY_TIMEOUT_MS",
-    "EVENT_LOOPS",
-    "current",
-]
+__all__ = ["Settings", "SettingsError", "Variable", "VARIABLES", "BUSY_TIMEOUT_MS", "current"]
 
 BUSY_TIMEOUT_MS = 15_000  # a SQLite writer's wait for a lock (WORKSHOP_BUSY_TIMEOUT_MS unset)
-EVENT_LOOPS = ("uvloop", "asyncio")  # what WORKSHOP_EVENT_LOOP may name
 
 
 class SettingsError(ValueError):
@@ -68,16 +59,6 @@ def _whole_number(what: str, example: str, unset: str) -> Callable[[str, str], i
         return int(value)
 
     return parse
-
-
-def _event_loop(name: str, raw: str) -> str:
-    value = raw.strip().lower()
-    if value not in EVENT_LOOPS:
-        raise SettingsError(
-            f"{name}={raw!r} is not an event loop this server runs on; set it to uvloop or "
-            "asyncio, or unset it (uvloop where it is installed)"
-        )
-    return value
 
 
 def _show(value) -> str:
@@ -133,13 +114,6 @@ VARIABLES = (
         "how long (milliseconds) a SQLite writer waits for another writer's lock",
         f"{BUSY_TIMEOUT_MS}",
         _whole_number("a number of milliseconds", "500", f"the default is {BUSY_TIMEOUT_MS}"),
-    ),
-    Variable(
-        "WORKSHOP_EVENT_LOOP",
-        "event_loop",
-        "the participant server's event loop: uvloop (libuv's, in C) or asyncio (Python's own)",
-        "uvloop where it is installed (Linux and macOS), else asyncio",
-        _event_loop,
     ),
     Variable(
         "WORKSHOP_SESSION",
@@ -212,7 +186,6 @@ class Settings:
     content: Path | None = None
     exercises: tuple[Path, ...] = ()
     busy_timeout_ms: int | None = None
-    event_loop: str = ""
     session: str = ""
     join_url: str = ""
     vis_url: str = ""

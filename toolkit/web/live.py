@@ -308,7 +308,7 @@ class Outbox:
     acknowledged between two batches instead of after the whole round.
     """
 
-    BATCH = 64
+    BATCH = 16
 
     def __init__(self):
         self.parts: dict[Stream, list[bytes]] = {}

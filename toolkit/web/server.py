@@ -24,7 +24,7 @@ from .limits import ParticipantLimits, raise_open_file_limit
 from .logs import private_logs
 from .site import Site
 
-__all__ = ["run", "main", "run_event_loop", "FULL_PAGE", "http_server"]
+__all__ = ["run", "main", "FULL_PAGE", "http_server"]
 
 log = logging.getLogger("workshop.web")
 
@@ -94,8 +94,7 @@ async def serve(args) -> None:
     server.add_sockets(sockets)
     site.hub.start()
     listen_for_changes(store, lambda: loop.call_soon_threadsafe(site.hub.poke))
-    kind = "uvloop" if type(loop).__module__.startswith("uvloop") else "asyncio"
-    log.info("participant server on %s:%s (event loop: %s)", args.host, args.port, kind)
+    log.info("participant server on %s:%s", args.host, args.port)
     stopped = asyncio.Event()
     if args.fds or args.reuse_port:  # a worker of run_workers: it goes when its parent goes
         _stop_with_parent(loop, stopped)
@@ -169,35 +168,8 @@ def main(argv: list[str] | None = None) -> int:
             Store.open(args.db).close()  # create or upgrade the schema once, before them
             return run_workers(args, args.workers, _worker_args(args))
         log.warning("several workers need Linux or macOS; running one")
-    run_event_loop(serve(args), current().event_loop)
+    asyncio.run(serve(args))
     return 0
-
-
-def run_event_loop(main, choice: str = "") -> str:
-    """Run the coroutine ``main`` to its end on uvloop where it is installed, else on
-    asyncio's own loop; ``choice`` (``WORKSHOP_EVENT_LOOP``) picks one. Returns the one
-    it ran on.
-
-    uvloop does the loop's own work (ready callbacks, timers, the executor's results) in C;
-    Tornado runs unchanged on either. What it saves per request is in ``bench/README.md``
-    ("An event loop in C").
-
-    >>> async def answer():
-    ...     return 42
-    >>> run_event_loop(answer(), "asyncio")
-    'asyncio'
-    """
-    if choice != "asyncio":
-        try:
-            import uvloop
-        except ImportError:
-            if choice == "uvloop":
-                log.warning("WORKSHOP_EVENT_LOOP=uvloop, but uvloop is not installed: asyncio")
-        else:
-            uvloop.run(main)
-            return "uvloop"
-    asyncio.run(main)
-    return "asyncio"
 
 
 def _worker_args(args) -> list[str]:
