@@ -18,7 +18,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-from ..exercises.loader import default_exercises
+from ..exercises.library import exercise_library, session_exercises
 from ..i18n import t
 from ..questions import Content, Ui, question_type
 from ..questions.typed_text import need_key
@@ -242,7 +242,7 @@ def session_tables(store: Store, code: str, lang: str | None = None) -> dict:
         raise KeyError(code)
     lang = lang or session.lang
     content = Content()
-    exercises = list(default_exercises())
+    exercises = session_exercises(session, exercise_library())
     known = {e.id for e in exercises}
     answers = store.answers(session.id)
     contributions = store.contributions(session.id)

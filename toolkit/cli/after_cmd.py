@@ -5,10 +5,16 @@ from __future__ import annotations
 import sys
 
 from ..i18n import LANGUAGES
-from .common import CommandError, open_store, writable_target
+from .common import CommandError, open_store, unlabelled, use_programme, writable_target
 from .session_cmd import require_session
 
 __all__ = ["register"]
+
+
+_PROGRAMME_HELP = (
+    "the programme the session ran (YAML), when it has exercises of its own "
+    "(exercises_folder): their results are then labelled and kept"
+)
 
 
 def register(commands) -> None:
@@ -27,6 +33,7 @@ def register(commands) -> None:
         choices=LANGUAGES,
         help="language of the labels (default: the session's)",
     )
+    export.add_argument("--programme", metavar="FILE", help=_PROGRAMME_HELP)
     export.set_defaults(handler=_export)
 
     report = commands.add_parser("report", help="a self-contained HTML report of a session")
@@ -38,6 +45,7 @@ def register(commands) -> None:
     report.add_argument(
         "--notebook", default=None, help="your own copy of notebooks/02_workshop_report.ipynb"
     )
+    report.add_argument("--programme", metavar="FILE", help=_PROGRAMME_HELP)
     report.set_defaults(handler=_report)
 
     purge = commands.add_parser(
@@ -58,15 +66,38 @@ def register(commands) -> None:
         help="delete everything, the group results and the session itself too",
     )
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    purge.add_argument("--programme", metavar="FILE", help=_PROGRAMME_HELP)
     purge.set_defaults(handler=_purge)
+
+
+def _session_of(args):
+    """The store and the session of ``args``, with the programme's own exercises (given
+    with --programme) in the library."""
+    if args.programme:
+        use_programme(args.programme)
+    store = open_store()
+    return store, require_session(store, args.session)
+
+
+def _note_unlabelled(store, session, what: str) -> None:
+    """Say on standard error which exercises of ``session`` are not known here, and how to
+    include them."""
+    missing = unlabelled(store, session)
+    if missing:
+        names = ", ".join(f"'{m}'" for m in missing)
+        print(
+            f"note: session {session.code} ran exercises not found here ({names}): {what}. "
+            "Give the session's programme with --programme FILE.",
+            file=sys.stderr,
+        )
 
 
 def _export(args) -> int:
     from ..after.export import export_session
 
     target = writable_target(args.output, folder=args.format == "csv")
-    store = open_store()
-    session = require_session(store, args.session)
+    store, session = _session_of(args)
+    _note_unlabelled(store, session, "their answers are exported without labels")
     try:
         written = export_session(store, session.code, args.format, target, lang=args.lang)
     except OSError as exc:
@@ -81,8 +112,8 @@ def _report(args) -> int:
     from ..store import database_url
 
     target = writable_target(args.output)
-    store = open_store()
-    session = require_session(store, args.session)
+    store, session = _session_of(args)
+    _note_unlabelled(store, session, "the report leaves them out")
     try:
         path = build_report(
             session.code,
@@ -106,8 +137,15 @@ def _purge(args) -> int:
     from ..paths import data_dir
     from ..results.session import purge_people
 
-    store = open_store()
-    session = require_session(store, args.session)
+    store, session = _session_of(args)
+    missing = [] if args.all else unlabelled(store, session)
+    if missing:
+        names = ", ".join(f"'{m}'" for m in missing)
+        raise CommandError(
+            f"session {session.code} ran exercises not found here ({names}), whose group "
+            "results could not be kept; nothing deleted. Give the session's programme with "
+            "--programme FILE (or delete everything with --all)"
+        )
     counts = store.participant_counts(session.id)
     if not args.yes:
         if not sys.stdin.isatty():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["CommandError", "writable_target", "open_store"]
+__all__ = ["CommandError", "writable_target", "open_store", "use_programme", "unlabelled"]
 
 
 class CommandError(Exception):
@@ -40,3 +40,25 @@ def open_store(url: str | None = None):
         return Store.open(url)
     except (SchemaError, StoreUnavailable) as exc:
         raise CommandError(f"cannot open the store: {exc}") from None
+
+
+def use_programme(path):
+    """Read the programme file at ``path`` (its problems raise ContentError, which ``main``
+    prints) and add its own exercises folder to the library: of this process and of the
+    servers and report runs it starts. Returns the programme."""
+    from ..exercises.programme import load_programme
+    from ..settings import Settings
+
+    programme, folder = load_programme(path)
+    if folder is not None:
+        os.environ.update(Settings(exercises=(folder.resolve(),)).environ())
+    return programme
+
+
+def unlabelled(store, session) -> list[str]:
+    """The exercises ``session`` ran (its programme's steps, its answers) that the library
+    here does not hold: a facilitator's own, whose programme was not given."""
+    from ..exercises.library import exercise_library, missing_exercises
+
+    answered = {a.exercise for a in store.answers(session.id)}
+    return missing_exercises(session, exercise_library(), sorted(answered))

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import UTC, datetime, timedelta
 
 from ..i18n import LANGUAGES
-from .common import CommandError, open_store
+from .common import CommandError, open_store, use_programme
 
 __all__ = ["register", "write_qr"]
 
@@ -130,7 +129,7 @@ def _serve(args) -> int:
     from ..paths import data_dir
     from ..server.plan import plan_servers, port_problem
     from ..server.supervisor import ServerFailed, Supervisor, install_signal_handlers
-    from ..settings import Settings, current
+    from ..settings import current
     from ..store import database_url
 
     if not 1 <= args.expected <= 10_000:
@@ -144,12 +143,8 @@ def _serve(args) -> int:
             "--public-url (e.g. --public-url https://workshop.example.org)"
         )
     programme = None
-    if args.programme:
-        from ..exercises.programme import load_programme
-
-        programme, folder = load_programme(args.programme)
-        if folder is not None:  # the servers (children) read it too
-            os.environ.update(Settings(exercises=(folder.resolve(),)).environ())
+    if args.programme:  # its own exercises folder: the servers (children) read it too
+        programme = use_programme(args.programme)
     check_content()
     addresses = [("127.0.0.1", args.dashboard_port)]
     if args.workers:

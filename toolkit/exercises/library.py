@@ -11,7 +11,7 @@ from ..paths import datasets_dir
 from ..settings import current
 from .loader import load_exercises
 
-__all__ = ["exercise_library", "extra_folders", "session_exercises"]
+__all__ = ["exercise_library", "extra_folders", "session_exercises", "missing_exercises"]
 
 
 def extra_folders() -> tuple[Path, ...]:
@@ -88,3 +88,21 @@ def session_exercises(session, library: dict) -> list:
     if steps:
         return [library[s["exercise"]] for s in steps if s.get("exercise") in library]
     return list(library.values())
+
+
+def missing_exercises(session, library: dict, answered=()) -> list[str]:
+    """The exercises ``session`` ran that ``library`` does not hold: its programme's steps
+    and the exercises its answers name (``answered``), in that order, each once. Their
+    answers can then not be labelled (a facilitator's own exercise, from a programme's
+    folder that is not among ``WORKSHOP_EXERCISES`` here).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> steps = [{"exercise": "eigen"}, {"exercise": "behoeften"}]
+    >>> session = SimpleNamespace(programme_steps=steps)
+    >>> missing_exercises(session, exercise_library(), answered=["behoeften", "ander", "eigen"])
+    ['eigen', 'ander']
+    """
+    ran = [s.get("exercise") for s in getattr(session, "programme_steps", None) or []]
+    return [e for e in dict.fromkeys([*ran, *answered]) if e and e not in library]

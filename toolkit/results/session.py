@@ -60,12 +60,14 @@ def report_view(session) -> View:
     return View(free_text_visible=True, approval=approval, include_hidden=False, answered=answered)
 
 
-def _exercises(exercises=None):
+def _exercises(exercises=None, session=None) -> list:
+    """``exercises``, else the ones ``session`` ran as the library here knows them (the
+    shipped exercises and the ``WORKSHOP_EXERCISES`` folders, in its programme's order)."""
     if exercises is not None:
         return list(exercises)
-    from ..exercises.loader import default_exercises
+    from ..exercises.library import exercise_library, session_exercises
 
-    return list(default_exercises())
+    return session_exercises(session, exercise_library())
 
 
 def _live(store, session, exercises, view, content, lang) -> tuple[dict, list]:
@@ -96,7 +98,7 @@ def report_additions(store, session, exercises=None) -> list[Addition]:
     if kept:
         return _kept_additions(kept)
     contributions = store.contributions(session.id)
-    return _live_additions(_exercises(exercises), contributions, report_view(session))
+    return _live_additions(_exercises(exercises, session), contributions, report_view(session))
 
 
 def kept_results(store, session, exercises=None, content=None) -> dict[str, dict]:
@@ -104,7 +106,7 @@ def kept_results(store, session, exercises=None, content=None) -> dict[str, dict
     report shows them, reduced by each question type's ``kept`` (no pseudonyms, free texts
     only where the aggregate is made of them), plus a ``~session`` row with the number of
     participants and the map additions. Computed in Dutch; ``relabel`` translates."""
-    exercises = _exercises(exercises)
+    exercises = _exercises(exercises, session)
     content = content or Content()
     results, additions = _live(store, session, exercises, report_view(session), content, "nl")
     kept = {}
@@ -139,7 +141,7 @@ def session_results(store, session, lang: str = "nl", exercises=None, content=No
     (3, 3, True)
     >>> store.close()
     """
-    exercises = _exercises(exercises)
+    exercises = _exercises(exercises, session)
     content = content or Content()
     kept = store.kept_results(session.id)
     if kept:
