@@ -7,6 +7,7 @@ import json
 
 from openpyxl import load_workbook
 
+from tests.support.servers import ROOT
 from toolkit.cli import main
 from toolkit.store import Store
 
@@ -80,3 +81,71 @@ def test_purge_asks_and_then_deletes(session_code, capsys, monkeypatch):
     store = Store.open()
     assert store.get_session(session_code) is None
     store.close()
+
+
+def _own_exercise_session(tmp_path, monkeypatch):
+    """A session of a programme with an exercise of its own (a copy of the self-scan under
+    another id and title, in the programme's exercises_folder), two participants'
+    answers to it; returns (code, programme file). WORKSHOP_EXERCISES is unset again."""
+    from toolkit.exercises.programme import load_programme, programme_room
+    from toolkit.settings import Settings
+
+    own = tmp_path / "eigen"
+    own.mkdir()
+    shipped = (ROOT / "datasets" / "exercises" / "01_bestuurstafel.yaml").read_text("utf-8")
+    text = shipped.replace("id: bestuurstafel", "id: eigen-tafel").replace(
+        "nl: Zelfscan informatiemanagement bij jouw bestuur", "nl: Onze eigen zelfscan"
+    )
+    (own / "eigen.yaml").write_text(text, encoding="utf-8")
+    programme_file = tmp_path / "programma.yaml"
+    programme_file.write_text(
+        "title: Eigen\nexercises_folder: eigen\nsteps:\n  - exercise: eigen-tafel\n",
+        encoding="utf-8",
+    )
+    programme, folder = load_programme(programme_file)
+    monkeypatch.setenv(
+        "WORKSHOP_EXERCISES", Settings(exercises=(folder,)).environ()["WORKSHOP_EXERCISES"]
+    )
+    store = Store.open()
+    session = store.create_session(
+        programme.title, exercises=["eigen-tafel"], room=programme_room(programme)
+    )
+    for name, level in (("Anna", 2), ("Bram", 4)):
+        person, _token = store.join(session.code, name)
+        store.apply_answers(person, "eigen-tafel", [("visie", level)])
+    store.close()
+    monkeypatch.delenv("WORKSHOP_EXERCISES")
+    return session.code, programme_file
+
+
+def test_own_exercises_are_exported_with_their_programme(data, tmp_path, monkeypatch, capsys):
+    """After the event, without WORKSHOP_EXERCISES: does an export name the exercise it
+    cannot label and say how to fix it, does --programme label it (its own title and
+    columns), and does purge refuse (nothing deleted) rather than drop its results?"""
+    code, programme = _own_exercise_session(tmp_path, monkeypatch)
+    out = tmp_path / "e.json"
+    assert main(["export", code, "--format", "json", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"session {code} ran exercises not found here ('eigen-tafel')" in err
+    assert "--programme FILE" in err
+    assert json.loads(out.read_text())["tables"]["eigen-tafel"]["title"] == "eigen-tafel"
+
+    assert main(["purge", code, "--yes"]) == 2
+    assert "nothing deleted" in capsys.readouterr().err
+    store = Store.open()
+    assert len(store.answers(store.get_session(code).id)) == 2
+    store.close()
+
+    args = ["export", code, "--format", "json", "-o", str(out), "--programme", str(programme)]
+    assert main(args) == 0
+    assert "not found here" not in capsys.readouterr().err
+    table = json.loads(out.read_text())["tables"]["eigen-tafel"]
+    assert table["title"] == "Onze eigen zelfscan"
+    assert {"key": "visie", "label": "Visie"} in table["columns"]  # labelled, not bare
+    assert sorted(row["Visie"] for row in table["rows"]) == [2, 4]
+
+    assert main(["purge", code, "--yes", "--programme", str(programme)]) == 0
+    store = Store.open()
+    kept = store.kept_results(store.get_session(code).id)
+    store.close()
+    assert "eigen-tafel" in kept
