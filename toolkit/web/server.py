@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -92,6 +93,11 @@ async def serve(args) -> None:
     else:
         sockets = tornado.netutil.bind_sockets(args.port, args.host, reuse_port=args.reuse_port)
     server.add_sockets(sockets)
+    # What is loaded by now (modules, templates, the exercise library) lives as long as the
+    # process: out of the collector's sight, a full collection in a busy room pauses the
+    # event loop about a quarter less (190 -> 140 ms at 1,000 pages; bench/README.md).
+    gc.collect()
+    gc.freeze()
     site.hub.start()
     listen_for_changes(store, lambda: loop.call_soon_threadsafe(site.hub.poke))
     log.info("participant server on %s:%s", args.host, args.port)
