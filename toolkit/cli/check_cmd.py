@@ -74,9 +74,14 @@ def _check(args) -> int:
         f"core) keeps up with about {fit['by_cpu']} people joining within a minute and "
         f"answering 10 times each. {args.expected} people: about {wave['cpu_seconds']:.0f} "
         f"CPU seconds, {wave['busiest_second_core_share']:.0%} of a core at the busiest "
-        f"moment; 1,000 people: about {thousand['cpu_seconds']:.0f} CPU seconds"
+        "moment"
+        + (
+            f"; 1,000 people: about {thousand['cpu_seconds']:.0f} CPU seconds"
+            if args.expected != 1000
+            else ""
+        )
     )
-    workers = suggested_workers(args.expected, cost, fit["cores"])
+    workers = suggested_workers(args.expected, fit["by_cpu"], fit["cores"])
     print(
         f"suggested: `workshop serve --expected {args.expected} --workers {workers}`"
         + (" (one worker per core at most)" if workers > 1 else "")
@@ -88,33 +93,32 @@ def _check(args) -> int:
             f"SHORT: {args.expected} expected but memory holds about {fit['by_memory']}. "
             "Close other programs or use a machine with more memory."
         )
-    if fit["by_cpu"] < args.expected:
+    if fit["by_cpu"] * workers < args.expected:
         ok = False
         print(
             f"SHORT: {args.expected} people arriving within a minute need "
             f"{wave['busiest_second_core_share']:.0%} of a core at the busiest moment; "
-            f"answers will wait. About {fit['by_cpu']} fit; let people join in groups, or "
-            "use a faster machine."
+            f"answers will wait. About {fit['by_cpu'] * workers} fit with {workers} "
+            f"worker{'s' if workers > 1 else ''}; let people join in groups, or use a "
+            "machine with more or faster cores."
         )
     ok &= _offline_check()
     print("verdict: OK" if ok else "verdict: NOT READY (see above)")
     return 0 if ok else 1
 
 
-def suggested_workers(expected: int, cost, cores: int) -> int:
-    """Workers for ``expected`` participants: enough cores for everyone joining and
-    answering ten times within one minute (the worst rush), with half a core to spare
-    each; never more than this machine's cores.
+def suggested_workers(expected: int, by_cpu: int, cores: int) -> int:
+    """Workers for ``expected`` participants when one process keeps up with ``by_cpu`` of
+    them (joining within a minute and answering ten times: the worst rush): one process
+    per such share, never more than this machine's cores.
 
     Examples
     --------
-    >>> from toolkit.server.capacity import ParticipantCost
-    >>> cost = ParticipantCost(60, 180, 70.0, 75.0, 0.07, 8.0, 3.0, 5.0)
-    >>> suggested_workers(100, cost, 8), suggested_workers(3000, cost, 8)
-    (1, 4)
+    >>> [suggested_workers(n, by_cpu, cores) for n, by_cpu, cores in
+    ...  [(100, 1683, 8), (1000, 778, 2), (3000, 778, 2), (3000, 778, 8)]]
+    [1, 2, 2, 4]
     """
-    busy = expected * (cost.cpu_ms_per_join + 10 * cost.cpu_ms_per_answer) / 1000 / 60
-    return max(1, min(cores, math.ceil(busy * 2)))
+    return max(1, min(cores, math.ceil(expected / max(by_cpu, 1))))
 
 
 def _offline_check() -> bool:
