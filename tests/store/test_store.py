@@ -1231,3 +1231,36 @@ def test_the_last_screen_comes_back_with_the_token(store):
     assert store.resume(session.code, token).screen == "e/behoeften"
     with pytest.raises(NotAllowed):
         store.set_screen(person, "x" * 81)
+
+
+def test_writes_share_one_connection_and_a_failed_one_is_replaced(tmp_path):
+    """On SQLite, do this process's writes (one at a time behind the write gate) go over
+    one kept connection; does a write that fails half-way keep nothing of itself and
+    leave the store writable, on a new connection, from another thread too?"""
+    from sqlalchemy import update
+
+    from toolkit.store.schema import sessions
+
+    store = Store.open(f"sqlite:///{tmp_path / 'w.db'}")
+    try:
+        session = store.create_session("Gedeeld")
+        kept = store._writer
+        assert kept is not None
+        store.join(session.code, "Anna")
+        assert store._writer is kept
+
+        def half_way(conn):
+            conn.execute(update(sessions).where(sessions.c.id == session.id).values(title="x"))
+            raise RuntimeError("stopped half-way")
+
+        with pytest.raises(RuntimeError):
+            store._run_write(half_way)
+        assert store.get_session(session.code).title == "Gedeeld"
+        done = []
+        thread = threading.Thread(target=lambda: done.append(store.join(session.code, "Bram")))
+        thread.start()
+        thread.join(30)
+        assert done and store._writer is not None and store._writer is not kept
+        assert store.participant_counts(session.id)["joined"] == 2
+    finally:
+        store.close()

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from ..i18n import LANGUAGES
 from .engine import busy_timeout_ms, database_url, make_engine, prepare_schema
 from .errors import ExerciseClosed, NotAllowed, StoreUnavailable
-from .gate import write_gate
+from .gate import WriteGate, write_gate
 from .schema import answers, changes, contributions, participants, sessions, summaries
 from .statements import Statements
 
@@ -264,6 +264,7 @@ class Store:
         sqlite_file = engine.url.database if engine.dialect.name == "sqlite" else None
         self._gate = write_gate(sqlite_file, busy_timeout_ms() / 1000)
         self._sql = Statements(self._insert)
+        self._writer = None  # the connection kept for writing, behind a gate (SQLite)
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -277,6 +278,9 @@ class Store:
         return cls(engine)
 
     def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
         self.engine.dispose()
         self._gate.close()
 
@@ -287,14 +291,34 @@ class Store:
     def _run_write(self, work):
         """Run ``work(conn)`` in one write transaction; map outages to StoreUnavailable."""
         try:
-            with self._gate.hold(), self._write() as conn, conn.begin():
-                return work(conn)
+            with self._gate.hold():
+                if isinstance(self._gate, WriteGate):
+                    return self._kept_write(work)
+                with self._write() as conn, conn.begin():
+                    return work(conn)
         except TimeoutError:
             raise StoreUnavailable.from_exception(TimeoutError("database is locked")) from None
         except (OperationalError, DBAPIError) as exc:
             if isinstance(exc, IntegrityError):
                 raise
             raise StoreUnavailable.from_exception(exc) from None
+
+    def _kept_write(self, work):
+        """Run ``work(conn)`` in a transaction on the connection kept for writing. Only
+        behind the gate, which lets one write of this process through at a time: taking a
+        connection from the pool and handing it back cost more than a short write's
+        statements (``bench/README.md``). After a failure it is closed; the next write
+        opens another."""
+        conn = self._writer
+        if conn is None:
+            conn = self._writer = self._write()
+        try:
+            with conn.begin():
+                return work(conn)
+        except BaseException:
+            self._writer = None
+            conn.close()
+            raise
 
     def _read(self, statement, params=None):
         try:
