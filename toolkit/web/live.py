@@ -293,9 +293,14 @@ class Hub:
             if session is None:
                 return
         outbox = Outbox()
-        outbox.add(stream, _event("room", room_state(session, self.site.exercises_of(session))))
         if stream.exercise_id:
             await self._results(session, stream.exercise_id, [stream], None, outbox)
+        # The room as the hub knows it after that wait, not before it: a round that went
+        # out to this page meanwhile carried this state or an older one, so the snapshot
+        # cannot undo it (a countdown stopped, a follow switched off).
+        session = self.rooms.get(stream.session_id) or session
+        room = _event("room", room_state(session, self.site.exercises_of(session)))
+        outbox.parts.setdefault(stream, []).insert(0, room)
         await outbox.send()
 
 
