@@ -79,12 +79,16 @@ def _session_of(args):
     return store, require_session(store, args.session)
 
 
+def _unlabelled_names(store, session) -> str:
+    """The exercises of ``session`` not known here, quoted for a message ('' if none)."""
+    return ", ".join(f"'{m}'" for m in unlabelled(store, session))
+
+
 def _note_unlabelled(store, session, what: str) -> None:
     """Say on standard error which exercises of ``session`` are not known here, and how to
     include them."""
-    missing = unlabelled(store, session)
-    if missing:
-        names = ", ".join(f"'{m}'" for m in missing)
+    names = _unlabelled_names(store, session)
+    if names:
         print(
             f"note: session {session.code} ran exercises not found here ({names}): {what}. "
             "Give the session's programme with --programme FILE.",
@@ -138,9 +142,8 @@ def _purge(args) -> int:
     from ..results.session import purge_people
 
     store, session = _session_of(args)
-    missing = [] if args.all else unlabelled(store, session)
-    if missing:
-        names = ", ".join(f"'{m}'" for m in missing)
+    names = "" if args.all else _unlabelled_names(store, session)
+    if names:
         raise CommandError(
             f"session {session.code} ran exercises not found here ({names}), whose group "
             "results could not be kept; nothing deleted. Give the session's programme with "
