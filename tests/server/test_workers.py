@@ -561,7 +561,9 @@ def test_workers_stop_when_their_supervisor_is_killed(tmp_path):
     os.kill(group.pid, signal.SIGKILL)
     group.process.wait(10)
     gone, alive = psutil.wait_procs(workers, timeout=30)
-    assert not alive, [p.pid for p in alive]
+    # A worker still alive: its pid, its threads' state and the workers' log, to see where
+    # it stopped stopping (seen once in a full run, 2 December 2026).
+    assert not alive, ([p.pid for p in alive], [p.threads() for p in alive], group.text())
     assert not listening_pids(group.port)
     assert "the worker supervisor has gone; stopping this worker" in group.text()
 
