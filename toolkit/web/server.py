@@ -103,7 +103,7 @@ async def serve(args) -> None:
     log.info("participant server on %s:%s", args.host, args.port)
     stopped = asyncio.Event()
     if args.fds or args.reuse_port:  # a worker of run_workers: it goes when its parent goes
-        _stop_with_parent(loop, stopped)
+        _stop_with_parent(loop, stopped, args.parent)
     for name in ("SIGTERM", "SIGINT"):
         if hasattr(signal, name):
             try:
@@ -118,10 +118,10 @@ async def serve(args) -> None:
     store.close()
 
 
-def _stop_with_parent(loop, stopped: asyncio.Event) -> None:
-    """Set ``stopped`` once the process that started this worker is gone (even by SIGKILL):
-    an orphaned worker would keep serving the port with nobody to replace or stop it."""
-    parent = os.getppid()
+def _stop_with_parent(loop, stopped: asyncio.Event, parent: int) -> None:
+    """Set ``stopped`` once ``parent``, the process that started this worker, is gone (even
+    by SIGKILL): an orphaned worker would keep serving the port with nobody to replace or
+    stop it."""
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -133,6 +133,10 @@ def _stop_with_parent(loop, stopped: asyncio.Event) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Who started this process, read before anything else: a worker watches it
+    # (_stop_with_parent). Read after the port listens, a parent killed at that moment is
+    # already gone: the worker takes init for its parent and never stops.
+    parent = os.getppid()
     parser = argparse.ArgumentParser(prog="python -m toolkit.web")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8866)
@@ -159,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         "participants share one address (a venue's NAT, a mobile carrier's)",
     )
     args = parser.parse_args(argv)
+    args.parent = parent
     try:
         current()
     except SettingsError as exc:
