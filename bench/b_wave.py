@@ -82,10 +82,15 @@ class Sampler(threading.Thread):
         self.peak_mb = 0.0
         self.running = True
         self.cpu_start = self.cpu()
+        self.system_start = self.process.cpu_times().system
 
     def cpu(self) -> float:
         t = self.process.cpu_times()
         return t.user + t.system
+
+    def system(self) -> float:
+        """CPU seconds in the kernel (sockets, the file's fsync) since the start."""
+        return self.process.cpu_times().system - self.system_start
 
     def rss_mb(self) -> float:
         return self.process.memory_info().rss / 2**20
@@ -135,7 +140,12 @@ async def _wave(base, code, questions, n, spread, answers, seed, sampler, settle
     )
     answered = time.perf_counter() - began
     await asyncio.sleep(settle)  # the last live updates reach everyone
-    end = {"rss_mb": sampler.rss_mb(), "cpu": sampler.cpu(), "at": time.perf_counter() - began}
+    end = {
+        "rss_mb": sampler.rss_mb(),
+        "cpu": sampler.cpu(),
+        "system": sampler.system(),
+        "at": time.perf_counter() - began,
+    }
     for person in people:
         if person.stream_task is not None and person.stream_task.done() and not person.visit.error:
             person.visit.error = f"live stream ended ({person.stream_status})"
@@ -345,6 +355,7 @@ def wave(n: int, spread: float, *, answers: int = 10, seed: int = 1, floor=False
         "live": _live_delays(people, first_rows),
         "results_events_per_page": summary(len(p.results) for p in people),
         "server_cpu_seconds": round(end["cpu"] - sampler.cpu_start, 2),
+        "server_cpu_system_seconds": round(end["system"], 2),
         "server_rss_mb_start": round(base_rss, 1),
         "server_rss_mb_end": round(end["rss_mb"], 1),
         "server_rss_mb_peak": round(max(sampler.peak_mb, end["rss_mb"]), 1),

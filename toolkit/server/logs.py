@@ -9,8 +9,9 @@ error, by Python, by C libraries and by the kernels it starts, which inherit bot
   ``TRACEBACK_LINES`` lines, a client's address never shown;
 - :class:`Summariser`: the first ``burst`` records of one kind in ``window`` seconds are
   written, the rest counted and summarised ("repeated 240 times in the last 60 s");
-- a ``RotatingFileHandler``: ``<folder>/<role>.log`` of at most ``max_bytes``, with
-  ``backups`` older files; nothing else is written.
+- :class:`LogFile`: ``<folder>/<role>.log`` of at most ``max_bytes``, with ``backups``
+  older files; nothing else is written. Warnings and errors are on disk at once; the
+  access log's lines within a second (a line costs a buffered write, not a flush).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ __all__ = [
     "clip",
     "clip_record",
     "Summariser",
+    "LogFile",
     "LINE_LIMIT",
     "MAX_BYTES",
     "BACKUPS",
@@ -148,15 +150,20 @@ class Summariser(logging.Handler):
         self.target, self.burst, self.window = target, burst, window
         self.level_from, self.limit, self.clock = level_from, limit, clock
         self._seen: dict[tuple, list] = {}  # kind -> [window start, count, last record]
+        self._due = float("inf")  # when the earliest window ends
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.flush_expired()
+        if self.clock() >= self._due:
+            self.flush_expired()
         if record.levelno < self.level_from:
             self.target.handle(clip_record(record, self.limit))
             return
         kind = _kind(record)
         with self.lock:
-            entry = self._seen.setdefault(kind, [self.clock(), 0, None])
+            entry = self._seen.get(kind)
+            if entry is None:
+                entry = self._seen[kind] = [self.clock(), 0, None]
+                self._due = min(self._due, entry[0] + self.window)
             entry[1] += 1
             suppressed = entry[1] > self.burst
             if suppressed:
@@ -174,6 +181,8 @@ class Summariser(logging.Handler):
                     del self._seen[kind]
                     if count > self.burst and last is not None:
                         due.append((count - self.burst, min(now - start, self.window), last))
+            starts = [start for start, _, _ in self._seen.values()]
+            self._due = min(starts) + self.window if starts else float("inf")
         for repeats, span, last in due:
             clip_record(last, self.limit)
             summary = logging.makeLogRecord(
@@ -239,6 +248,55 @@ def _capture(fd: int, logger: logging.Logger, level: int, limit: int) -> threadi
     return flushed
 
 
+class LogFile(logging.handlers.RotatingFileHandler):
+    """A rotated log file that counts its size as it writes (the standard handler formats
+    every record twice and asks the file for its size each time) and flushes at once only
+    what matters: a warning, an error, a summary. Other lines (a request done) wait in the
+    file's buffer until :meth:`flush`, which the log's own thread calls every second.
+
+    Examples
+    --------
+    >>> import logging, tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "t.log")
+    >>> handler = LogFile(path, maxBytes=100, backupCount=1)
+    >>> record = logging.makeLogRecord({"msg": "x" * 60, "levelno": logging.WARNING})
+    >>> _ = handler.handle(record); os.path.getsize(path)  # a warning: on disk at once
+    61
+    >>> _ = handler.handle(record); os.path.getsize(path), os.path.getsize(path + ".1")
+    (61, 61)
+    >>> info = logging.makeLogRecord({"msg": "done", "levelno": logging.INFO})
+    >>> _ = handler.handle(info); os.path.getsize(path)  # a request done: in the buffer
+    61
+    >>> handler.flush(); os.path.getsize(path)
+    66
+    >>> handler.close()
+    """
+
+    flush_from = logging.WARNING
+
+    def _open(self):
+        stream = super()._open()
+        self.size = stream.tell()
+        return stream
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = f"{self.format(record)}{self.terminator}"
+            data = len(line.encode("utf-8", "replace"))
+            if self.stream is None:
+                self.stream = self._open()
+            if self.maxBytes > 0 and self.size and self.size + data > self.maxBytes:
+                self.doRollover()
+                if self.stream is None:
+                    self.stream = self._open()
+            self.stream.write(line)
+            self.size += data
+            if record.levelno >= self.flush_from:
+                self.stream.flush()
+        except Exception:  # noqa: BLE001 - the standard handlers' way: a log must not crash
+            self.handleError(record)
+
+
 def configure_server_logging(
     role: str,
     folder: Path | None,
@@ -267,9 +325,7 @@ def configure_server_logging(
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{role}.log"
-        target = logging.handlers.RotatingFileHandler(
-            path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8"
-        )
+        target = LogFile(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
     target.setFormatter(logging.Formatter(FORMAT))
     summariser = Summariser(target, limit=line_limit)
     root.addHandler(summariser)
@@ -303,12 +359,14 @@ def configure_server_logging(
     return path
 
 
-def _tick(summariser: Summariser) -> None:
-    """Write due summaries even when no new record arrives to trigger them."""
+def _tick(summariser: Summariser, every: float = 1.0) -> None:
+    """Put buffered lines on disk every second, and write due summaries even when no new
+    record arrives to trigger them."""
 
     def run() -> None:
         while True:
-            time.sleep(summariser.window / 4)
+            time.sleep(every)
             summariser.flush_expired()
+            summariser.target.flush()
 
     threading.Thread(target=run, name="workshop-log-summaries", daemon=True).start()
