@@ -16,6 +16,7 @@ from .svg import (
     _text,
     _wrap,
     format_number,
+    markup,
     shorten,
     svg_element,
 )
@@ -93,7 +94,7 @@ def _grid_frame(x_label, y_label, x_low, x_high, y_low, y_high, quadrants, large
     """The grid's board, quadrant names and axes: (SVG parts, xy(), dimensions)."""
     fs = 15 if large else 13
     lane, size, top, lh = fs * 1.3, 340, 8, fs * 1.15
-    muted = Markup('fill="{}"').format(_MUTED)
+    muted = markup('fill="{}"', _MUTED)
     left, cell, half = 2 * lane + 6, size / 5, int(size / 2 / (fs * 0.56)) - 1
     w, base = left + size + 8, top + size + fs * 1.15
 
@@ -101,13 +102,24 @@ def _grid_frame(x_label, y_label, x_low, x_high, y_low, y_high, quadrants, large
         return (left + (min(max(x, 1), 5) - 0.5) * cell, top + (5.5 - min(max(y, 1), 5)) * cell)
 
     body = [
-        Markup('<rect x="{}" y="{}" width="{}" height="{}" fill="#fafafa" stroke="#999"/>').format(
-            left, top, size, size
+        markup(
+            '<rect x="{}" y="{}" width="{}" height="{}" fill="#fafafa" stroke="#999"/>',
+            left,
+            top,
+            size,
+            size,
         )
     ]
     body += [
-        Markup('<path d="M{:.1f} {}v{}M{} {:.1f}h{}" stroke="{}"/>').format(
-            left + k * cell, top, size, left, top + k * cell, size, _line(k)
+        markup(
+            '<path d="M{:.1f} {}v{}M{} {:.1f}h{}" stroke="{}"/>',
+            left + k * cell,
+            top,
+            size,
+            left,
+            top + k * cell,
+            size,
+            _line(k),
         )
         for k in (1, 2, 3, 4, 2.5)
     ]
@@ -121,7 +133,7 @@ def _grid_frame(x_label, y_label, x_low, x_high, y_low, y_high, quadrants, large
                 lines,
                 "middle",
                 text,
-                Markup('fill="#6f6f6f" font-style="italic" {}').format(_HALO),
+                markup('fill="#6f6f6f" font-style="italic" {}', _HALO),
                 lh,
             )
         )
@@ -150,7 +162,7 @@ def _grid_frame(x_label, y_label, x_low, x_high, y_low, y_high, quadrants, large
                 shown,
                 anchor,
                 txt,
-                Markup('transform="rotate(-90 {:.1f} {:.1f})" {}').format(bx, at, more),
+                markup('transform="rotate(-90 {:.1f} {:.1f})" {}', bx, at, more),
             )
         )
     return body, xy, (w, base, lane, fs, lh, cell)
@@ -212,8 +224,10 @@ def numbered_grid_svg(
                 str(p["number"]),
                 "middle",
                 p["label"],
-                Markup('font-size="{:.1f}" font-weight="700" fill="{}"').format(
-                    fs * 0.8, "#fff" if own else _INK
+                markup(
+                    'font-size="{:.1f}" font-weight="700" fill="{}"',
+                    fs * 0.8,
+                    "#fff" if own else _INK,
                 ),
             )
         )

@@ -19,6 +19,7 @@ from .svg import (
     _text,
     _wrap,
     format_number,
+    markup,
     shorten,
     svg_element,
 )
@@ -134,7 +135,7 @@ def _radar(axes, series, max_value, min_value, target, title, large, target_labe
             "{:.1f},{:.1f}".format(*xy(i, v)) for i, v in enumerate(values) if v is not None
         )
         tag = "polygon" if pts.count(" ") > 1 else "polyline"
-        return Markup('<{} points="{}" {}/>').format(tag, pts, attrs) if " " in pts else ""
+        return markup('<{} points="{}" {}/>', tag, pts, attrs) if " " in pts else ""
 
     levels = range(min_value, max_value + 1)
     if layer == "own":
@@ -148,9 +149,7 @@ def _radar(axes, series, max_value, min_value, target, title, large, target_labe
         lines = [
             path(
                 s["values"],
-                Markup('fill="none" stroke="{}" stroke-width="2.5" stroke-linejoin="round"').format(
-                    OWN
-                ),
+                markup('fill="none" stroke="{}" stroke-width="2.5" stroke-linejoin="round"', OWN),
             )
             for s in own
         ]
@@ -159,8 +158,11 @@ def _radar(axes, series, max_value, min_value, target, title, large, target_labe
         return svg_element(w, bottom + h, large, "", Markup("").join(lines + marks), True)
     body = [path([lv] * n, Markup('fill="none" stroke="#c8c8c8"')) for lv in levels]
     body += [
-        Markup('<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#c8c8c8"/>').format(
-            cx, cy, *xy(i, max_value)
+        markup(
+            '<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="#c8c8c8"/>',
+            cx,
+            cy,
+            *xy(i, max_value),
         )
         for i in range(n)
     ]
@@ -169,12 +171,10 @@ def _radar(axes, series, max_value, min_value, target, title, large, target_labe
         body.append(
             path(
                 goal,
-                Markup('fill="none" stroke="{}" stroke-width="2.5" stroke-dasharray="6 4"').format(
-                    TARGET
-                ),
+                markup('fill="none" stroke="{}" stroke-width="2.5" stroke-dasharray="6 4"', TARGET),
             )
         )
-    group_fill = Markup('fill="{}" fill-opacity="0.25"').format(GROUP)
+    group_fill = markup('fill="{}" fill-opacity="0.25"', GROUP)
     for s in sorted(series, key=lambda s: s.get("kind") == "own"):
         own = s.get("kind") == "own"
         if own and layer == "group":
@@ -183,8 +183,10 @@ def _radar(axes, series, max_value, min_value, target, title, large, target_labe
         body.append(
             path(
                 s["values"],
-                Markup('{} stroke="{}" stroke-width="2.5" stroke-linejoin="round"').format(
-                    fill, OWN if own else GROUP
+                markup(
+                    '{} stroke="{}" stroke-width="2.5" stroke-linejoin="round"',
+                    fill,
+                    OWN if own else GROUP,
                 ),
             )
         )
@@ -198,7 +200,7 @@ def _radar(axes, series, max_value, min_value, target, title, large, target_labe
             xy(0, lv)[0] + 4,
             xy(0, lv)[1] + fs * 0.3,
             str(lv),
-            attrs=Markup('font-size="{:.1f}" fill="{}" {}').format(fs * 0.75, _MUTED, _HALO),
+            attrs=markup('font-size="{:.1f}" fill="{}" {}', fs * 0.75, _MUTED, _HALO),
         )
         for lv in levels
     ]

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import re
 import textwrap
+from numbers import Real
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 __all__ = [
     "OWN",
     "GROUP",
     "TARGET",
     "svg_element",
+    "markup",
     "format_number",
     "shorten",
 ]
@@ -24,6 +26,24 @@ _FONT = Markup("system-ui,-apple-system,'Segoe UI',Roboto,sans-serif")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _NONE = Markup("")
 _HALO = Markup('paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round"')
+
+
+def markup(template: str, *args) -> Markup:
+    """``Markup(template).format(*args)`` at the speed of ``str.format``: a number is
+    written as its format says, anything else escaped first (markup passes unchanged). A
+    chart writes hundreds of numbers; MarkupSafe's own formatter, written in Python, took
+    three quarters of a radar's time.
+
+    Examples
+    --------
+    >>> markup('<text x="{:.1f}">{}</text>', 3.14159, "<b> & c")
+    Markup('<text x="3.1">&lt;b&gt; &amp; c</text>')
+    >>> markup("<g>{}</g>", Markup("<rect/>"))
+    Markup('<g><rect/></g>')
+    """
+    return Markup(  # noqa: S704 - every argument but a number is escaped
+        template.format(*[a if isinstance(a, Real) else escape(a) for a in args])
+    )
 
 
 def xml_safe(markup: Markup) -> Markup:
@@ -101,16 +121,25 @@ def svg_element(w: float, h: float, large: bool, alt: str, body: Markup, decorat
     role = (
         Markup('aria-hidden="true" focusable="false" class="overlay"')
         if decorative
-        else Markup('role="img" aria-label="{}"').format(alt)
+        else markup('role="img" aria-label="{}"', alt)
     )
-    title = Markup("") if decorative else Markup("<title>{}</title>").format(alt)
+    title = Markup("") if decorative else markup("<title>{}</title>", alt)
     return str(
         xml_safe(
-            Markup(
+            markup(
                 '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {:.0f} {:.0f}" '
                 'width="100%" style="max-width:{}px;height:auto;display:block;margin:0 auto" '
-                '{} font-family="{}" font-size="{}" fill="{}">{}{}</svg>'
-            ).format(w, h, max_px, role, _FONT, fs, _INK, title, body)
+                '{} font-family="{}" font-size="{}" fill="{}">{}{}</svg>',
+                w,
+                h,
+                max_px,
+                role,
+                _FONT,
+                fs,
+                _INK,
+                title,
+                body,
+            )
         )
     )
 
@@ -120,17 +149,23 @@ def _text(x, y, lines, anchor="start", tip="", attrs=_NONE, lh=0.0) -> Markup:
     are further attributes (markup)."""
     lines = [lines] if isinstance(lines, str) else lines
     body = (
-        Markup("{}").format(lines[0])
+        markup("{}", lines[0])
         if len(lines) == 1
         else Markup("").join(
-            Markup('<tspan x="{:.1f}" dy="{:.1f}">{}</tspan>').format(x, 0 if i == 0 else lh, s)
+            markup('<tspan x="{:.1f}" dy="{:.1f}">{}</tspan>', x, 0 if i == 0 else lh, s)
             for i, s in enumerate(lines)
         )
     )
-    tip = Markup("<title>{}</title>").format(tip) if tip else Markup("")
-    return Markup(
-        '<text x="{:.1f}" y="{:.1f}" text-anchor="{}" unicode-bidi="isolate" {}>{}{}</text>'
-    ).format(x, y, anchor, attrs, tip, body)
+    tip = markup("<title>{}</title>", tip) if tip else Markup("")
+    return markup(
+        '<text x="{:.1f}" y="{:.1f}" text-anchor="{}" unicode-bidi="isolate" {}>{}{}</text>',
+        x,
+        y,
+        anchor,
+        attrs,
+        tip,
+        body,
+    )
 
 
 def _marker(kind: str, x: float, y: float, size: float) -> Markup:
@@ -139,18 +174,26 @@ def _marker(kind: str, x: float, y: float, size: float) -> Markup:
             f"{x + dx * size:.1f},{y + dy * size:.1f}"
             for dx, dy in ((0, -1), (1, 0), (0, 1), (-1, 0))
         )
-        return Markup('<polygon points="{}" fill="{}" stroke="#fff" stroke-width="1.5"/>').format(
-            pts, OWN
-        )
+        return markup('<polygon points="{}" fill="{}" stroke="#fff" stroke-width="1.5"/>', pts, OWN)
     if kind == "target":
-        return Markup(
+        return markup(
             '<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" '
-            'stroke="{}" stroke-width="2.5" stroke-dasharray="5 3"/>'
-        ).format(x - size, y, x + size, y, TARGET)
-    return Markup(
+            'stroke="{}" stroke-width="2.5" stroke-dasharray="5 3"/>',
+            x - size,
+            y,
+            x + size,
+            y,
+            TARGET,
+        )
+    return markup(
         '<circle cx="{:.1f}" cy="{:.1f}" r="{:.1f}" fill="{}" '
-        'fill-opacity="0.6" stroke="{}" stroke-width="1.5"/>'
-    ).format(x, y, size, GROUP, GROUP)
+        'fill-opacity="0.6" stroke="{}" stroke-width="1.5"/>',
+        x,
+        y,
+        size,
+        GROUP,
+        GROUP,
+    )
 
 
 def _legend(items, y: float, w: float, fs: float) -> tuple[Markup, float]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .svg import _FONT, _INK, _MUTED, GROUP, OWN, format_number, shorten, xml_safe
+from .svg import _FONT, _INK, _MUTED, GROUP, OWN, format_number, markup, shorten, xml_safe
 
 __all__ = [
     "bars_html",
@@ -58,8 +58,11 @@ def _macros():
 @lru_cache(maxsize=2)
 def _box(large: bool) -> Markup:
     """The style of a table's or list's box: font, colour, size."""
-    return Markup("font-family:{};color:{};line-height:1.35;font-size:{};").format(
-        _FONT, _INK, "max(1.6em,24px)" if large else "max(1em,15px)"
+    return markup(
+        "font-family:{};color:{};line-height:1.35;font-size:{};",
+        _FONT,
+        _INK,
+        "max(1.6em,24px)" if large else "max(1em,15px)",
     )
 
 
