@@ -149,6 +149,18 @@ def _budget_rows(results: dict) -> list[str]:
             f"run {old['server_cpu_seconds']} s (commit {old['commit']}, not this run); "
             f"floor {fs.get('server_cpu_seconds', '-')} s | "
             f"{_yes(small['server_cpu_seconds'] <= old['server_cpu_seconds'] / 10)} |",
+        ]
+        again, second = wave.get("old_run_again", {}), wave.get("wave_150_second", {})
+        if again.get("server_cpu_seconds") and second:
+            ratio = wave["ratio_cpu_150_vs_old_same_run"]
+            rows.append(
+                f"| Wave 150: server CPU <= 1/10 of the old app measured in this run | "
+                f"{small['server_cpu_seconds']} and {second['server_cpu_seconds']} s, "
+                f"ratio {ratio:.3f} | old app {again['server_cpu_seconds']} s, peak "
+                f"{again['peak_memory_mb']} MB, between the two (commit {again['commit']}) "
+                f"| {_yes(ratio <= 0.1)} |"
+            )
+        rows += [
             f"| Wave 150: server memory <= 1/20 of the old run (635 MB) | peak "
             f"{small['server_rss_mb_peak']:.0f} MB | old run {old['peak_memory_mb']} MB | "
             f"{_yes(small['server_rss_mb_peak'] <= old['peak_memory_mb'] / 20)} |",
