@@ -81,8 +81,8 @@ class Sampler(threading.Thread):
         self.process = psutil.Process(pid)
         self.peak_mb = 0.0
         self.running = True
-        self.cpu_start = self.cpu()
-        self.system_start = self.process.cpu_times().system
+        start = self.process.cpu_times()
+        self.cpu_start, self.system_start = start.user + start.system, start.system
 
     def cpu(self) -> float:
         t = self.process.cpu_times()

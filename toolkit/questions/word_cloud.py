@@ -66,7 +66,7 @@ def cloud_svg(words: list[tuple[str, int]], *, title: str, large: bool = False) 
     """
     from markupsafe import Markup
 
-    from ..charts.svg import GROUP, svg_element
+    from ..charts.svg import GROUP, markup, svg_element
 
     w, h = 640, 340
     words = words[:60]
@@ -92,11 +92,10 @@ def cloud_svg(words: list[tuple[str, int]], *, title: str, large: bool = False) 
             if inside and _box_free(box, placed):
                 placed.append(box)
                 parts.append(
-                    Markup(
+                    markup(
                         '<text x="{:.1f}" y="{:.1f}" text-anchor="middle" font-size="{:.1f}" '
                         'font-weight="{}" fill="{}" unicode-bidi="isolate">'
-                        "<title>{}: {}</title>{}</text>"
-                    ).format(
+                        "<title>{}: {}</title>{}</text>",
                         cx,
                         cy + size * 0.35,
                         size,
